@@ -1,0 +1,82 @@
+//! The C boundary: no panic crosses it, a NULL where a pointer is required
+//! is a logged error, and unimplemented functions say so and fail.
+
+use std::ffi::{c_char, CStr};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// Runs `body`; a panic inside becomes a logged internal error and `fail`.
+pub fn guard<T>(name: &str, fail: T, body: impl FnOnce() -> T) -> T {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(v) => v,
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_string());
+            crate::log_error!("{}{name}: {what}", crate::log::INTERNAL_ERROR);
+            fail
+        }
+    }
+}
+
+/// Logs that `name` is not implemented yet.
+pub fn log_not_implemented(name: &str) {
+    crate::log_error!(errno = libc::ENOSYS; "{name}: not implemented");
+}
+
+/// Logs a NULL argument.
+pub fn log_null(function: &str, argument: &str) {
+    crate::log_error!(errno = libc::EINVAL; "{function}: {argument} must not be NULL");
+}
+
+/// Borrows a C string argument as UTF-8, logging why it cannot be used.
+///
+/// # Safety
+/// `ptr` must be NULL or point to a NUL-terminated string that stays valid
+/// for `'a`.
+pub unsafe fn c_str<'a>(function: &str, argument: &str, ptr: *const c_char) -> Option<&'a str> {
+    if ptr.is_null() {
+        log_null(function, argument);
+        return None;
+    }
+    // SAFETY: non-NULL and NUL-terminated per this function's contract.
+    let s = unsafe { CStr::from_ptr(ptr) };
+    match s.to_str() {
+        Ok(s) => Some(s),
+        Err(_) => {
+            crate::log_error!(errno = libc::EINVAL; "{function}: {argument} is not valid UTF-8");
+            None
+        }
+    }
+}
+
+/// The body of a stub: logs "<name>: not implemented" and returns the
+/// failure value (nothing for a void function).
+macro_rules! not_implemented {
+    ($name:literal) => {
+        $crate::capi::boundary::log_not_implemented($name)
+    };
+    ($name:literal, $fail:expr) => {{
+        $crate::capi::boundary::log_not_implemented($name);
+        $fail
+    }};
+}
+
+/// Wraps an exported function body: `ffi!("name", fail => { body })`.
+/// A panic in the body is logged and turned into `fail`.
+macro_rules! ffi {
+    ($name:literal, $fail:expr => $body:block) => {
+        $crate::capi::boundary::guard($name, $fail, || $body)
+    };
+}
+
+/// Returns `fail` (after logging) when a required pointer is NULL.
+macro_rules! require {
+    ($name:literal, $ptr:ident, $fail:expr) => {
+        if $ptr.is_null() {
+            $crate::capi::boundary::log_null($name, stringify!($ptr));
+            return $fail;
+        }
+    };
+}

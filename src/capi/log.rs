@@ -1,0 +1,128 @@
+//! The log bridge: libdm's log registration functions, the exported
+//! `dm_log` / `dm_log_with_errno` variables (defined in shim.c), and the
+//! route from the Rust log to whichever function the caller registered.
+
+use std::ffi::{c_char, c_int, CString};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::capi::types::*;
+use crate::log::{self, Record};
+
+extern "C" {
+    // Defined in shim.c: the exported variables old binaries call through.
+    static mut dm_log: dm_log_fn;
+    static mut dm_log_with_errno: dm_log_with_errno_fn;
+    fn devmapper_default_log_fn() -> dm_log_fn;
+    fn devmapper_default_log_with_errno_fn() -> dm_log_with_errno_fn;
+    fn devmapper_log_with_errno_to_dm_log_fn() -> dm_log_with_errno_fn;
+}
+
+static NON_DEFAULT: AtomicBool = AtomicBool::new(false);
+
+/// The function the shim's default loggers end in: libdm's default printer.
+///
+/// # Safety
+/// `file` and `message` must be NULL or valid NUL-terminated strings.
+#[no_mangle]
+pub unsafe extern "C" fn devmapper_default_log_message(
+    level: c_int,
+    file: *const c_char,
+    line: c_int,
+    dm_errno_or_class: c_int,
+    message: *const c_char,
+) {
+    let _ = file;
+    if message.is_null() {
+        return;
+    }
+    // SAFETY: non-NULL and NUL-terminated per this function's contract.
+    let text = unsafe { std::ffi::CStr::from_ptr(message) }.to_string_lossy();
+    log::default_print(&Record {
+        level,
+        file: "",
+        line: line.max(0) as u32,
+        errno: dm_errno_or_class,
+        message: &text,
+    });
+}
+
+fn c_text(s: &str) -> CString {
+    CString::new(s.replace('\0', " ")).unwrap_or_default()
+}
+
+/// Sends Rust log records to the C function pointer held in `dm_log_with_errno`.
+fn route_to_c_with_errno(f: unsafe extern "C" fn(c_int, *const c_char, c_int, c_int, *const c_char, ...)) {
+    log::set_sink(Some(Box::new(move |r: &Record<'_>| {
+        let file = c_text(r.file);
+        let msg = c_text(r.message);
+        // SAFETY: `f` is the caller's registered log function; the format
+        // "%s" consumes exactly the one string argument passed.
+        unsafe { f(r.level, file.as_ptr(), r.line as c_int, r.errno, c"%s".as_ptr(), msg.as_ptr()) }
+    })));
+}
+
+/// Sends Rust log records to an old-style `dm_log_fn`.
+fn route_to_c(f: unsafe extern "C" fn(c_int, *const c_char, c_int, *const c_char, ...)) {
+    log::set_sink(Some(Box::new(move |r: &Record<'_>| {
+        let file = c_text(r.file);
+        let msg = c_text(r.message);
+        // SAFETY: as above, with the old signature (no errno argument).
+        unsafe { f(r.level, file.as_ptr(), r.line as c_int, c"%s".as_ptr(), msg.as_ptr()) }
+    })));
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_log_with_errno_init(fn_: dm_log_with_errno_fn) {
+    ffi!("dm_log_with_errno_init", () => {
+        // SAFETY: the shim's variables are plain pointers; libdm documents
+        // log registration as not thread-safe, as here.
+        unsafe {
+            match fn_ {
+                Some(f) => {
+                    dm_log_with_errno = Some(f);
+                    NON_DEFAULT.store(true, Ordering::Relaxed);
+                    route_to_c_with_errno(f);
+                }
+                None => {
+                    dm_log_with_errno = devmapper_default_log_with_errno_fn();
+                    dm_log = devmapper_default_log_fn();
+                    NON_DEFAULT.store(false, Ordering::Relaxed);
+                    log::set_sink(None);
+                }
+            }
+        }
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_log_init(fn_: dm_log_fn) {
+    ffi!("dm_log_init", () => {
+        // SAFETY: as in dm_log_with_errno_init.
+        unsafe {
+            match fn_ {
+                Some(f) => {
+                    dm_log = Some(f);
+                    dm_log_with_errno = devmapper_log_with_errno_to_dm_log_fn();
+                    NON_DEFAULT.store(true, Ordering::Relaxed);
+                    route_to_c(f);
+                }
+                None => {
+                    dm_log = devmapper_default_log_fn();
+                    dm_log_with_errno = devmapper_default_log_with_errno_fn();
+                    NON_DEFAULT.store(false, Ordering::Relaxed);
+                    log::set_sink(None);
+                }
+            }
+        }
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_log_init_verbose(level: c_int) {
+    log::set_verbose(level);
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_log_is_non_default() -> c_int {
+    NON_DEFAULT.load(Ordering::Relaxed) as c_int
+}

@@ -1,0 +1,244 @@
+//! C entry points: system.
+
+use std::ffi::*;
+use std::ptr;
+
+use crate::capi::types::*;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+use crate::capi::boundary::c_str;
+use crate::kernel::{control, default_kernel};
+
+/// A point in time (CLOCK_MONOTONIC), libdm's `struct dm_timestamp`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct dm_timestamp {
+    nanoseconds: u64,
+}
+
+impl dm_timestamp {
+    /// The current time.
+    pub fn now() -> dm_timestamp {
+        let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+        // SAFETY: `ts` is a valid, writable timespec.
+        unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+        dm_timestamp { nanoseconds: ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64 }
+    }
+}
+
+static DM_DIR: Mutex<Option<CString>> = Mutex::new(None);
+static SYSFS_DIR: Mutex<Option<CString>> = Mutex::new(None);
+static HOLD_CONTROL: AtomicBool = AtomicBool::new(false);
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_set_dev_dir(dir: *const c_char) -> c_int {
+    ffi!("dm_set_dev_dir", 0 => {
+        // SAFETY: caller's contract.
+        let Some(dir) = (unsafe { c_str("dm_set_dev_dir", "dir", dir) }) else { return 0 };
+        if dir.len() + "/mapper".len() >= libc::PATH_MAX as usize {
+            crate::log_error!(errno = libc::ENAMETOOLONG; "Invalid dev_dir value, {dir}: name too long.");
+            return 0;
+        }
+        control::set_dev_dir(dir);
+        *DM_DIR.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        1
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_dir() -> *const c_char {
+    ffi!("dm_dir", ptr::null() => {
+        let mut guard = DM_DIR.lock().unwrap_or_else(|e| e.into_inner());
+        let dir = guard.get_or_insert_with(|| {
+            CString::new(crate::udev::mapper_dir().to_string_lossy().into_owned()).unwrap_or_default()
+        });
+        // The string lives until the next dm_set_dev_dir, as libdm's buffer.
+        dir.as_ptr()
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_set_sysfs_dir(sysfs_dir: *const c_char) -> c_int {
+    ffi!("dm_set_sysfs_dir", 0 => {
+        if sysfs_dir.is_null() {
+            crate::udev::set_sysfs_dir("");
+        } else {
+            // SAFETY: caller's contract.
+            let Some(dir) = (unsafe { c_str("dm_set_sysfs_dir", "sysfs_dir", sysfs_dir) }) else { return 0 };
+            crate::udev::set_sysfs_dir(dir);
+        }
+        *SYSFS_DIR.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        1
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_sysfs_dir() -> *const c_char {
+    ffi!("dm_sysfs_dir", ptr::null() => {
+        let mut guard = SYSFS_DIR.lock().unwrap_or_else(|e| e.into_inner());
+        let dir = guard.get_or_insert_with(|| CString::new(crate::udev::sysfs_dir()).unwrap_or_default());
+        dir.as_ptr()
+    })
+}
+
+/// The block major of device-mapper, from /proc/devices.
+fn dm_block_major() -> Option<u32> {
+    let devices = std::fs::read_to_string("/proc/devices").ok()?;
+    let block = devices.split("Block devices:").nth(1)?;
+    block.lines().find_map(|l| {
+        let mut w = l.split_whitespace();
+        let major = w.next()?.parse().ok()?;
+        (w.next()? == "device-mapper").then_some(major)
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_is_dm_major(major: u32) -> c_int {
+    ffi!("dm_is_dm_major", 0 => {
+        (dm_block_major() == Some(major)) as c_int
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_lib_init() {}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_lib_release() {
+    ffi!("dm_lib_release", () => {
+        if !HOLD_CONTROL.load(Ordering::Relaxed) {
+            default_kernel().release();
+        }
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_lib_exit() {
+    ffi!("dm_lib_exit", () => {
+        default_kernel().release();
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_hold_control_dev(hold_open: c_int) {
+    HOLD_CONTROL.store(hold_open != 0, Ordering::Relaxed);
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_timestamp_alloc() -> *mut dm_timestamp {
+    Box::into_raw(Box::<dm_timestamp>::default())
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_timestamp_get(ts: *mut dm_timestamp) -> c_int {
+    require!("dm_timestamp_get", ts, 0);
+    // SAFETY: non-NULL pointer from dm_timestamp_alloc.
+    unsafe { *ts = dm_timestamp::now() };
+    1
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_timestamp_copy(ts_new: *mut dm_timestamp, ts_old: *mut dm_timestamp) {
+    if ts_new.is_null() || ts_old.is_null() {
+        crate::capi::boundary::log_null("dm_timestamp_copy", "a timestamp");
+        return;
+    }
+    // SAFETY: both non-NULL pointers from dm_timestamp_alloc.
+    unsafe { *ts_new = *ts_old };
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_timestamp_compare(ts1: *mut dm_timestamp, ts2: *mut dm_timestamp) -> c_int {
+    if ts1.is_null() || ts2.is_null() {
+        crate::capi::boundary::log_null("dm_timestamp_compare", "a timestamp");
+        return 0;
+    }
+    // SAFETY: both non-NULL pointers from dm_timestamp_alloc.
+    let (a, b) = unsafe { ((*ts1).nanoseconds, (*ts2).nanoseconds) };
+    a.cmp(&b) as c_int
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_timestamp_delta(ts1: *mut dm_timestamp, ts2: *mut dm_timestamp) -> u64 {
+    if ts1.is_null() || ts2.is_null() {
+        crate::capi::boundary::log_null("dm_timestamp_delta", "a timestamp");
+        return 0;
+    }
+    // SAFETY: both non-NULL pointers from dm_timestamp_alloc.
+    let (a, b) = unsafe { ((*ts1).nanoseconds, (*ts2).nanoseconds) };
+    a.abs_diff(b)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_timestamp_destroy(ts: *mut dm_timestamp) {
+    if !ts.is_null() {
+        // SAFETY: pointer from dm_timestamp_alloc, given back once.
+        drop(unsafe { Box::from_raw(ts) });
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_set_uuid_prefix(_uuid_prefix: *const c_char) -> c_int {
+    not_implemented!("dm_set_uuid_prefix", 0)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_uuid_prefix() -> *const c_char {
+    not_implemented!("dm_uuid_prefix", ptr::null())
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_device_get_name(_major: u32, _minor: u32, _prefer_kernel_name: c_int, _buf: *mut c_char, _buf_size: usize) -> c_int {
+    not_implemented!("dm_device_get_name", 0)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_device_has_holders(_major: u32, _minor: u32) -> c_int {
+    not_implemented!("dm_device_has_holders", 0)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_device_has_mounted_fs(_major: u32, _minor: u32) -> c_int {
+    not_implemented!("dm_device_has_mounted_fs", 0)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_mountinfo_read(_read_fn: dm_mountinfo_line_callback_fn, _cb_data: *mut c_void) -> c_int {
+    not_implemented!("dm_mountinfo_read", 0)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_prepare_selinux_context(_path: *const c_char, _mode: libc::mode_t) -> c_int {
+    not_implemented!("dm_prepare_selinux_context", 0)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_set_selinux_context(_path: *const c_char, _mode: libc::mode_t) -> c_int {
+    not_implemented!("dm_set_selinux_context", 0)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_create_dir(_dir: *const c_char) -> c_int {
+    not_implemented!("dm_create_dir", 0)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_is_empty_dir(_dir: *const c_char) -> c_int {
+    not_implemented!("dm_is_empty_dir", 0)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_fclose(_stream: *mut libc::FILE) -> c_int {
+    not_implemented!("dm_fclose", -1)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_create_lockfile(_lockfile: *const c_char) -> c_int {
+    not_implemented!("dm_create_lockfile", 0)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_daemon_is_running(_lockfile: *const c_char) -> c_int {
+    not_implemented!("dm_daemon_is_running", 0)
+}
+

@@ -1,0 +1,852 @@
+//! C entry points: task.
+
+use std::ffi::*;
+use std::ptr;
+
+use crate::capi::types::*;
+
+use std::sync::atomic::{AtomicI32, Ordering};
+
+use crate::capi::boundary::c_str;
+use crate::capi::system::dm_timestamp;
+use crate::kernel::default_kernel;
+use crate::task::{check_name, check_uuid, Task, TaskOutput, TaskType};
+use crate::udev::{self, NodeOwner};
+
+/// A libdm task: the Rust [`Task`], its last output, and the C-visible
+/// copies of what the getters hand out (valid until the next run or
+/// destroy).
+pub struct dm_task {
+    task: Task,
+    output: Option<TaskOutput>,
+    errno: c_int,
+    c_name: CString,
+    c_uuid: CString,
+    c_response: Option<CString>,
+    c_targets: Vec<(u64, u64, CString, CString)>,
+    deps: Vec<u64>,
+    names: Vec<u64>,
+    versions: Vec<u64>,
+    owner: NodeOwner,
+    add_node: c_int,
+    read_ahead: (u32, u32),
+    cookie: *mut u32,
+    record_timestamp: bool,
+    timestamp: Option<Box<dm_timestamp>>,
+}
+
+static SUSPENDED_COUNTER: AtomicI32 = AtomicI32::new(0);
+
+/// Borrows a task handle, logging a NULL.
+///
+/// # Safety
+/// `dmt` must be NULL or a pointer returned by dm_task_create and not yet
+/// destroyed, with no other reference to it alive.
+unsafe fn task_mut<'a>(function: &str, dmt: *mut dm_task) -> Option<&'a mut dm_task> {
+    if dmt.is_null() {
+        crate::capi::boundary::log_null(function, "dmt");
+        return None;
+    }
+    // SAFETY: per this function's contract.
+    Some(unsafe { &mut *dmt })
+}
+
+/// # Safety
+/// As [`task_mut`], for shared access.
+unsafe fn task_ref<'a>(function: &str, dmt: *const dm_task) -> Option<&'a dm_task> {
+    if dmt.is_null() {
+        crate::capi::boundary::log_null(function, "dmt");
+        return None;
+    }
+    // SAFETY: per this function's contract.
+    Some(unsafe { &*dmt })
+}
+
+fn cstring(s: &str) -> CString {
+    CString::new(s.replace('\0', "")).unwrap_or_default()
+}
+
+/// Packs bytes into u64 words so that C reads 64-bit fields aligned.
+fn aligned_words(bytes: &[u8]) -> Vec<u64> {
+    bytes
+        .chunks(8)
+        .map(|c| {
+            let mut w = [0u8; 8];
+            w[..c.len()].copy_from_slice(c);
+            u64::from_ne_bytes(w)
+        })
+        .collect()
+}
+
+impl dm_task {
+    fn new(task: Task) -> dm_task {
+        dm_task {
+            task,
+            output: None,
+            errno: 0,
+            c_name: CString::default(),
+            c_uuid: CString::default(),
+            c_response: None,
+            c_targets: Vec::new(),
+            deps: Vec::new(),
+            names: Vec::new(),
+            versions: Vec::new(),
+            owner: NodeOwner::default(),
+            add_node: dm_add_node_e::DM_ADD_NODE_ON_RESUME as c_int,
+            read_ahead: (0, 0),
+            cookie: ptr::null_mut(),
+            record_timestamp: false,
+            timestamp: None,
+        }
+    }
+
+    /// Refreshes the C-visible copies after a change or a run.
+    fn refresh(&mut self) {
+        let (name, uuid, targets) = match &self.output {
+            Some(o) => (o.name.clone(), o.uuid.clone(), o.targets.clone()),
+            None => (
+                self.task.name.clone().unwrap_or_default(),
+                self.task.uuid.clone().unwrap_or_default(),
+                self.task.targets.clone(),
+            ),
+        };
+        self.c_name = cstring(&name);
+        self.c_uuid = cstring(&uuid);
+        self.c_targets = targets
+            .iter()
+            .map(|t| (t.start, t.length, cstring(&t.target_type), cstring(&t.params)))
+            .collect();
+        if let Some(o) = &self.output {
+            self.c_response = o.response.as_deref().map(cstring);
+            let mut deps = vec![o.deps.len() as u64];
+            deps.extend(o.deps.iter().copied());
+            self.deps = deps;
+            self.names = aligned_words(&o.names_buffer());
+            self.versions = aligned_words(&o.versions_buffer());
+        }
+    }
+
+    /// Keeps /dev/mapper in step when no udev does it.
+    fn update_nodes(&self, out: &TaskOutput) {
+        let result = match self.task.kind {
+            TaskType::Create | TaskType::Resume | TaskType::Mknodes if out.info.exists => {
+                udev::ensure_node(&out.name, out.info.major, out.info.minor, self.owner)
+            }
+            TaskType::Mknodes => match &self.task.name {
+                Some(n) => udev::remove_node(n),
+                None => Ok(()),
+            },
+            TaskType::Remove if !out.info.deferred_remove => udev::remove_node(&out.name),
+            TaskType::Rename => match (&self.task.name, &self.task.new_name) {
+                (Some(old), Some(new)) => udev::rename_node(old, new),
+                _ => Ok(()),
+            },
+            _ => Ok(()),
+        };
+        if let Err(errno) = result {
+            crate::log_error!(errno = errno; "Failed to update the device node of {}: {}", out.name, crate::kernel::strerror(errno));
+        }
+    }
+
+    fn run(&mut self) -> bool {
+        let kernel = default_kernel();
+        let was_suspended = if matches!(self.task.kind, TaskType::Suspend | TaskType::Resume) {
+            let mut info = Task::new(TaskType::Info);
+            info.name = self.task.name.clone();
+            info.uuid = self.task.uuid.clone();
+            info.major = self.task.major;
+            info.minor = self.task.minor;
+            info.run(kernel.as_ref()).map(|o| o.info.exists && o.info.suspended).ok()
+        } else {
+            None
+        };
+        let result = self.task.run(kernel.as_ref());
+        if self.record_timestamp {
+            self.timestamp = Some(Box::new(dm_timestamp::now()));
+        }
+        match result {
+            Ok(out) => {
+                match (self.task.kind, was_suspended) {
+                    (TaskType::Suspend, Some(false)) => {
+                        SUSPENDED_COUNTER.fetch_add(1, Ordering::Relaxed);
+                    }
+                    (TaskType::Resume, Some(true)) => {
+                        SUSPENDED_COUNTER.fetch_sub(1, Ordering::Relaxed);
+                    }
+                    _ => {}
+                }
+                self.update_nodes(&out);
+                self.errno = 0;
+                self.output = Some(out);
+                self.refresh();
+                if !self.cookie.is_null() {
+                    // Without udev synchronisation there is nothing to wait for.
+                    // SAFETY: the caller passed this pointer to dm_task_set_cookie
+                    // and keeps it valid until the task has run.
+                    unsafe { *self.cookie = 0 };
+                }
+                true
+            }
+            Err(e) => {
+                self.errno = e.errno();
+                crate::log_error!(errno = e.errno(); "{e}");
+                false
+            }
+        }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_create(type_: c_int) -> *mut dm_task {
+    ffi!("dm_task_create", ptr::null_mut() => {
+        match TaskType::from_number(type_) {
+            Some(kind) => Box::into_raw(Box::new(dm_task::new(Task::new(kind)))),
+            None => {
+                crate::log_error!(errno = libc::EINVAL; "dm_task_create: bad task type {type_}");
+                ptr::null_mut()
+            }
+        }
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_destroy(dmt: *mut dm_task) {
+    if dmt.is_null() {
+        return;
+    }
+    ffi!("dm_task_destroy", () => {
+        // SAFETY: the caller gives back a pointer from dm_task_create.
+        let task = unsafe { Box::from_raw(dmt) };
+        drop(task);
+    })
+}
+
+/// Applies `set` to a string argument of a task.
+///
+/// # Safety
+/// `dmt` as in [`task_mut`]; `arg` NULL or a NUL-terminated string.
+unsafe fn set_string(
+    function: &'static str,
+    dmt: *mut dm_task,
+    argument: &'static str,
+    arg: *const c_char,
+    set: impl FnOnce(&mut dm_task, &str) -> Result<(), crate::task::TaskError>,
+) -> c_int {
+    ffi!("dm_task_set_*", 0 => {
+        // SAFETY: forwarded contract.
+        let Some(t) = (unsafe { task_mut(function, dmt) }) else { return 0 };
+        // SAFETY: forwarded contract.
+        let Some(s) = (unsafe { c_str(function, argument, arg) }) else { return 0 };
+        match set(t, s) {
+            Ok(()) => {
+                t.refresh();
+                1
+            }
+            Err(e) => {
+                crate::log_error!(errno = e.errno(); "{e}");
+                0
+            }
+        }
+    })
+}
+
+/// Sets a flag on a task.
+///
+/// # Safety
+/// `dmt` as in [`task_mut`].
+unsafe fn set_flag(function: &'static str, dmt: *mut dm_task, set: impl FnOnce(&mut dm_task)) -> c_int {
+    // SAFETY: forwarded contract.
+    match unsafe { task_mut(function, dmt) } {
+        Some(t) => {
+            set(t);
+            1
+        }
+        None => 0,
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_set_name(dmt: *mut dm_task, name: *const c_char) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe {
+        set_string("dm_task_set_name", dmt, "name", name, |t, s| {
+            check_name(s)?;
+            t.task.name = Some(s.to_string());
+            Ok(())
+        })
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_set_uuid(dmt: *mut dm_task, uuid: *const c_char) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe {
+        set_string("dm_task_set_uuid", dmt, "uuid", uuid, |t, s| {
+            check_uuid(s)?;
+            t.task.uuid = Some(s.to_string());
+            Ok(())
+        })
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_set_newname(dmt: *mut dm_task, newname: *const c_char) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe {
+        set_string("dm_task_set_newname", dmt, "newname", newname, |t, s| {
+            check_name(s)?;
+            t.task.new_name = Some(s.to_string());
+            Ok(())
+        })
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_set_newuuid(dmt: *mut dm_task, newuuid: *const c_char) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe {
+        set_string("dm_task_set_newuuid", dmt, "newuuid", newuuid, |t, s| {
+            check_uuid(s)?;
+            t.task.new_uuid = Some(s.to_string());
+            Ok(())
+        })
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_set_message(dmt: *mut dm_task, message: *const c_char) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe {
+        set_string("dm_task_set_message", dmt, "message", message, |t, s| {
+            t.task.message = Some(s.to_string());
+            Ok(())
+        })
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_add_target(dmt: *mut dm_task, start: u64, size: u64, ttype: *const c_char, params: *const c_char) -> c_int {
+    ffi!("dm_task_add_target", 0 => {
+        // SAFETY: caller's contract.
+        let Some(t) = (unsafe { task_mut("dm_task_add_target", dmt) }) else { return 0 };
+        // SAFETY: caller's contract.
+        let Some(ttype) = (unsafe { c_str("dm_task_add_target", "ttype", ttype) }) else { return 0 };
+        // SAFETY: caller's contract.
+        let Some(params) = (unsafe { c_str("dm_task_add_target", "params", params) }) else { return 0 };
+        if ttype.is_empty() || ttype.len() >= crate::kernel::DM_MAX_TYPE_NAME {
+            crate::log_error!(errno = libc::EINVAL; "Target type name {ttype} is invalid.");
+            return 0;
+        }
+        t.task.add_target(start, size, ttype, params);
+        t.refresh();
+        1
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_set_ro(dmt: *mut dm_task) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { set_flag("dm_task_set_ro", dmt, |t| t.task.read_only = true) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_set_major(dmt: *mut dm_task, major: c_int) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { set_flag("dm_task_set_major", dmt, |t| t.task.major = u32::try_from(major).ok()) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_set_minor(dmt: *mut dm_task, minor: c_int) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { set_flag("dm_task_set_minor", dmt, |t| t.task.minor = u32::try_from(minor).ok()) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_set_major_minor(dmt: *mut dm_task, major: c_int, minor: c_int, allow_default_major_fallback: c_int) -> c_int {
+    let _ = allow_default_major_fallback;
+    // SAFETY: caller's contract.
+    unsafe {
+        set_flag("dm_task_set_major_minor", dmt, |t| {
+            t.task.major = u32::try_from(major).ok();
+            t.task.minor = u32::try_from(minor).ok();
+        })
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_set_uid(dmt: *mut dm_task, uid: libc::uid_t) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { set_flag("dm_task_set_uid", dmt, |t| t.owner.uid = uid) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_set_gid(dmt: *mut dm_task, gid: libc::gid_t) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { set_flag("dm_task_set_gid", dmt, |t| t.owner.gid = gid) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_set_mode(dmt: *mut dm_task, mode: libc::mode_t) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { set_flag("dm_task_set_mode", dmt, |t| t.owner.mode = mode) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_set_event_nr(dmt: *mut dm_task, event_nr: u32) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { set_flag("dm_task_set_event_nr", dmt, |t| t.task.event_nr = event_nr) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_set_sector(dmt: *mut dm_task, sector: u64) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { set_flag("dm_task_set_sector", dmt, |t| t.task.sector = sector) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_no_flush(dmt: *mut dm_task) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { set_flag("dm_task_no_flush", dmt, |t| t.task.no_flush = true) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_no_open_count(dmt: *mut dm_task) -> c_int {
+    // The kernel always reports the open count now; nothing to skip.
+    // SAFETY: caller's contract.
+    unsafe { set_flag("dm_task_no_open_count", dmt, |_| ()) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_skip_lockfs(dmt: *mut dm_task) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { set_flag("dm_task_skip_lockfs", dmt, |t| t.task.skip_lockfs = true) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_query_inactive_table(dmt: *mut dm_task) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { set_flag("dm_task_query_inactive_table", dmt, |t| t.task.query_inactive_table = true) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_secure_data(dmt: *mut dm_task) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { set_flag("dm_task_secure_data", dmt, |t| t.task.secure_data = true) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_retry_remove(dmt: *mut dm_task) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { set_flag("dm_task_retry_remove", dmt, |t| t.task.retry_remove = true) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_deferred_remove(dmt: *mut dm_task) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { set_flag("dm_task_deferred_remove", dmt, |t| t.task.deferred_remove = true) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_ima_measurement(dmt: *mut dm_task) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { set_flag("dm_task_ima_measurement", dmt, |t| t.task.ima_measurement = true) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_set_record_timestamp(dmt: *mut dm_task) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { set_flag("dm_task_set_record_timestamp", dmt, |t| t.record_timestamp = true) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_set_add_node(dmt: *mut dm_task, add_node: c_int) -> c_int {
+    if !(0..=1).contains(&add_node) {
+        crate::log_error!(errno = libc::EINVAL; "Unknown add node parameter {add_node}");
+        return 0;
+    }
+    // SAFETY: caller's contract.
+    unsafe { set_flag("dm_task_set_add_node", dmt, |t| t.add_node = add_node) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_set_read_ahead(dmt: *mut dm_task, read_ahead: u32, read_ahead_flags: u32) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { set_flag("dm_task_set_read_ahead", dmt, |t| t.read_ahead = (read_ahead, read_ahead_flags)) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_set_cookie(dmt: *mut dm_task, cookie: *mut u32, flags: u16) -> c_int {
+    let _ = flags;
+    require!("dm_task_set_cookie", cookie, 0);
+    // No udev synchronisation yet: the cookie is 0 and the library keeps
+    // the nodes itself (see dm_udev_get_sync_support).
+    // SAFETY: caller's contract; `cookie` is non-NULL and writable.
+    unsafe {
+        *cookie = 0;
+        set_flag("dm_task_set_cookie", dmt, |t| t.cookie = cookie)
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_set_geometry(dmt: *mut dm_task, cylinders: *const c_char, heads: *const c_char, sectors: *const c_char, start: *const c_char) -> c_int {
+    ffi!("dm_task_set_geometry", 0 => {
+        // SAFETY: caller's contract.
+        let Some(t) = (unsafe { task_mut("dm_task_set_geometry", dmt) }) else { return 0 };
+        let mut parts = Vec::new();
+        for (what, p) in [("cylinders", cylinders), ("heads", heads), ("sectors", sectors), ("start", start)] {
+            // SAFETY: caller's contract.
+            let Some(s) = (unsafe { c_str("dm_task_set_geometry", what, p) }) else { return 0 };
+            parts.push(s.to_string());
+        }
+        t.task.geometry = Some(parts.join(" "));
+        1
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_suppress_identical_reload(dmt: *mut dm_task) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { set_flag("dm_task_suppress_identical_reload", dmt, |_| ()) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_enable_checks(dmt: *mut dm_task) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { set_flag("dm_task_enable_checks", dmt, |_| ()) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_run(dmt: *mut dm_task) -> c_int {
+    ffi!("dm_task_run", 0 => {
+        // SAFETY: caller's contract.
+        match unsafe { task_mut("dm_task_run", dmt) } {
+            Some(t) => t.run() as c_int,
+            None => 0,
+        }
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_run_base(dmt: *mut dm_task) -> c_int {
+    // SAFETY: same contract as dm_task_run, which behaves identically.
+    unsafe { dm_task_run(dmt) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_get_errno(dmt: *mut dm_task) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { task_ref("dm_task_get_errno", dmt) }.map(|t| t.errno).unwrap_or(0)
+}
+
+/// Fills `dmi` with the first `fields` members of `struct dm_info`
+/// (older binaries have the shorter struct).
+///
+/// # Safety
+/// `dmt` as in [`task_ref`]; `dmi` NULL or writable for `fields` ints.
+unsafe fn get_info(function: &'static str, dmt: *mut dm_task, dmi: *mut dm_info, fields: usize) -> c_int {
+    ffi!("dm_task_get_info", 0 => {
+        // SAFETY: caller's contract.
+        let Some(t) = (unsafe { task_ref(function, dmt) }) else { return 0 };
+        if dmi.is_null() {
+            crate::capi::boundary::log_null(function, "dmi");
+            return 0;
+        }
+        let Some(out) = &t.output else {
+            crate::log_error!(errno = libc::EINVAL; "{function}: the task has not run");
+            return 0;
+        };
+        let i = &out.info;
+        let values: [c_int; 12] = [
+            i.exists as c_int,
+            i.suspended as c_int,
+            i.live_table as c_int,
+            i.inactive_table as c_int,
+            i.open_count,
+            i.event_nr as c_int,
+            i.major as c_int,
+            i.minor as c_int,
+            i.read_only as c_int,
+            i.target_count,
+            i.deferred_remove as c_int,
+            i.internal_suspend as c_int,
+        ];
+        let out_ints = dmi.cast::<c_int>();
+        for (k, v) in values.iter().take(fields).enumerate() {
+            // SAFETY: `dmi` is writable for `fields` ints (struct dm_info is
+            // 12 ints; the older layouts are prefixes of it).
+            unsafe { out_ints.add(k).write(*v) };
+        }
+        1
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_get_info(dmt: *mut dm_task, dmi: *mut dm_info) -> c_int {
+    // SAFETY: caller's contract; the current struct has all 12 members.
+    unsafe { get_info("dm_task_get_info", dmt, dmi, 12) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_get_info_with_deferred_remove(dmt: *mut dm_task, dmi: *mut dm_info) -> c_int {
+    // SAFETY: caller's contract; this struct ends after deferred_remove.
+    unsafe { get_info("dm_task_get_info", dmt, dmi, 11) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_get_info_base(dmt: *mut dm_task, dmi: *mut dm_info) -> c_int {
+    // SAFETY: caller's contract; the original struct ends after target_count.
+    unsafe { get_info("dm_task_get_info", dmt, dmi, 10) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_get_name(dmt: *const dm_task) -> *const c_char {
+    // SAFETY: caller's contract.
+    unsafe { task_ref("dm_task_get_name", dmt) }.map(|t| t.c_name.as_ptr()).unwrap_or(ptr::null())
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_get_uuid(dmt: *const dm_task) -> *const c_char {
+    // SAFETY: caller's contract.
+    unsafe { task_ref("dm_task_get_uuid", dmt) }.map(|t| t.c_uuid.as_ptr()).unwrap_or(ptr::null())
+}
+
+/// A malloc'd copy of `s` for the caller to dm_free.
+fn malloc_copy(s: &CStr) -> *mut c_char {
+    // SAFETY: strdup copies a valid NUL-terminated string into malloc'd memory.
+    unsafe { libc::strdup(s.as_ptr()) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_get_name_mangled(dmt: *const dm_task) -> *mut c_char {
+    // SAFETY: caller's contract.
+    unsafe { task_ref("dm_task_get_name_mangled", dmt) }.map(|t| malloc_copy(&t.c_name)).unwrap_or(ptr::null_mut())
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_get_name_unmangled(dmt: *const dm_task) -> *mut c_char {
+    // SAFETY: caller's contract.
+    unsafe { task_ref("dm_task_get_name_unmangled", dmt) }.map(|t| malloc_copy(&t.c_name)).unwrap_or(ptr::null_mut())
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_get_uuid_mangled(dmt: *const dm_task) -> *mut c_char {
+    // SAFETY: caller's contract.
+    unsafe { task_ref("dm_task_get_uuid_mangled", dmt) }.map(|t| malloc_copy(&t.c_uuid)).unwrap_or(ptr::null_mut())
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_get_uuid_unmangled(dmt: *const dm_task) -> *mut c_char {
+    // SAFETY: caller's contract.
+    unsafe { task_ref("dm_task_get_uuid_unmangled", dmt) }.map(|t| malloc_copy(&t.c_uuid)).unwrap_or(ptr::null_mut())
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_get_message_response(dmt: *mut dm_task) -> *const c_char {
+    // SAFETY: caller's contract.
+    unsafe { task_ref("dm_task_get_message_response", dmt) }
+        .and_then(|t| t.c_response.as_ref().map(|c| c.as_ptr()))
+        .unwrap_or(ptr::null())
+}
+
+/// Returns a pointer to one of the task's reply buffers, if it has run.
+///
+/// # Safety
+/// `dmt` as in [`task_mut`].
+unsafe fn reply_buffer<T>(function: &'static str, dmt: *mut dm_task, pick: impl FnOnce(&mut dm_task) -> &mut Vec<u64>) -> *mut T {
+    // SAFETY: caller's contract.
+    let Some(t) = (unsafe { task_mut(function, dmt) }) else { return ptr::null_mut() };
+    if t.output.is_none() {
+        crate::log_error!(errno = libc::EINVAL; "{function}: the task has not run");
+        return ptr::null_mut();
+    }
+    let buf = pick(t);
+    if buf.is_empty() {
+        return ptr::null_mut();
+    }
+    buf.as_mut_ptr().cast()
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_get_deps(dmt: *mut dm_task) -> *mut dm_deps {
+    // SAFETY: caller's contract.
+    unsafe { reply_buffer("dm_task_get_deps", dmt, |t| &mut t.deps) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_get_names(dmt: *mut dm_task) -> *mut dm_names {
+    // SAFETY: caller's contract.
+    unsafe { reply_buffer("dm_task_get_names", dmt, |t| &mut t.names) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_get_versions(dmt: *mut dm_task) -> *mut dm_versions {
+    // SAFETY: caller's contract.
+    unsafe { reply_buffer("dm_task_get_versions", dmt, |t| &mut t.versions) }
+}
+
+/// Writes `s` with a NUL into `buf` of `size` bytes; 0 if it does not fit.
+///
+/// # Safety
+/// `buf` NULL or writable for `size` bytes.
+pub(crate) unsafe fn copy_out(function: &str, s: &str, buf: *mut c_char, size: usize) -> c_int {
+    if buf.is_null() {
+        crate::capi::boundary::log_null(function, "buffer");
+        return 0;
+    }
+    if s.len() + 1 > size {
+        crate::log_error!(errno = libc::ENOSPC; "{function}: buffer of {size} bytes too small for \"{s}\"");
+        return 0;
+    }
+    // SAFETY: `buf` is writable for `size` >= len + 1 bytes.
+    unsafe {
+        ptr::copy_nonoverlapping(s.as_ptr().cast::<c_char>(), buf, s.len());
+        *buf.add(s.len()) = 0;
+    }
+    1
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_get_driver_version(dmt: *mut dm_task, version: *mut c_char, size: usize) -> c_int {
+    ffi!("dm_task_get_driver_version", 0 => {
+        // SAFETY: caller's contract.
+        let Some(t) = (unsafe { task_ref("dm_task_get_driver_version", dmt) }) else { return 0 };
+        let Some(out) = &t.output else {
+            crate::log_error!(errno = libc::EINVAL; "dm_task_get_driver_version: the task has not run");
+            return 0;
+        };
+        let [a, b, c] = out.version;
+        // SAFETY: caller's contract for `version`/`size`.
+        unsafe { copy_out("dm_task_get_driver_version", &format!("{a}.{b}.{c}"), version, size) }
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_get_read_ahead(dmt: *const dm_task, read_ahead: *mut u32) -> u32 {
+    ffi!("dm_task_get_read_ahead", 0 => {
+        require!("dm_task_get_read_ahead", read_ahead, 0);
+        // SAFETY: caller's contract.
+        let Some(t) = (unsafe { task_ref("dm_task_get_read_ahead", dmt) }) else { return 0 };
+        // SAFETY: non-NULL, caller-provided output.
+        unsafe { *read_ahead = 0 };
+        let Some(out) = &t.output else { return 0 };
+        if !out.info.exists {
+            return 0;
+        }
+        match udev::read_ahead_sectors(out.info.major, out.info.minor) {
+            Some(sectors) => {
+                // SAFETY: as above.
+                unsafe { *read_ahead = sectors };
+                1
+            }
+            None => 0,
+        }
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_get_ioctl_timestamp(dmt: *mut dm_task) -> *mut dm_timestamp {
+    // SAFETY: caller's contract.
+    let Some(t) = (unsafe { task_mut("dm_task_get_ioctl_timestamp", dmt) }) else { return ptr::null_mut() };
+    t.timestamp.as_mut().map(|b| &mut **b as *mut dm_timestamp).unwrap_or(ptr::null_mut())
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_get_next_target(dmt: *mut dm_task, next: *mut c_void, start: *mut u64, length: *mut u64, target_type: *mut *mut c_char, params: *mut *mut c_char) -> *mut c_void {
+    ffi!("dm_get_next_target", ptr::null_mut() => {
+        // SAFETY: caller's contract.
+        let Some(t) = (unsafe { task_ref("dm_get_next_target", dmt) }) else { return ptr::null_mut() };
+        if start.is_null() || length.is_null() || target_type.is_null() || params.is_null() {
+            crate::capi::boundary::log_null("dm_get_next_target", "an output argument");
+            return ptr::null_mut();
+        }
+        // `next` is the 1-based index of the target to return, as handed out.
+        let index = next as usize;
+        // SAFETY: the four outputs are non-NULL and the caller's to write.
+        unsafe {
+            match t.c_targets.get(index) {
+                Some((s, l, ty, p)) => {
+                    *start = *s;
+                    *length = *l;
+                    *target_type = ty.as_ptr() as *mut c_char;
+                    *params = p.as_ptr() as *mut c_char;
+                }
+                None => {
+                    *start = 0;
+                    *length = 0;
+                    *target_type = ptr::null_mut();
+                    *params = ptr::null_mut();
+                    return ptr::null_mut();
+                }
+            }
+        }
+        if index + 1 < t.c_targets.len() {
+            (index + 1) as *mut c_void
+        } else {
+            ptr::null_mut()
+        }
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_get_library_version(version: *mut c_char, size: usize) -> c_int {
+    // SAFETY: caller's contract for `version`/`size`.
+    unsafe { copy_out("dm_get_library_version", crate::LIBRARY_VERSION, version, size) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_driver_version(version: *mut c_char, size: usize) -> c_int {
+    ffi!("dm_driver_version", 0 => {
+        let task = Task::new(TaskType::Version);
+        match task.run(default_kernel().as_ref()) {
+            Ok(out) => {
+                let [a, b, c] = out.version;
+                // SAFETY: caller's contract for `version`/`size`.
+                unsafe { copy_out("dm_driver_version", &format!("{a}.{b}.{c}"), version, size) }
+            }
+            Err(e) => {
+                crate::log_error!(errno = e.errno(); "{e}");
+                0
+            }
+        }
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_get_suspended_counter() -> c_int {
+    SUSPENDED_COUNTER.load(Ordering::Relaxed)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_update_nodes() {
+    not_implemented!("dm_task_update_nodes")
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_set_name_mangling_mode(_name_mangling: c_int) -> c_int {
+    not_implemented!("dm_set_name_mangling_mode", 0)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_get_name_mangling_mode() -> dm_string_mangling_t {
+    not_implemented!("dm_get_name_mangling_mode", dm_string_mangling_e::DM_STRING_MANGLING_NONE)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_mknodes(_name: *const c_char) -> c_int {
+    not_implemented!("dm_mknodes", 0)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_get_device_list(_dmt: *mut dm_task, _devs_list: *mut *mut dm_list, _devs_features: *mut c_uint) -> c_int {
+    not_implemented!("dm_task_get_device_list", 0)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_device_list_destroy(_devs_list: *mut *mut dm_list) {
+    not_implemented!("dm_device_list_destroy")
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_device_list_equal(_list1: *const dm_list, _list2: *const dm_list) -> c_int {
+    not_implemented!("dm_device_list_equal", 0)
+}

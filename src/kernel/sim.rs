@@ -1,0 +1,350 @@
+//! A simulated device-mapper kernel: the same requests and replies as the
+//! real one, kept in memory, for fast tests and dry runs. It is trusted only
+//! as far as the same scenarios on the real kernel (in the VM) give the same
+//! transcript and final state.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use super::ioctl::{decode_reply, encode_reply};
+use super::{
+    encode_dev, Command, Flags, Kernel, KernelError, NameEntry, Payload, Reply, ReplyData, Request,
+    TargetLine, TargetVersion,
+};
+
+/// The device-mapper block major the simulator hands out.
+pub const SIM_DM_MAJOR: u32 = 253;
+
+/// Targets the simulator accepts in tables, with their versions.
+const TARGETS: &[(&str, [u32; 3])] = &[
+    ("linear", [1, 4, 0]),
+    ("striped", [1, 6, 0]),
+    ("error", [1, 6, 0]),
+    ("zero", [1, 2, 0]),
+    ("mirror", [1, 14, 0]),
+    ("snapshot", [1, 16, 0]),
+    ("snapshot-origin", [1, 9, 0]),
+    ("snapshot-merge", [1, 5, 0]),
+    ("thin-pool", [1, 23, 0]),
+    ("thin", [1, 23, 0]),
+    ("crypt", [1, 24, 0]),
+    ("flakey", [1, 5, 0]),
+    ("delay", [1, 3, 0]),
+];
+
+#[derive(Debug, Clone)]
+struct SimDevice {
+    name: String,
+    uuid: String,
+    minor: u32,
+    live: Option<Vec<TargetLine>>,
+    inactive: Option<Vec<TargetLine>>,
+    suspended: bool,
+    read_only: bool,
+    open_count: i32,
+    event_nr: u32,
+    geometry: Option<String>,
+}
+
+/// One device as the simulator holds it, for tests to inspect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimState {
+    /// Name.
+    pub name: String,
+    /// Uuid.
+    pub uuid: String,
+    /// Suspended.
+    pub suspended: bool,
+    /// Live table.
+    pub live: Option<Vec<TargetLine>>,
+    /// Inactive table.
+    pub inactive: Option<Vec<TargetLine>>,
+}
+
+/// The simulated kernel.
+#[derive(Default)]
+pub struct SimKernel {
+    devices: Mutex<BTreeMap<u32, SimDevice>>,
+}
+
+fn err(command: Command, errno: i32) -> KernelError {
+    KernelError::Ioctl { command: command.ioctl_name(), errno }
+}
+
+impl SimKernel {
+    /// An empty simulated kernel.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Every device, by name order of creation (minor).
+    pub fn snapshot(&self) -> Vec<SimState> {
+        let devices = self.devices.lock().unwrap_or_else(|e| e.into_inner());
+        devices
+            .values()
+            .map(|d| SimState {
+                name: d.name.clone(),
+                uuid: d.uuid.clone(),
+                suspended: d.suspended,
+                live: d.live.clone(),
+                inactive: d.inactive.clone(),
+            })
+            .collect()
+    }
+
+    /// Pretends `n` openers hold the device `name` (for remove-while-busy tests).
+    pub fn set_open_count(&self, name: &str, n: i32) {
+        let mut devices = self.devices.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(d) = devices.values_mut().find(|d| d.name == name) {
+            d.open_count = n;
+        }
+    }
+
+    fn find(devices: &BTreeMap<u32, SimDevice>, r: &Request) -> Option<u32> {
+        let id = &r.id;
+        if !id.uuid.is_empty() {
+            return devices.values().find(|d| d.uuid == id.uuid).map(|d| d.minor);
+        }
+        if !id.name.is_empty() {
+            return devices.values().find(|d| d.name == id.name).map(|d| d.minor);
+        }
+        if id.dev != 0 {
+            return devices.values().find(|d| encode_dev(SIM_DM_MAJOR, d.minor) == id.dev).map(|d| d.minor);
+        }
+        None
+    }
+
+    fn info(d: &SimDevice, query_inactive: bool) -> Reply {
+        let mut flags = Flags::empty();
+        flags.set(Flags::SUSPEND, d.suspended);
+        flags.set(Flags::ACTIVE_PRESENT, d.live.is_some());
+        flags.set(Flags::INACTIVE_PRESENT, d.inactive.is_some());
+        flags.set(Flags::READONLY, d.read_only);
+        let table = if query_inactive { &d.inactive } else { &d.live };
+        Reply {
+            version: [4, 47, 0],
+            flags,
+            open_count: d.open_count,
+            event_nr: d.event_nr,
+            dev: encode_dev(SIM_DM_MAJOR, d.minor),
+            target_count: table.as_ref().map(|t| t.len() as u32).unwrap_or(0),
+            name: d.name.clone(),
+            uuid: d.uuid.clone(),
+            data: ReplyData::None,
+        }
+    }
+
+    fn validate_table(command: Command, lines: &[TargetLine]) -> Result<(), KernelError> {
+        let mut next = 0u64;
+        for line in lines {
+            if !TARGETS.iter().any(|(t, _)| *t == line.target_type) {
+                return Err(err(command, libc::EINVAL));
+            }
+            if line.start != next || line.length == 0 {
+                return Err(err(command, libc::EINVAL));
+            }
+            if line.target_type == "linear" && line.params.split_whitespace().count() != 2 {
+                return Err(err(command, libc::EINVAL));
+            }
+            next = line.start + line.length;
+        }
+        if lines.is_empty() {
+            return Err(err(command, libc::EINVAL));
+        }
+        Ok(())
+    }
+
+    fn status_line(line: &TargetLine) -> TargetLine {
+        let params = match line.target_type.as_str() {
+            "linear" | "striped" | "zero" | "error" => String::new(),
+            _ => line.params.clone(),
+        };
+        TargetLine { params, ..line.clone() }
+    }
+
+    fn deps(table: &[TargetLine]) -> Vec<u64> {
+        let mut devs = Vec::new();
+        for line in table {
+            for word in line.params.split_whitespace() {
+                if let Some((ma, mi)) = word.split_once(':') {
+                    if let (Ok(ma), Ok(mi)) = (ma.parse::<u32>(), mi.parse::<u32>()) {
+                        let dev = encode_dev(ma, mi);
+                        if !devs.contains(&dev) {
+                            devs.push(dev);
+                        }
+                    }
+                }
+            }
+        }
+        devs
+    }
+
+    fn run(&self, r: &Request) -> Result<Reply, KernelError> {
+        let c = r.command;
+        let mut devices = self.devices.lock().unwrap_or_else(|e| e.into_inner());
+        let base = Reply { version: [4, 47, 0], ..Reply::default() };
+        match c {
+            Command::Version => Ok(base),
+            Command::RemoveAll => {
+                devices.retain(|_, d| d.open_count > 0);
+                Ok(base)
+            }
+            Command::ListDevices => {
+                let names = devices
+                    .values()
+                    .map(|d| NameEntry {
+                        dev: encode_dev(SIM_DM_MAJOR, d.minor),
+                        name: d.name.clone(),
+                        event_nr: Some(d.event_nr),
+                        uuid: Some(d.uuid.clone()),
+                    })
+                    .collect();
+                Ok(Reply { data: ReplyData::Names(names), ..base })
+            }
+            Command::ListVersions => Ok(Reply {
+                data: ReplyData::Versions(
+                    TARGETS.iter().map(|(n, v)| TargetVersion { name: n.to_string(), version: *v }).collect(),
+                ),
+                ..base
+            }),
+            Command::GetTargetVersion => {
+                let Payload::TargetName(name) = &r.payload else { return Err(err(c, libc::EINVAL)) };
+                let (n, v) = TARGETS.iter().find(|(t, _)| t == name).ok_or_else(|| err(c, libc::EINVAL))?;
+                Ok(Reply { data: ReplyData::Versions(vec![TargetVersion { name: n.to_string(), version: *v }]), ..base })
+            }
+            Command::DevCreate => {
+                if r.id.name.is_empty() {
+                    return Err(err(c, libc::EINVAL));
+                }
+                if devices.values().any(|d| d.name == r.id.name || (!r.id.uuid.is_empty() && d.uuid == r.id.uuid)) {
+                    return Err(err(c, libc::EBUSY));
+                }
+                let minor = if r.flags.contains(Flags::PERSISTENT_DEV) {
+                    let (_, minor) = super::decode_dev(r.id.dev);
+                    if devices.contains_key(&minor) {
+                        return Err(err(c, libc::EBUSY));
+                    }
+                    minor
+                } else {
+                    (0..).find(|m| !devices.contains_key(m)).unwrap_or(0)
+                };
+                let dev = SimDevice {
+                    name: r.id.name.clone(),
+                    uuid: r.id.uuid.clone(),
+                    minor,
+                    live: None,
+                    inactive: None,
+                    suspended: false,
+                    read_only: r.flags.contains(Flags::READONLY),
+                    open_count: 0,
+                    event_nr: 0,
+                    geometry: None,
+                };
+                let reply = Self::info(&dev, false);
+                devices.insert(minor, dev);
+                Ok(reply)
+            }
+            _ => {
+                let minor = Self::find(&devices, r).ok_or_else(|| err(c, libc::ENXIO))?;
+                let query_inactive = r.flags.contains(Flags::QUERY_INACTIVE_TABLE);
+                match c {
+                    Command::DevRemove => {
+                        let d = &devices[&minor];
+                        if d.open_count > 0 {
+                            return Err(err(c, libc::EBUSY));
+                        }
+                        let reply = Self::info(d, false);
+                        devices.remove(&minor);
+                        Ok(reply)
+                    }
+                    Command::DevRename => {
+                        let Payload::NewName(new) = &r.payload else { return Err(err(c, libc::EINVAL)) };
+                        if r.flags.contains(Flags::UUID) {
+                            if !devices[&minor].uuid.is_empty() || devices.values().any(|d| &d.uuid == new) {
+                                return Err(err(c, libc::EINVAL));
+                            }
+                            devices.get_mut(&minor).map(|d| d.uuid = new.clone());
+                        } else {
+                            if devices.values().any(|d| &d.name == new) {
+                                return Err(err(c, libc::EBUSY));
+                            }
+                            devices.get_mut(&minor).map(|d| d.name = new.clone());
+                        }
+                        Ok(Self::info(&devices[&minor], false))
+                    }
+                    Command::DevSuspend => {
+                        let d = devices.get_mut(&minor).ok_or_else(|| err(c, libc::ENXIO))?;
+                        if r.flags.contains(Flags::SUSPEND) {
+                            d.suspended = true;
+                        } else {
+                            if let Some(table) = d.inactive.take() {
+                                d.live = Some(table);
+                                d.read_only = r.flags.contains(Flags::READONLY);
+                            }
+                            d.suspended = false;
+                        }
+                        Ok(Self::info(d, false))
+                    }
+                    Command::DevStatus | Command::DevWait | Command::DevArmPoll => {
+                        Ok(Self::info(&devices[&minor], query_inactive))
+                    }
+                    Command::TableLoad => {
+                        let Payload::Table(lines) = &r.payload else { return Err(err(c, libc::EINVAL)) };
+                        Self::validate_table(c, lines)?;
+                        let d = devices.get_mut(&minor).ok_or_else(|| err(c, libc::ENXIO))?;
+                        d.inactive = Some(lines.clone());
+                        Ok(Self::info(d, false))
+                    }
+                    Command::TableClear => {
+                        let d = devices.get_mut(&minor).ok_or_else(|| err(c, libc::ENXIO))?;
+                        d.inactive = None;
+                        Ok(Self::info(d, false))
+                    }
+                    Command::TableDeps => {
+                        let d = &devices[&minor];
+                        let table = if query_inactive { &d.inactive } else { &d.live };
+                        let deps = Self::deps(table.as_deref().unwrap_or(&[]));
+                        Ok(Reply { data: ReplyData::Deps(deps), ..Self::info(d, query_inactive) })
+                    }
+                    Command::TableStatus => {
+                        let d = &devices[&minor];
+                        let table = if query_inactive { &d.inactive } else { &d.live };
+                        let lines: Vec<TargetLine> = table.as_deref().unwrap_or(&[]).to_vec();
+                        let lines = if r.flags.contains(Flags::STATUS_TABLE) {
+                            lines
+                        } else {
+                            lines.iter().map(Self::status_line).collect()
+                        };
+                        Ok(Reply { data: ReplyData::Targets(lines), ..Self::info(d, query_inactive) })
+                    }
+                    Command::TargetMsg => {
+                        let d = &devices[&minor];
+                        if d.live.is_none() {
+                            return Err(err(c, libc::EINVAL));
+                        }
+                        Ok(Self::info(d, false))
+                    }
+                    Command::DevSetGeometry => {
+                        let Payload::Geometry(g) = &r.payload else { return Err(err(c, libc::EINVAL)) };
+                        if g.split_whitespace().filter(|w| w.parse::<u64>().is_ok()).count() != 4 {
+                            return Err(err(c, libc::EINVAL));
+                        }
+                        let d = devices.get_mut(&minor).ok_or_else(|| err(c, libc::ENXIO))?;
+                        d.geometry = Some(g.clone());
+                        Ok(Self::info(d, false))
+                    }
+                    _ => Err(err(c, libc::EINVAL)),
+                }
+            }
+        }
+    }
+}
+
+impl Kernel for SimKernel {
+    fn execute(&self, request: &Request) -> Result<Reply, KernelError> {
+        // Replies go through the kernel byte format and back, so the
+        // simulator exercises the same decoder as the real device.
+        let reply = self.run(request)?;
+        decode_reply(request.command, &encode_reply(&reply))
+    }
+}

@@ -1,0 +1,25 @@
+//! devmapper: libdevmapper, the Linux device-mapper userspace library, in
+//! Rust behind the same C ABI.
+//!
+//! Layers (see DESIGN.md): a C or Python caller enters through [`capi`],
+//! which calls the Rust API ([`task`], ...), which reaches the kernel only
+//! through [`kernel`]. Nothing below calls up. [`log`] is the one facility
+//! every layer shares.
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(missing_docs)]
+
+/// cbindgen:ignore
+#[macro_use]
+pub mod log;
+/// cbindgen:ignore
+pub mod kernel;
+/// cbindgen:ignore
+pub mod task;
+/// cbindgen:ignore
+pub mod udev;
+
+#[allow(missing_docs, non_camel_case_types, non_snake_case, unused_variables)]
+pub mod capi;
+
+/// The library version this crate reports (`dm_get_library_version`).
+pub const LIBRARY_VERSION: &str = "1.02.185 (devmapper 1.2.185)";

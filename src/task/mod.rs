@@ -1,0 +1,607 @@
+//! One device-mapper request (a "task") and its decoded reply as Rust types.
+//!
+//! A [`Task`] describes what to do; [`Task::run`] turns it into one or more
+//! kernel requests (CREATE with a table is create, load and resume, undone
+//! if a later step fails) and returns a [`TaskOutput`].
+
+mod names;
+
+use std::time::Duration;
+
+use thiserror::Error;
+
+use crate::kernel::{
+    decode_dev, encode_dev, Command, DeviceId, Flags, Kernel, KernelError, NameEntry, Payload,
+    Reply, ReplyData, Request, TargetLine, TargetVersion,
+};
+pub use names::{check_name, check_uuid};
+
+/// The task types of libdm, numbered as `DM_DEVICE_*`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TaskType {
+    /// DM_DEVICE_CREATE
+    Create,
+    /// DM_DEVICE_RELOAD
+    Reload,
+    /// DM_DEVICE_REMOVE
+    Remove,
+    /// DM_DEVICE_REMOVE_ALL
+    RemoveAll,
+    /// DM_DEVICE_SUSPEND
+    Suspend,
+    /// DM_DEVICE_RESUME
+    Resume,
+    /// DM_DEVICE_INFO
+    Info,
+    /// DM_DEVICE_DEPS
+    Deps,
+    /// DM_DEVICE_RENAME
+    Rename,
+    /// DM_DEVICE_VERSION
+    Version,
+    /// DM_DEVICE_STATUS
+    Status,
+    /// DM_DEVICE_TABLE
+    Table,
+    /// DM_DEVICE_WAITEVENT
+    WaitEvent,
+    /// DM_DEVICE_LIST
+    List,
+    /// DM_DEVICE_CLEAR
+    Clear,
+    /// DM_DEVICE_MKNODES
+    Mknodes,
+    /// DM_DEVICE_LIST_VERSIONS
+    ListVersions,
+    /// DM_DEVICE_TARGET_MSG
+    TargetMsg,
+    /// DM_DEVICE_SET_GEOMETRY
+    SetGeometry,
+    /// DM_DEVICE_ARM_POLL
+    ArmPoll,
+    /// DM_DEVICE_GET_TARGET_VERSION
+    GetTargetVersion,
+}
+
+const ALL_TYPES: [TaskType; 21] = [
+    TaskType::Create,
+    TaskType::Reload,
+    TaskType::Remove,
+    TaskType::RemoveAll,
+    TaskType::Suspend,
+    TaskType::Resume,
+    TaskType::Info,
+    TaskType::Deps,
+    TaskType::Rename,
+    TaskType::Version,
+    TaskType::Status,
+    TaskType::Table,
+    TaskType::WaitEvent,
+    TaskType::List,
+    TaskType::Clear,
+    TaskType::Mknodes,
+    TaskType::ListVersions,
+    TaskType::TargetMsg,
+    TaskType::SetGeometry,
+    TaskType::ArmPoll,
+    TaskType::GetTargetVersion,
+];
+
+impl TaskType {
+    /// The task type for a `DM_DEVICE_*` number.
+    pub fn from_number(n: i32) -> Option<TaskType> {
+        usize::try_from(n).ok().and_then(|i| ALL_TYPES.get(i).copied())
+    }
+
+    /// The name libdm uses for this task's ioctl in messages.
+    pub fn op_name(self) -> &'static str {
+        match self {
+            TaskType::Create => "create",
+            TaskType::Reload => "reload",
+            TaskType::Remove => "remove",
+            TaskType::RemoveAll => "remove_all",
+            TaskType::Suspend => "suspend",
+            TaskType::Resume => "resume",
+            TaskType::Info => "info",
+            TaskType::Deps => "deps",
+            TaskType::Rename => "rename",
+            TaskType::Version => "version",
+            TaskType::Status => "status",
+            TaskType::Table => "table",
+            TaskType::WaitEvent => "waitevent",
+            TaskType::List => "names",
+            TaskType::Clear => "clear",
+            TaskType::Mknodes => "mknodes",
+            TaskType::ListVersions => "versions",
+            TaskType::TargetMsg => "message",
+            TaskType::SetGeometry => "setgeometry",
+            TaskType::ArmPoll => "armpoll",
+            TaskType::GetTargetVersion => "target-version",
+        }
+    }
+
+    fn command(self) -> Command {
+        match self {
+            TaskType::Create => Command::DevCreate,
+            TaskType::Reload => Command::TableLoad,
+            TaskType::Remove => Command::DevRemove,
+            TaskType::RemoveAll => Command::RemoveAll,
+            TaskType::Suspend | TaskType::Resume => Command::DevSuspend,
+            TaskType::Info | TaskType::Mknodes => Command::DevStatus,
+            TaskType::Deps => Command::TableDeps,
+            TaskType::Rename => Command::DevRename,
+            TaskType::Version => Command::Version,
+            TaskType::Status | TaskType::Table => Command::TableStatus,
+            TaskType::WaitEvent => Command::DevWait,
+            TaskType::List => Command::ListDevices,
+            TaskType::Clear => Command::TableClear,
+            TaskType::ListVersions => Command::ListVersions,
+            TaskType::TargetMsg => Command::TargetMsg,
+            TaskType::SetGeometry => Command::DevSetGeometry,
+            TaskType::ArmPoll => Command::DevArmPoll,
+            TaskType::GetTargetVersion => Command::GetTargetVersion,
+        }
+    }
+
+    /// Task types whose missing device is `exists = 0`, not an error.
+    fn missing_device_is_ok(self) -> bool {
+        matches!(self, TaskType::Info | TaskType::Mknodes | TaskType::Status)
+    }
+}
+
+/// Device state after a request (libdm's `struct dm_info`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Info {
+    /// The device exists.
+    pub exists: bool,
+    /// It is suspended.
+    pub suspended: bool,
+    /// It has a live table.
+    pub live_table: bool,
+    /// It has an inactive table loaded.
+    pub inactive_table: bool,
+    /// Open count.
+    pub open_count: i32,
+    /// Event number.
+    pub event_nr: u32,
+    /// Block major.
+    pub major: u32,
+    /// Block minor.
+    pub minor: u32,
+    /// Read-only.
+    pub read_only: bool,
+    /// Targets in the table reported.
+    pub target_count: i32,
+    /// A deferred remove is pending.
+    pub deferred_remove: bool,
+    /// Suspended internally by the kernel.
+    pub internal_suspend: bool,
+}
+
+impl Info {
+    fn from_reply(reply: &Reply) -> Info {
+        let (major, minor) = decode_dev(reply.dev);
+        let f = reply.flags;
+        Info {
+            exists: true,
+            suspended: f.contains(Flags::SUSPEND),
+            live_table: f.contains(Flags::ACTIVE_PRESENT),
+            inactive_table: f.contains(Flags::INACTIVE_PRESENT),
+            open_count: reply.open_count,
+            event_nr: reply.event_nr,
+            major,
+            minor,
+            read_only: f.contains(Flags::READONLY),
+            target_count: reply.target_count as i32,
+            deferred_remove: f.contains(Flags::DEFERRED_REMOVE),
+            internal_suspend: f.contains(Flags::INTERNAL_SUSPEND),
+        }
+    }
+}
+
+/// Why a task failed.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum TaskError {
+    /// An argument was refused before any ioctl.
+    #[error("{0}")]
+    Invalid(String),
+    /// The kernel refused the request; displayed as libdm words it.
+    #[error("device-mapper: {op} ioctl on {name} {uuid}{} failed: {}", dev_suffix(*dev), crate::kernel::strerror(*errno))]
+    Ioctl {
+        /// libdm's name of the operation.
+        op: &'static str,
+        /// Device name given (may be empty).
+        name: String,
+        /// Device uuid given (may be empty).
+        uuid: String,
+        /// Major and minor given by the caller, if any.
+        dev: Option<(u32, u32)>,
+        /// errno.
+        errno: i32,
+    },
+    /// A kernel-layer failure other than an ioctl errno.
+    #[error(transparent)]
+    Kernel(#[from] KernelError),
+}
+
+/// libdm's "(major:minor)" after the uuid in ioctl errors.
+fn dev_suffix(dev: Option<(u32, u32)>) -> String {
+    match dev {
+        Some((major, minor)) if major > 0 => format!("({major}:{minor})"),
+        _ => String::new(),
+    }
+}
+
+impl TaskError {
+    /// The errno behind the failure (EINVAL for refused arguments).
+    pub fn errno(&self) -> i32 {
+        match self {
+            TaskError::Invalid(_) => libc::EINVAL,
+            TaskError::Ioctl { errno, .. } => *errno,
+            TaskError::Kernel(k) => k.errno(),
+        }
+    }
+}
+
+/// What a task asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Task {
+    /// The operation.
+    pub kind: TaskType,
+    /// Device name.
+    pub name: Option<String>,
+    /// Device uuid.
+    pub uuid: Option<String>,
+    /// Requested major (with `minor`, a persistent device number).
+    pub major: Option<u32>,
+    /// Requested minor.
+    pub minor: Option<u32>,
+    /// New name (RENAME).
+    pub new_name: Option<String>,
+    /// New uuid (RENAME).
+    pub new_uuid: Option<String>,
+    /// The table (CREATE, RELOAD).
+    pub targets: Vec<TargetLine>,
+    /// Read-only table / device.
+    pub read_only: bool,
+    /// Suspend without flushing.
+    pub no_flush: bool,
+    /// Suspend without freezing the filesystem.
+    pub skip_lockfs: bool,
+    /// Query the inactive table.
+    pub query_inactive_table: bool,
+    /// Wipe ioctl buffers afterwards.
+    pub secure_data: bool,
+    /// Retry REMOVE while the device is busy.
+    pub retry_remove: bool,
+    /// Deferred REMOVE.
+    pub deferred_remove: bool,
+    /// Ask for IMA measurement.
+    pub ima_measurement: bool,
+    /// Event number (WAITEVENT) or udev cookie.
+    pub event_nr: u32,
+    /// Sector (TARGET_MSG).
+    pub sector: u64,
+    /// Message (TARGET_MSG).
+    pub message: Option<String>,
+    /// Geometry "cylinders heads sectors start" (SET_GEOMETRY).
+    pub geometry: Option<String>,
+    /// Target name (GET_TARGET_VERSION).
+    pub target_name: Option<String>,
+}
+
+/// The result of a task.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TaskOutput {
+    /// Device state (exists = false when the device is missing and the task
+    /// type allows it).
+    pub info: Info,
+    /// Device name as the kernel reported it.
+    pub name: String,
+    /// Device uuid as the kernel reported it.
+    pub uuid: String,
+    /// Kernel ioctl interface version.
+    pub version: [u32; 3],
+    /// Table or status lines.
+    pub targets: Vec<TargetLine>,
+    /// Devices used.
+    pub deps: Vec<u64>,
+    /// Device list.
+    pub names: Vec<NameEntry>,
+    /// Targets and versions.
+    pub versions: Vec<TargetVersion>,
+    /// A message's response.
+    pub response: Option<String>,
+}
+
+/// Attempts and pause of a REMOVE with retry (libdm: 25 times, 200 ms apart).
+pub const REMOVE_RETRIES: u32 = 25;
+/// Pause between REMOVE retries.
+pub const REMOVE_RETRY_PAUSE: Duration = Duration::from_millis(200);
+
+impl Task {
+    /// A task of `kind` with nothing set.
+    pub fn new(kind: TaskType) -> Task {
+        Task {
+            kind,
+            name: None,
+            uuid: None,
+            major: None,
+            minor: None,
+            new_name: None,
+            new_uuid: None,
+            targets: Vec::new(),
+            read_only: false,
+            no_flush: false,
+            skip_lockfs: false,
+            query_inactive_table: false,
+            secure_data: false,
+            retry_remove: false,
+            deferred_remove: false,
+            ima_measurement: false,
+            event_nr: 0,
+            sector: 0,
+            message: None,
+            geometry: None,
+            target_name: None,
+        }
+    }
+
+    /// Adds a table line.
+    pub fn add_target(&mut self, start: u64, length: u64, target_type: &str, params: &str) {
+        self.targets.push(TargetLine {
+            start,
+            length,
+            target_type: target_type.to_string(),
+            params: params.to_string(),
+        });
+    }
+
+    fn device_id(&self) -> DeviceId {
+        DeviceId {
+            name: self.name.clone().unwrap_or_default(),
+            uuid: self.uuid.clone().unwrap_or_default(),
+            dev: match (self.major, self.minor) {
+                (Some(ma), Some(mi)) => encode_dev(ma, mi),
+                _ => 0,
+            },
+        }
+    }
+
+    fn describe(&self) -> String {
+        match (&self.name, &self.uuid, self.major, self.minor) {
+            (Some(n), _, _, _) => n.clone(),
+            (None, Some(u), _, _) => u.clone(),
+            (None, None, Some(ma), Some(mi)) => format!("({ma}:{mi})"),
+            _ => String::new(),
+        }
+    }
+
+    /// Checks the arguments before any ioctl.
+    fn validate(&self) -> Result<(), TaskError> {
+        if let Some(n) = &self.name {
+            check_name(n)?;
+        }
+        if let Some(u) = &self.uuid {
+            check_uuid(u)?;
+        }
+        let needs_device = !self.kind.command().is_global();
+        if needs_device && self.name.is_none() && self.uuid.is_none() && self.major.is_none() {
+            return Err(TaskError::Invalid(format!(
+                "{}: no device name, uuid or device number given",
+                self.kind.op_name()
+            )));
+        }
+        match self.kind {
+            TaskType::Create if self.name.is_none() => {
+                return Err(TaskError::Invalid("create: a device name is required".into()))
+            }
+            TaskType::Rename => match (&self.new_name, &self.new_uuid) {
+                (Some(n), None) => check_name(n)?,
+                (None, Some(u)) => check_uuid(u)?,
+                _ => return Err(TaskError::Invalid("rename: give exactly one of a new name or a new uuid".into())),
+            },
+            TaskType::TargetMsg if self.message.is_none() => {
+                return Err(TaskError::Invalid("message: no message set".into()))
+            }
+            TaskType::SetGeometry if self.geometry.is_none() => {
+                return Err(TaskError::Invalid("setgeometry: no geometry set".into()))
+            }
+            TaskType::GetTargetVersion if self.target_name.is_none() => {
+                return Err(TaskError::Invalid("target-version: no target name set".into()))
+            }
+            _ => {}
+        }
+        if matches!(self.kind, TaskType::Create | TaskType::Reload) {
+            for (i, t) in self.targets.iter().enumerate() {
+                if t.target_type.is_empty() || t.target_type.len() >= crate::kernel::DM_MAX_TYPE_NAME {
+                    return Err(TaskError::Invalid(format!(
+                        "target {i}: invalid target type \"{}\"",
+                        t.target_type
+                    )));
+                }
+                if t.length == 0 {
+                    return Err(TaskError::Invalid(format!("target {i}: zero length")));
+                }
+            }
+            if self.kind == TaskType::Reload && self.targets.is_empty() {
+                return Err(TaskError::Invalid("reload: no targets in the table".into()));
+            }
+        }
+        Ok(())
+    }
+
+    fn base_flags(&self) -> Flags {
+        let mut f = Flags::empty();
+        f.set(Flags::READONLY, self.read_only);
+        f.set(Flags::SECURE_DATA, self.secure_data);
+        f.set(Flags::IMA_MEASUREMENT, self.ima_measurement);
+        f.set(Flags::QUERY_INACTIVE_TABLE, self.query_inactive_table);
+        f
+    }
+
+    fn request(&self, command: Command) -> Request {
+        let mut r = Request::new(command, self.device_id());
+        r.flags = self.base_flags();
+        r.event_nr = self.event_nr;
+        r
+    }
+
+    fn ioctl(&self, kernel: &dyn Kernel, request: &Request, op: &'static str) -> Result<Reply, TaskError> {
+        kernel.execute(request).map_err(|e| match e {
+            KernelError::Ioctl { errno, .. } => TaskError::Ioctl {
+                op,
+                name: request.id.name.clone(),
+                uuid: request.id.uuid.clone(),
+                dev: self.major.zip(self.minor),
+                errno,
+            },
+            other => TaskError::Kernel(other),
+        })
+    }
+
+    /// Runs the task against `kernel`.
+    pub fn run(&self, kernel: &dyn Kernel) -> Result<TaskOutput, TaskError> {
+        self.validate()?;
+        match self.kind {
+            TaskType::Create => self.run_create(kernel),
+            TaskType::Remove => self.run_remove(kernel),
+            _ => {
+                let request = self.single_request();
+                match self.ioctl(kernel, &request, self.kind.op_name()) {
+                    Ok(reply) => Ok(output_from(reply)),
+                    Err(TaskError::Ioctl { errno, .. }) if errno == libc::ENXIO && self.kind.missing_device_is_ok() => {
+                        Ok(TaskOutput::default())
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+        }
+    }
+
+    fn single_request(&self) -> Request {
+        let command = self.kind.command();
+        let mut r = self.request(command);
+        match self.kind {
+            TaskType::Reload => r.payload = Payload::Table(self.targets.clone()),
+            TaskType::Suspend | TaskType::Resume => {
+                r.flags.set(Flags::SUSPEND, self.kind == TaskType::Suspend);
+                r.flags.set(Flags::NOFLUSH, self.no_flush);
+                r.flags.set(Flags::SKIP_LOCKFS, self.skip_lockfs);
+            }
+            TaskType::Table => r.flags |= Flags::STATUS_TABLE,
+            TaskType::Status => r.flags.set(Flags::NOFLUSH, self.no_flush),
+            TaskType::Rename => {
+                if let Some(u) = &self.new_uuid {
+                    r.flags |= Flags::UUID;
+                    r.payload = Payload::NewName(u.clone());
+                } else {
+                    r.payload = Payload::NewName(self.new_name.clone().unwrap_or_default());
+                }
+            }
+            TaskType::TargetMsg => {
+                r.payload = Payload::Message { sector: self.sector, text: self.message.clone().unwrap_or_default() }
+            }
+            TaskType::SetGeometry => r.payload = Payload::Geometry(self.geometry.clone().unwrap_or_default()),
+            TaskType::GetTargetVersion => {
+                r.payload = Payload::TargetName(self.target_name.clone().unwrap_or_default())
+            }
+            _ => {}
+        }
+        if command.is_global() {
+            r.id = DeviceId::default();
+        }
+        r
+    }
+
+    fn run_create(&self, kernel: &dyn Kernel) -> Result<TaskOutput, TaskError> {
+        let mut create = self.request(Command::DevCreate);
+        create.flags.remove(Flags::QUERY_INACTIVE_TABLE);
+        if self.major.is_some() && self.minor.is_some() {
+            create.flags |= Flags::PERSISTENT_DEV;
+        }
+        let created = self.ioctl(kernel, &create, "create")?;
+        if self.targets.is_empty() {
+            return Ok(output_from(created));
+        }
+        // Address the new device by its number from here on, as libdm does.
+        let mut by_dev = self.clone();
+        by_dev.name = None;
+        by_dev.uuid = None;
+        let (ma, mi) = decode_dev(created.dev);
+        by_dev.major = Some(ma);
+        by_dev.minor = Some(mi);
+        let mut load = by_dev.request(Command::TableLoad);
+        load.payload = Payload::Table(self.targets.clone());
+        let mut resume = by_dev.request(Command::DevSuspend);
+        resume.flags.remove(Flags::QUERY_INACTIVE_TABLE);
+        let result = self
+            .ioctl(kernel, &load, "reload")
+            .and_then(|_| self.ioctl(kernel, &resume, "resume"));
+        match result {
+            Ok(reply) => Ok(output_from(reply)),
+            Err(e) => {
+                let mut remove = by_dev.request(Command::DevRemove);
+                remove.flags = Flags::empty();
+                if let Err(undo) = self.ioctl(kernel, &remove, "remove") {
+                    crate::log_error!(errno = undo.errno(); "Failed to remove {} after a failed create: {undo}", self.describe());
+                }
+                Err(e)
+            }
+        }
+    }
+
+    fn run_remove(&self, kernel: &dyn Kernel) -> Result<TaskOutput, TaskError> {
+        let mut request = self.request(Command::DevRemove);
+        request.flags.set(Flags::DEFERRED_REMOVE, self.deferred_remove);
+        let attempts = if self.retry_remove { REMOVE_RETRIES } else { 1 };
+        let mut last = None;
+        for attempt in 1..=attempts {
+            match self.ioctl(kernel, &request, "remove") {
+                Ok(reply) => return Ok(output_from(reply)),
+                Err(e) if e.errno() == libc::EBUSY && attempt < attempts => {
+                    crate::log_verbose!("device-mapper: remove ioctl on {} busy, retrying ({attempt}/{attempts})", self.describe());
+                    std::thread::sleep(REMOVE_RETRY_PAUSE);
+                    last = Some(e);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| TaskError::Invalid("remove: no attempt made".into())))
+    }
+}
+
+impl TaskOutput {
+    /// The device list in the kernel's layout, which C callers walk
+    /// directly (`struct dm_names` with event number and uuid after each name).
+    pub fn names_buffer(&self) -> Vec<u8> {
+        crate::kernel::ioctl::encode_name_list(&self.names)
+    }
+
+    /// The target list in the kernel's layout (`struct dm_versions`).
+    pub fn versions_buffer(&self) -> Vec<u8> {
+        crate::kernel::ioctl::encode_version_list(&self.versions)
+    }
+}
+
+fn output_from(reply: Reply) -> TaskOutput {
+    let mut out = TaskOutput {
+        info: Info::from_reply(&reply),
+        name: reply.name.clone(),
+        uuid: reply.uuid.clone(),
+        version: reply.version,
+        ..TaskOutput::default()
+    };
+    match reply.data {
+        ReplyData::None => {}
+        ReplyData::Targets(t) => out.targets = t,
+        ReplyData::Deps(d) => out.deps = d,
+        ReplyData::Names(n) => out.names = n,
+        ReplyData::Versions(v) => out.versions = v,
+        ReplyData::Response(r) => out.response = Some(r),
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,109 @@
+//! udev and device nodes: with no udev to do it, the library keeps
+//! `/dev/mapper/<name>` itself (created on create and resume, renamed,
+//! removed). Cookies and the deferred node queue come with the dm_task
+//! stage; today node operations run right after the ioctl that needs them.
+
+use std::ffi::CString;
+use std::path::{Path, PathBuf};
+use std::sync::RwLock;
+
+static SYSFS_DIR: RwLock<String> = RwLock::new(String::new());
+
+/// Sets the sysfs mount point ("/sys" by default).
+pub fn set_sysfs_dir(dir: &str) {
+    *SYSFS_DIR.write().unwrap_or_else(|e| e.into_inner()) = dir.trim_end_matches('/').to_string();
+}
+
+/// The sysfs mount point in force, without a trailing slash.
+pub fn sysfs_dir() -> String {
+    let dir = SYSFS_DIR.read().unwrap_or_else(|e| e.into_inner()).clone();
+    if dir.is_empty() {
+        "/sys".into()
+    } else {
+        dir
+    }
+}
+
+/// `<dev dir>/mapper`, where device nodes live.
+pub fn mapper_dir() -> PathBuf {
+    PathBuf::from(format!("{}/mapper", crate::kernel::control::dev_dir()))
+}
+
+/// Ownership and mode for a new node (libdm: root:disk... here root:root 0600
+/// unless the caller set them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NodeOwner {
+    /// Owner uid.
+    pub uid: u32,
+    /// Owner gid.
+    pub gid: u32,
+    /// Permission bits.
+    pub mode: u32,
+}
+
+impl Default for NodeOwner {
+    fn default() -> Self {
+        NodeOwner { uid: 0, gid: 6, mode: 0o660 }
+    }
+}
+
+fn errno_of(e: &std::io::Error) -> i32 {
+    e.raw_os_error().unwrap_or(libc::EIO)
+}
+
+/// Makes `/dev/mapper/<name>` a block node for major:minor, replacing a
+/// stale node of other numbers; a correct node or a udev link stays.
+pub fn ensure_node(name: &str, major: u32, minor: u32, owner: NodeOwner) -> Result<(), i32> {
+    let dir = mapper_dir();
+    std::fs::create_dir_all(&dir).map_err(|e| errno_of(&e))?;
+    let path = dir.join(name);
+    if let Ok(meta) = std::fs::metadata(&path) {
+        use std::os::unix::fs::{FileTypeExt, MetadataExt};
+        if meta.file_type().is_block_device() && meta.rdev() == libc::makedev(major, minor) {
+            return Ok(());
+        }
+        std::fs::remove_file(&path).map_err(|e| errno_of(&e))?;
+        crate::log_debug!("Removed stale node {}", path.display());
+    }
+    mknod_block(&path, major, minor, owner)?;
+    crate::log_debug!("Created {} ({major}:{minor})", path.display());
+    Ok(())
+}
+
+fn mknod_block(path: &Path, major: u32, minor: u32, owner: NodeOwner) -> Result<(), i32> {
+    let c = CString::new(path.as_os_str().as_encoded_bytes()).map_err(|_| libc::EINVAL)?;
+    crate::kernel::mknod_block(&c, major, minor, owner.mode)?;
+    std::os::unix::fs::chown(path, Some(owner.uid), Some(owner.gid)).map_err(|e| errno_of(&e))?;
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(owner.mode & 0o7777)).map_err(|e| errno_of(&e))
+}
+
+/// Removes `/dev/mapper/<name>` if it exists.
+pub fn remove_node(name: &str) -> Result<(), i32> {
+    let path = mapper_dir().join(name);
+    match std::fs::remove_file(&path) {
+        Ok(()) => {
+            crate::log_debug!("Removed {}", path.display());
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(errno_of(&e)),
+    }
+}
+
+/// Renames `/dev/mapper/<old>` to `<new>` if it exists.
+pub fn rename_node(old: &str, new: &str) -> Result<(), i32> {
+    let dir = mapper_dir();
+    match std::fs::rename(dir.join(old), dir.join(new)) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(errno_of(&e)),
+    }
+}
+
+/// Read-ahead of a block device in 512-byte sectors, from sysfs.
+pub fn read_ahead_sectors(major: u32, minor: u32) -> Option<u32> {
+    let path = format!("{}/dev/block/{major}:{minor}/queue/read_ahead_kb", sysfs_dir());
+    let kb: u32 = std::fs::read_to_string(path).ok()?.trim().parse().ok()?;
+    kb.checked_mul(2)
+}
