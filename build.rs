@@ -159,6 +159,15 @@ fn generate_header(manifest: &Path, out: &Path, profile_dir: &Path) {
     let piece = |name: &str| fs::read_to_string(manifest.join("src/capi/header").join(name)).unwrap();
     config.after_includes = Some(piece("prelude.h"));
     config.trailer = Some(piece("trailer.h"));
+    // Every public type of the header, used by a prototype or not.
+    let types = fs::read_to_string(manifest.join("src/capi/types.rs")).unwrap();
+    for line in types.lines() {
+        let mut words = line.split_whitespace();
+        if let (Some("pub"), Some("type" | "struct" | "enum" | "union"), Some(name)) = (words.next(), words.next(), words.next()) {
+            let name = name.trim_end_matches([';', '{', '=']).to_string();
+            config.export.include.push(name);
+        }
+    }
     let bindings = cbindgen::Builder::new()
         .with_config(config)
         .with_crate(manifest)

@@ -250,9 +250,9 @@ pub type dm_log_with_errno_fn = Option<unsafe extern "C" fn(level: c_int, file: 
 /// Variadic: declared by hand in the header prelude.
 pub type dm_log_fn = Option<unsafe extern "C" fn(level: c_int, file: *const c_char, line: c_int, f: *const c_char, ...)>;
 pub type dm_mountinfo_line_callback_fn = Option<unsafe extern "C" fn(line: *mut c_char, maj: c_uint, min: c_uint, target: *mut c_char, cb_data: *mut c_void) -> c_int>;
-pub type dm_node_callback_fn = Option<unsafe extern "C" fn(node: *mut dm_tree_node, type_: c_int, cb_data: *mut c_void) -> c_int>;
+pub type dm_node_callback_fn = Option<unsafe extern "C" fn(node: *mut dm_tree_node, type_: dm_node_callback_t, cb_data: *mut c_void) -> c_int>;
 pub type dm_hash_iterate_fn = Option<unsafe extern "C" fn(data: *mut c_void)>;
-pub type dm_report_reserved_handler = Option<unsafe extern "C" fn(rh: *mut dm_report, mem: *mut dm_pool, field_num: u32, action: c_int, data_in: *const c_void, data_out: *mut *const c_void) -> c_int>;
+pub type dm_report_reserved_handler = Option<unsafe extern "C" fn(rh: *mut dm_report, mem: *mut dm_pool, field_num: u32, action: dm_report_reserved_action_t, data_in: *const c_void, data_out: *mut *const c_void) -> c_int>;
 pub type dm_putline_fn = Option<unsafe extern "C" fn(line: *const c_char, baton: *mut c_void) -> c_int>;
 pub type dm_config_node_out_fn = Option<unsafe extern "C" fn(cn: *const dm_config_node, line: *const c_char, baton: *mut c_void) -> c_int>;
 
@@ -480,7 +480,7 @@ pub struct dm_list {
 #[repr(C)]
 pub struct dm_str_list {
     pub list: dm_list,
-    pub str_: *const c_char,
+    pub str: *const c_char,
 }
 
 #[repr(C)]
@@ -491,9 +491,11 @@ pub struct dm_report_object_type {
     pub data_fn: Option<unsafe extern "C" fn(object: *mut c_void) -> *mut c_void>,
 }
 
+/// cbindgen:ignore
+/// Has const members: declared by hand in the header trailer.
 #[repr(C)]
 pub struct dm_report_field_type {
-    pub type_: u32,
+    pub r#type: u32,
     pub flags: u32,
     pub offset: u32,
     pub width: i32,
@@ -509,9 +511,11 @@ pub struct dm_report_field_reserved_value {
     pub value: *const c_void,
 }
 
+/// cbindgen:ignore
+/// Has const members: declared by hand in the header trailer.
 #[repr(C)]
 pub struct dm_report_reserved_value {
-    pub type_: u32,
+    pub r#type: u32,
     pub value: *const c_void,
     pub names: *mut *const c_char,
     pub description: *const c_char,
@@ -519,7 +523,7 @@ pub struct dm_report_reserved_value {
 
 #[repr(C)]
 pub struct dm_config_value {
-    pub type_: dm_config_value_type_t,
+    pub r#type: dm_config_value_type_t,
     pub v: dm_config_value_u,
     pub next: *mut dm_config_value,
     pub format_flags: u32,
@@ -701,7 +705,7 @@ pub union dm_config_value_u {
     pub i: i64,
     pub f: f32,
     pub d: f64,
-    pub str_: *const c_char,
+    pub str: *const c_char,
 }
 
 

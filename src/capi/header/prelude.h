@@ -33,6 +33,9 @@ typedef struct dm_status_thin dm_status_thin;
 typedef struct dm_writecache_settings dm_writecache_settings;
 typedef struct dm_integrity_settings dm_integrity_settings;
 typedef struct dm_vdo_target_params dm_vdo_target_params;
+/* And structs with const members, which cbindgen cannot write either. */
+typedef struct dm_report_field_type dm_report_field_type;
+typedef struct dm_report_reserved_value dm_report_reserved_value;
 
 #ifdef __cplusplus
 }

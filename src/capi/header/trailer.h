@@ -148,6 +148,27 @@ struct dm_vdo_target_params {
 	enum dm_vdo_write_policy write_policy;
 };
 
+/* Report field and reserved value descriptions: their members are const. */
+struct dm_report_field_type {
+	uint32_t type;		/* object type id */
+	uint32_t flags;		/* DM_REPORT_FIELD_* */
+	uint32_t offset;	/* byte offset in the object */
+	int32_t width;		/* default width */
+	const char id[DM_REPORT_FIELD_TYPE_ID_LEN];
+	const char heading[DM_REPORT_FIELD_TYPE_HEADING_LEN];
+	int (*report_fn)(struct dm_report *rh, struct dm_pool *mem,
+			 struct dm_report_field *field, const void *data,
+			 void *private_data);
+	const char *desc;	/* description of the field */
+};
+
+struct dm_report_reserved_value {
+	const uint32_t type;	/* DM_REPORT_FIELD_RESERVED_VALUE_* | DM_REPORT_FIELD_TYPE_* */
+	const void *value;	/* the value, typed by 'type' */
+	const char **names;	/* NULL-terminated names of this value */
+	const char *description;
+};
+
 /* Variadic string helpers. */
 int dm_snprintf(char *buf, size_t bufsize, const char *format, ...)
     __attribute__ ((format(printf, 3, 4)));

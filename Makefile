@@ -1,0 +1,93 @@
+# devmapper: libdevmapper in Rust. `make` builds the shared library, header
+# and pkg-config file; `make check` runs every test (see README.md).
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+
+CARGO ?= cargo
+CC ?= cc
+SONAME := libdevmapper.so.1.02
+TOP := $(abspath .)
+OUT := $(TOP)/build
+LIB := $(OUT)/lib/$(SONAME)
+RELEASE := $(TOP)/target/release
+
+.PHONY: all lib header check test clippy abi-check abi-report layout-check header-check \
+	c-tests vm-setup vm-check demo install clean
+
+all: lib
+
+# The Rust staticlib, relinked into a shared object by the system linker with
+# the version script generated from abi/*.symbols (see README: "Symbol versions").
+lib: $(LIB)
+
+$(LIB): FORCE
+	$(CARGO) build --release --locked
+	mkdir -p $(OUT)/lib $(OUT)/pkgconfig
+	$(CC) -shared -o $@.tmp -Wl,-soname,$(SONAME) -Wl,-z,now \
+		-Wl,--version-script=$(RELEASE)/libdevmapper.map \
+		-Wl,--whole-archive $(RELEASE)/libdevmapper.a -Wl,--no-whole-archive \
+		-Wl,--gc-sections -lpthread -ldl -lm -lc
+	mv $@.tmp $@
+	ln -sf $(SONAME) $(OUT)/lib/libdevmapper.so.1.02.1
+	ln -sf $(SONAME) $(OUT)/lib/libdevmapper.so
+	sed -e 's|@PREFIX@|$(TOP)|; s|@LIBDIR@|$(OUT)/lib|; s|@INCLUDEDIR@|$(TOP)/include|; s|@RPATH@|-Wl,-rpath,$${libdir} |' \
+		pkgconfig/devmapper.pc.in > $(OUT)/pkgconfig/devmapper.pc
+
+FORCE:
+
+# Refresh the committed header from the one build.rs generated.
+header: lib
+	cp $(RELEASE)/libdevmapper.h include/libdevmapper.h
+
+install: lib
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 0755 $(LIB) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libdevmapper.so.1.02.1
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libdevmapper.so
+	install -m 0644 include/libdevmapper.h $(DESTDIR)$(INCLUDEDIR)/libdevmapper.h
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@RPATH@||' \
+		pkgconfig/devmapper.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/devmapper.pc
+
+# ---- tests ---------------------------------------------------------------
+
+check: test clippy header-check abi-check layout-check c-tests vm-check
+	@echo "make check: all passed"
+
+test:
+	$(CARGO) test --locked
+
+clippy:
+	$(CARGO) clippy --locked --all-targets -- -D warnings
+
+header-check: lib
+	tools/check-header.sh $(RELEASE)/libdevmapper.h include/libdevmapper.h
+
+abi-check: lib
+	tools/check-abi.sh $(LIB) abi
+
+abi-report: lib
+	@tools/abi-report.sh $(LIB)
+
+layout-check: lib
+	c-tests/layout/run.sh /usr/include $(TOP)/include
+
+c-tests: lib
+	c-tests/run-host.sh $(OUT)
+
+vm-setup:
+	vm/setup.sh
+
+vm-check: lib vm-setup
+	c-tests/build.sh $(OUT)
+	vm/run.sh -- tests/vm/run-all.sh $(OUT)
+
+demo: lib vm-setup
+	vm/run.sh -- tests/vm/demo.sh $(OUT)
+
+clean:
+	$(CARGO) clean
+	rm -rf $(OUT)
