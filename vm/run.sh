@@ -21,13 +21,16 @@
 #   DM_VM_CACHE    cache directory of setup.sh (default /var/cache/devmapper-vm)
 #   DM_VM_SMP      guest CPUs (default 2)
 #   DM_VM_VERBOSE  1: print boot timings and the module load report on stderr
-# Inside the guest DM_VM_GUEST=1 is set.
+#   DM_VM_9P_CACHE 9p cache mode of the host root: none (default), loose, mmap
+#   DM_VM_BZIMAGE  1: boot the bzImage instead of the uncompressed vmlinux
+# Inside the guest DM_VM_GUEST=1, DM_VM_UDEV=0|1, SYSTEMD_IGNORE_CHROOT=1 and
+# DM_VM_MODROOT (for `modprobe -d "$DM_VM_MODROOT" MODULE`) are set.
 set -uo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 usage() {
-    sed -n '2,26p' "$0" >&2
+    awk 'NR > 1 && !/^#/ { exit } NR > 1 { print }' "$0" >&2
     exit 125
 }
 

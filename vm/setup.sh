@@ -25,7 +25,7 @@ force=0
 for a in "$@"; do
     case $a in
         --force) force=1 ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { print }' "$0"; exit 0 ;;
         *) dmvm_die "setup.sh: unknown argument '$a' (usage: setup.sh [--force])" ;;
     esac
 done
