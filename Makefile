@@ -15,7 +15,7 @@ OUT := $(TOP)/build
 LIB := $(OUT)/lib/$(SONAME)
 RELEASE := $(TOP)/target/release
 
-.PHONY: all lib header check test clippy abi-check abi-report layout-check header-check \
+.PHONY: deps all lib header check test clippy abi-check abi-report layout-check header-check \
 	c-tests vm-setup vm-check demo install clean
 
 all: lib
@@ -54,8 +54,12 @@ install: lib
 
 # ---- tests ---------------------------------------------------------------
 
-check: test clippy header-check abi-check layout-check c-tests vm-check
+check: deps
+	$(MAKE) test clippy header-check abi-check layout-check c-tests vm-check
 	@echo "make check: all passed"
+
+deps:
+	tools/install-deps.sh
 
 test:
 	$(CARGO) test --locked
@@ -85,7 +89,9 @@ vm-check: lib vm-setup
 	c-tests/build.sh $(OUT)
 	vm/run.sh -- tests/vm/run-all.sh $(OUT)
 
-demo: lib vm-setup
+demo: deps
+	$(MAKE) lib vm-setup
+	c-tests/build.sh $(OUT)
 	vm/run.sh -- tests/vm/demo.sh $(OUT)
 
 clean:

@@ -31,6 +31,7 @@ pub struct dm_task {
     add_node: c_int,
     read_ahead: (u32, u32),
     cookie: *mut u32,
+    udev_flags: u16,
     record_timestamp: bool,
     timestamp: Option<Box<dm_timestamp>>,
 }
@@ -95,6 +96,7 @@ impl dm_task {
             add_node: dm_add_node_e::DM_ADD_NODE_ON_RESUME as c_int,
             read_ahead: (0, 0),
             cookie: ptr::null_mut(),
+            udev_flags: 0,
             record_timestamp: false,
             timestamp: None,
         }
@@ -126,8 +128,16 @@ impl dm_task {
         }
     }
 
-    /// Keeps /dev/mapper in step when no udev does it.
+    /// Keeps /dev/mapper in step when no udev does it, unless the caller's
+    /// cookie flags ask the library not to (DM_UDEV_DISABLE_LIBRARY_FALLBACK,
+    /// which Debian's dmsetup sets); DM_DISABLE_UDEV=1 overrides that, as in
+    /// the C library.
     fn update_nodes(&self, out: &TaskOutput) {
+        let no_fallback = self.udev_flags as u32 & DM_UDEV_DISABLE_LIBRARY_FALLBACK as u32 != 0;
+        if no_fallback && std::env::var_os("DM_DISABLE_UDEV").is_none() {
+            crate::log_debug!("Udev is not running. Not creating or removing nodes for {}: the caller disabled the library fallback.", out.name);
+            return;
+        }
         let result = match self.task.kind {
             TaskType::Create | TaskType::Resume | TaskType::Mknodes if out.info.exists => {
                 udev::ensure_node(&out.name, out.info.major, out.info.minor, self.owner)
@@ -476,14 +486,16 @@ pub unsafe extern "C" fn dm_task_set_read_ahead(dmt: *mut dm_task, read_ahead: u
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_set_cookie(dmt: *mut dm_task, cookie: *mut u32, flags: u16) -> c_int {
-    let _ = flags;
     require!("dm_task_set_cookie", cookie, 0);
     // No udev synchronisation yet: the cookie is 0 and the library keeps
     // the nodes itself (see dm_udev_get_sync_support).
     // SAFETY: caller's contract; `cookie` is non-NULL and writable.
     unsafe {
         *cookie = 0;
-        set_flag("dm_task_set_cookie", dmt, |t| t.cookie = cookie)
+        set_flag("dm_task_set_cookie", dmt, |t| {
+            t.cookie = cookie;
+            t.udev_flags = flags;
+        })
     }
 }
 

@@ -275,11 +275,17 @@ pub fn decode_reply(command: Command, buf: &[u8]) -> Result<Reply, KernelError> 
     };
     let data_start = r.u32(header::DATA_START)? as usize;
     let data_size = r.u32(header::DATA_SIZE)? as usize;
-    if data_size > buf.len() || data_start > data_size {
+    if data_size > buf.len() {
         return Err(r.bad(format!(
-            "data_start {data_start} / data_size {data_size} outside the {}-byte buffer",
+            "data_size {data_size} exceeds the {}-byte buffer",
             buf.len()
         )));
+    }
+    // A reply without data has data_size at or below data_start (the kernel
+    // sets it to offsetof(struct dm_ioctl, data) then).
+    if data_start < HEADER_SIZE || data_start >= data_size {
+        reply.data = empty_data(command);
+        return Ok(reply);
     }
     let area = Reader {
         buf: &buf[..data_size],
@@ -300,6 +306,17 @@ pub fn decode_reply(command: Command, buf: &[u8]) -> Result<Reply, KernelError> 
         _ => ReplyData::None,
     };
     Ok(reply)
+}
+
+/// What an empty data area means for each command.
+fn empty_data(command: Command) -> ReplyData {
+    match command {
+        Command::TableStatus => ReplyData::Targets(Vec::new()),
+        Command::TableDeps => ReplyData::Deps(Vec::new()),
+        Command::ListDevices => ReplyData::Names(Vec::new()),
+        Command::ListVersions | Command::GetTargetVersion => ReplyData::Versions(Vec::new()),
+        _ => ReplyData::None,
+    }
 }
 
 fn decode_targets(
@@ -658,6 +675,14 @@ mod tests {
             decode_reply(Command::DevStatus, &buf),
             Err(KernelError::BadReply { .. })
         ));
+    }
+
+    #[test]
+    fn a_data_size_below_data_start_means_no_data() {
+        let mut buf = encode_reply(&reply_with(ReplyData::None, 0));
+        put_u32(&mut buf, header::DATA_SIZE, 305);
+        let reply = decode_reply(Command::TableStatus, &buf).unwrap();
+        assert_eq!(reply.data, ReplyData::Targets(vec![]));
     }
 
     #[test]

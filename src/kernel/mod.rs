@@ -147,7 +147,11 @@ impl Command {
     pub fn is_global(self) -> bool {
         matches!(
             self,
-            Command::Version | Command::RemoveAll | Command::ListDevices | Command::ListVersions
+            Command::Version
+                | Command::RemoveAll
+                | Command::ListDevices
+                | Command::ListVersions
+                | Command::GetTargetVersion
         )
     }
 }

@@ -102,6 +102,11 @@ impl SimKernel {
 
     fn find(devices: &BTreeMap<u32, SimDevice>, r: &Request) -> Option<u32> {
         let id = &r.id;
+        // As the kernel: more than one of uuid, name and number is invalid.
+        let given = [!id.uuid.is_empty(), !id.name.is_empty(), id.dev != 0];
+        if given.iter().filter(|g| **g).count() > 1 {
+            return None;
+        }
         if !id.uuid.is_empty() {
             return devices.values().find(|d| d.uuid == id.uuid).map(|d| d.minor);
         }
@@ -263,12 +268,16 @@ impl SimKernel {
                             if !devices[&minor].uuid.is_empty() || devices.values().any(|d| &d.uuid == new) {
                                 return Err(err(c, libc::EINVAL));
                             }
-                            devices.get_mut(&minor).map(|d| d.uuid = new.clone());
+                            if let Some(d) = devices.get_mut(&minor) {
+                                d.uuid = new.clone();
+                            }
                         } else {
                             if devices.values().any(|d| &d.name == new) {
                                 return Err(err(c, libc::EBUSY));
                             }
-                            devices.get_mut(&minor).map(|d| d.name = new.clone());
+                            if let Some(d) = devices.get_mut(&minor) {
+                                d.name = new.clone();
+                            }
                         }
                         Ok(Self::info(&devices[&minor], false))
                     }

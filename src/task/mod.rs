@@ -357,14 +357,29 @@ impl Task {
         });
     }
 
+    fn dev(&self) -> u64 {
+        match (self.major, self.minor) {
+            (Some(ma), Some(mi)) => encode_dev(ma, mi),
+            _ => 0,
+        }
+    }
+
+    /// The device a request addresses: the uuid, else the name, else the
+    /// number (the kernel refuses more than one of them).
     fn device_id(&self) -> DeviceId {
+        match (&self.uuid, &self.name) {
+            (Some(uuid), _) => DeviceId { uuid: uuid.clone(), ..DeviceId::default() },
+            (None, Some(name)) => DeviceId { name: name.clone(), ..DeviceId::default() },
+            (None, None) => DeviceId { dev: self.dev(), ..DeviceId::default() },
+        }
+    }
+
+    /// CREATE takes the name, the uuid and the wanted number together.
+    fn create_id(&self) -> DeviceId {
         DeviceId {
             name: self.name.clone().unwrap_or_default(),
             uuid: self.uuid.clone().unwrap_or_default(),
-            dev: match (self.major, self.minor) {
-                (Some(ma), Some(mi)) => encode_dev(ma, mi),
-                _ => 0,
-            },
+            dev: self.dev(),
         }
     }
 
@@ -451,8 +466,8 @@ impl Task {
         kernel.execute(request).map_err(|e| match e {
             KernelError::Ioctl { errno, .. } => TaskError::Ioctl {
                 op,
-                name: request.id.name.clone(),
-                uuid: request.id.uuid.clone(),
+                name: self.name.clone().unwrap_or_default(),
+                uuid: self.uuid.clone().unwrap_or_default(),
                 dev: self.major.zip(self.minor),
                 errno,
             },
@@ -516,6 +531,7 @@ impl Task {
 
     fn run_create(&self, kernel: &dyn Kernel) -> Result<TaskOutput, TaskError> {
         let mut create = self.request(Command::DevCreate);
+        create.id = self.create_id();
         create.flags.remove(Flags::QUERY_INACTIVE_TABLE);
         if self.major.is_some() && self.minor.is_some() {
             create.flags |= Flags::PERSISTENT_DEV;
@@ -524,26 +540,26 @@ impl Task {
         if self.targets.is_empty() {
             return Ok(output_from(created));
         }
-        // Address the new device by its number from here on, as libdm does.
-        let mut by_dev = self.clone();
-        by_dev.name = None;
-        by_dev.uuid = None;
+        // Load and resume address the new device by its number only (the
+        // kernel refuses a name and a number together); messages still
+        // show "name (major:minor)" as libdm's do.
         let (ma, mi) = decode_dev(created.dev);
-        by_dev.major = Some(ma);
-        by_dev.minor = Some(mi);
-        let mut load = by_dev.request(Command::TableLoad);
+        let shown = Task { uuid: None, major: Some(ma), minor: Some(mi), ..self.clone() };
+        let by_dev = DeviceId { dev: created.dev, ..DeviceId::default() };
+        let mut load = self.request(Command::TableLoad);
+        load.id = by_dev.clone();
         load.payload = Payload::Table(self.targets.clone());
-        let mut resume = by_dev.request(Command::DevSuspend);
+        let mut resume = self.request(Command::DevSuspend);
+        resume.id = by_dev.clone();
         resume.flags.remove(Flags::QUERY_INACTIVE_TABLE);
-        let result = self
+        let result = shown
             .ioctl(kernel, &load, "reload")
-            .and_then(|_| self.ioctl(kernel, &resume, "resume"));
+            .and_then(|_| shown.ioctl(kernel, &resume, "resume"));
         match result {
             Ok(reply) => Ok(output_from(reply)),
             Err(e) => {
-                let mut remove = by_dev.request(Command::DevRemove);
-                remove.flags = Flags::empty();
-                if let Err(undo) = self.ioctl(kernel, &remove, "remove") {
+                let remove = Request::new(Command::DevRemove, by_dev);
+                if let Err(undo) = shown.ioctl(kernel, &remove, "remove") {
                     crate::log_error!(errno = undo.errno(); "Failed to remove {} after a failed create: {undo}", self.describe());
                 }
                 Err(e)

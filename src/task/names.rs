@@ -15,7 +15,7 @@ pub fn check_name(name: &str) -> Result<(), TaskError> {
         )));
     }
     if name.contains('/') {
-        return Err(TaskError::Invalid(format!("Name \"{name}\" contains an invalid character '/'")));
+        return Err(TaskError::Invalid(format!("Name \"{name}\" invalid. It contains \"/\".")));
     }
     if name == "." || name == ".." {
         return Err(TaskError::Invalid(format!("Name \"{name}\" is reserved")));

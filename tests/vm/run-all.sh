@@ -1,0 +1,23 @@
+#!/bin/sh
+# The kernel test suite; runs inside the test VM as root (vm/run.sh), from
+# the repository root, with BUILD_DIR holding the built library and the
+# compiled c-tests.
+# usage: run-all.sh BUILD_DIR
+set -u
+build=$1
+here=$(cd "$(dirname "$0")" && pwd)
+passed=0 failed=0
+suite() {
+	name=$1; shift
+	echo "== $name"
+	if "$@"; then
+		echo "PASS $name"; passed=$((passed + 1))
+	else
+		echo "FAIL $name"; failed=$((failed + 1))
+	fi
+}
+suite "lifecycle (C program on this library)" "$build/c-tests/lifecycle"
+suite "Debian dmsetup loads this library" "$here/dmsetup-loads.sh" "$build"
+suite "Debian dmsetup: same output on both libraries" "$here/dmsetup-compare.sh" "$build" "$here/dmsetup-basic.cmds"
+echo "vm suites: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
