@@ -81,6 +81,7 @@ layout-check: lib
 
 c-tests: lib
 	c-tests/run-host.sh $(OUT)
+	tools/check-install.sh
 
 vm-setup:
 	vm/setup.sh

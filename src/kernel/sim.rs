@@ -195,13 +195,14 @@ impl SimKernel {
                 Ok(base)
             }
             Command::ListDevices => {
+                let with_uuid = r.flags.contains(Flags::UUID);
                 let names = devices
                     .values()
                     .map(|d| NameEntry {
                         dev: encode_dev(SIM_DM_MAJOR, d.minor),
                         name: d.name.clone(),
                         event_nr: Some(d.event_nr),
-                        uuid: Some(d.uuid.clone()),
+                        uuid: with_uuid.then(|| d.uuid.clone()),
                     })
                     .collect();
                 Ok(Reply { data: ReplyData::Names(names), ..base })

@@ -505,6 +505,8 @@ impl Task {
                 r.flags.set(Flags::SKIP_LOCKFS, self.skip_lockfs);
             }
             TaskType::Table => r.flags |= Flags::STATUS_TABLE,
+            // Ask for each device's uuid after its name and event number.
+            TaskType::List => r.flags |= Flags::UUID,
             TaskType::Status => r.flags.set(Flags::NOFLUSH, self.no_flush),
             TaskType::Rename => {
                 if let Some(u) = &self.new_uuid {

@@ -17,7 +17,8 @@ suite() {
 	fi
 }
 suite "lifecycle (C program on this library)" "$build/c-tests/lifecycle"
+suite "a device list larger than the first buffer" "$build/c-tests/many_devices"
 suite "Debian dmsetup loads this library" "$here/dmsetup-loads.sh" "$build"
 suite "Debian dmsetup: same output on both libraries" "$here/dmsetup-compare.sh" "$build" "$here/dmsetup-basic.cmds"
-echo "vm suites: $passed passed, $failed failed"
+echo "vm: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
