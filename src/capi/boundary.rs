@@ -55,10 +55,10 @@ pub unsafe fn c_str<'a>(function: &str, argument: &str, ptr: *const c_char) -> O
 /// failure value (nothing for a void function).
 macro_rules! not_implemented {
     ($name:literal) => {
-        $crate::capi::boundary::log_not_implemented($name)
+        $crate::capi::boundary::guard($name, (), || $crate::capi::boundary::log_not_implemented($name))
     };
     ($name:literal, $fail:expr) => {{
-        $crate::capi::boundary::log_not_implemented($name);
+        $crate::capi::boundary::guard($name, (), || $crate::capi::boundary::log_not_implemented($name));
         $fail
     }};
 }
@@ -79,4 +79,26 @@ macro_rules! require {
             return $fail;
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::guard;
+    use std::sync::{Arc, Mutex};
+
+    #[test]
+    fn a_panic_becomes_the_failure_value_and_an_internal_error() {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let sink = seen.clone();
+        crate::log::set_sink(Some(Box::new(move |r| sink.lock().unwrap().push(r.message.to_string()))));
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let value = guard("dm_test_function", -7, || -> i32 { panic!("boom") });
+        std::panic::set_hook(previous);
+        crate::log::set_sink(None);
+        assert_eq!(value, -7);
+        // Other tests may log concurrently into the same global sink.
+        let seen = seen.lock().unwrap();
+        assert!(seen.iter().any(|m| m == "Internal error: dm_test_function: boom"), "{seen:?}");
+    }
 }

@@ -265,14 +265,16 @@ unsafe fn set_string(
 /// # Safety
 /// `dmt` as in [`task_mut`].
 unsafe fn set_flag(function: &'static str, dmt: *mut dm_task, set: impl FnOnce(&mut dm_task)) -> c_int {
-    // SAFETY: forwarded contract.
-    match unsafe { task_mut(function, dmt) } {
-        Some(t) => {
-            set(t);
-            1
+    crate::capi::boundary::guard(function, 0, || {
+        // SAFETY: forwarded contract.
+        match unsafe { task_mut(function, dmt) } {
+            Some(t) => {
+                set(t);
+                1
+            }
+            None => 0,
         }
-        None => 0,
-    }
+    })
 }
 
 #[no_mangle]
