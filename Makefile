@@ -88,6 +88,7 @@ vm-setup:
 
 vm-check: lib vm-setup
 	c-tests/build.sh $(OUT)
+	tools/build-vm-rust-tests.sh $(OUT)
 	vm/run.sh -- tests/vm/run-all.sh $(OUT)
 
 demo: deps

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicI32, Ordering};
 use crate::capi::boundary::c_str;
 use crate::capi::system::dm_timestamp;
 use crate::kernel::default_kernel;
-use crate::task::{check_name, check_uuid, Task, TaskOutput, TaskType};
+use crate::task::{check_name, check_uuid, mangle, unmangle, Mangling, Task, TaskOutput, TaskType};
 use crate::udev::{self, NodeOwner};
 
 /// A libdm task: the Rust [`Task`], its last output, and the C-visible
@@ -139,6 +139,9 @@ impl dm_task {
             return;
         }
         let result = match self.task.kind {
+            TaskType::Mknodes if self.task.name.is_none() && self.task.uuid.is_none() && self.task.major.is_none() => {
+                udev::sync_all_nodes(&out.names, self.owner)
+            }
             TaskType::Create | TaskType::Resume | TaskType::Mknodes if out.info.exists => {
                 udev::ensure_node(&out.name, out.info.major, out.info.minor, self.owner)
             }
@@ -155,6 +158,19 @@ impl dm_task {
         };
         if let Err(errno) = result {
             crate::log_error!(errno = errno; "Failed to update the device node of {}: {}", out.name, crate::kernel::strerror(errno));
+        }
+    }
+
+    /// Applies dm_task_set_read_ahead after the device (re)starts.
+    fn apply_read_ahead(&self, out: &TaskOutput) {
+        let (sectors, flags) = self.read_ahead;
+        let starts = matches!(self.task.kind, TaskType::Resume) || (self.task.kind == TaskType::Create && !self.task.targets.is_empty());
+        if !starts || !out.info.exists || sectors == DM_READ_AHEAD_AUTO {
+            return;
+        }
+        let minimum = flags & DM_READ_AHEAD_MINIMUM_FLAG as u32 != 0;
+        if let Err(errno) = udev::set_read_ahead(out.info.major, out.info.minor, sectors, minimum) {
+            crate::log_error!(errno = errno; "Failed to set read ahead of {} to {sectors}: {}", out.name, crate::kernel::strerror(errno));
         }
     }
 
@@ -186,6 +202,7 @@ impl dm_task {
                     _ => {}
                 }
                 self.update_nodes(&out);
+                self.apply_read_ahead(&out);
                 self.errno = 0;
                 self.output = Some(out);
                 self.refresh();
@@ -204,6 +221,218 @@ impl dm_task {
             }
         }
     }
+}
+
+static MANGLING: std::sync::OnceLock<std::sync::atomic::AtomicU8> = std::sync::OnceLock::new();
+
+fn mangling_cell() -> &'static std::sync::atomic::AtomicU8 {
+    MANGLING.get_or_init(|| {
+        // DM_DEFAULT_NAME_MANGLING_MODE sets the default, as in libdm.
+        let mode = std::env::var("DM_DEFAULT_NAME_MANGLING_MODE")
+            .ok()
+            .and_then(|v| Mangling::from_name(&v))
+            .unwrap_or_default();
+        std::sync::atomic::AtomicU8::new(mangling_to_c(mode) as u8)
+    })
+}
+
+fn mangling_to_c(m: Mangling) -> c_int {
+    match m {
+        Mangling::None => dm_string_mangling_e::DM_STRING_MANGLING_NONE as c_int,
+        Mangling::Auto => dm_string_mangling_e::DM_STRING_MANGLING_AUTO as c_int,
+        Mangling::Hex => dm_string_mangling_e::DM_STRING_MANGLING_HEX as c_int,
+    }
+}
+
+/// The mangling mode in force (`dm_set_name_mangling_mode`).
+pub(crate) fn current_mangling() -> Mangling {
+    match mangling_cell().load(Ordering::Relaxed) as c_int {
+        0 => Mangling::None,
+        2 => Mangling::Hex,
+        _ => Mangling::Auto,
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_set_name_mangling_mode(name_mangling: c_int) -> c_int {
+    if !(0..=2).contains(&name_mangling) {
+        crate::log_error!(errno = libc::EINVAL; "Unknown name mangling mode {name_mangling}");
+        return 0;
+    }
+    mangling_cell().store(name_mangling as u8, Ordering::Relaxed);
+    1
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_get_name_mangling_mode() -> dm_string_mangling_t {
+    match current_mangling() {
+        Mangling::None => dm_string_mangling_e::DM_STRING_MANGLING_NONE,
+        Mangling::Auto => dm_string_mangling_e::DM_STRING_MANGLING_AUTO,
+        Mangling::Hex => dm_string_mangling_e::DM_STRING_MANGLING_HEX,
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_update_nodes() {
+    // Node operations run right after the ioctl that needs them (see
+    // dm_task::update_nodes), so there is never a queue left to flush.
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_mknodes(name: *const c_char) -> c_int {
+    ffi!("dm_mknodes", 0 => {
+        // SAFETY: caller's contract.
+        let dmt = unsafe { dm_task_create(DM_DEVICE_MKNODES) };
+        // SAFETY: `dmt` is ours until destroyed below; `name` per the caller.
+        let ok = unsafe { (name.is_null() || dm_task_set_name(dmt, name) == 1) && dm_task_run(dmt) == 1 };
+        // SAFETY: created above.
+        unsafe { dm_task_destroy(dmt) };
+        ok as c_int
+    })
+}
+
+/// Frees a list made by dm_task_get_device_list.
+///
+/// # Safety
+/// `head` is NULL or a list head made by dm_task_get_device_list.
+unsafe fn free_device_list(head: *mut dm_list) {
+    if head.is_null() {
+        return;
+    }
+    // SAFETY: every element and the head were malloc'd by build_device_list
+    // and are linked consistently; each is freed once.
+    unsafe {
+        let mut node = (*head).n;
+        while !node.is_null() && node != head {
+            let next = (*node).n;
+            libc::free(node.cast());
+            node = next;
+        }
+        libc::free(head.cast());
+    }
+}
+
+/// A malloc'd `struct dm_list` of `struct dm_active_device`, each element
+/// one allocation with its name and uuid strings after it.
+fn build_device_list(names: &[crate::kernel::NameEntry]) -> *mut dm_list {
+    let entry = std::mem::size_of::<dm_active_device>();
+    // SAFETY: malloc has no preconditions; the result is checked.
+    let head = unsafe { libc::malloc(std::mem::size_of::<dm_list>()) }.cast::<dm_list>();
+    if head.is_null() {
+        return head;
+    }
+    // SAFETY: `head` is a fresh allocation of a dm_list.
+    unsafe {
+        (*head).n = head;
+        (*head).p = head;
+    }
+    for n in names {
+        let uuid = n.uuid.as_deref().unwrap_or("");
+        let size = entry + n.name.len() + 1 + uuid.len() + 1;
+        // SAFETY: as above.
+        let block = unsafe { libc::calloc(1, size) }.cast::<u8>();
+        if block.is_null() {
+            // SAFETY: `head` and what is linked so far come from here.
+            unsafe { free_device_list(head) };
+            return ptr::null_mut();
+        }
+        // SAFETY: `block` has room for the entry and both strings (calloc
+        // zeroed the terminators); the new element is linked before `head`.
+        unsafe {
+            let dev = block.cast::<dm_active_device>();
+            let name_at = block.add(entry);
+            let uuid_at = name_at.add(n.name.len() + 1);
+            ptr::copy_nonoverlapping(n.name.as_ptr(), name_at, n.name.len());
+            ptr::copy_nonoverlapping(uuid.as_ptr(), uuid_at, uuid.len());
+            let (major, minor) = crate::kernel::decode_dev(n.dev);
+            (*dev).devno = libc::makedev(major, minor);
+            (*dev).name = name_at.cast();
+            (*dev).event_nr = n.event_nr.unwrap_or(0);
+            (*dev).uuid = uuid_at.cast();
+            let elem = &mut (*dev).list as *mut dm_list;
+            (*elem).n = head;
+            (*elem).p = (*head).p;
+            (*(*head).p).n = elem;
+            (*head).p = elem;
+        }
+    }
+    head
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_task_get_device_list(dmt: *mut dm_task, devs_list: *mut *mut dm_list, devs_features: *mut c_uint) -> c_int {
+    ffi!("dm_task_get_device_list", 0 => {
+        require!("dm_task_get_device_list", devs_list, 0);
+        // SAFETY: caller's contract.
+        let Some(t) = (unsafe { task_mut("dm_task_get_device_list", dmt) }) else { return 0 };
+        if t.task.kind != TaskType::List {
+            crate::log_error!(errno = libc::EINVAL; "Device list requires a DM_DEVICE_LIST task.");
+            return 0;
+        }
+        if t.output.is_none() && !t.run() {
+            return 0;
+        }
+        let names = t.output.as_ref().map(|o| o.names.clone()).unwrap_or_default();
+        let list = build_device_list(&names);
+        if list.is_null() {
+            crate::log_error!(errno = libc::ENOMEM; "Failed to allocate the device list.");
+            return 0;
+        }
+        // SAFETY: non-NULL outputs owned by the caller.
+        unsafe {
+            *devs_list = list;
+            if !devs_features.is_null() {
+                let mut f = 0;
+                if names.iter().all(|n| n.event_nr.is_some()) {
+                    f |= DM_DEVICE_LIST_HAS_EVENT_NR as c_uint;
+                }
+                if names.iter().all(|n| n.uuid.is_some()) {
+                    f |= DM_DEVICE_LIST_HAS_UUID as c_uint;
+                }
+                *devs_features = f;
+            }
+        }
+        1
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_device_list_destroy(devs_list: *mut *mut dm_list) {
+    if devs_list.is_null() {
+        return;
+    }
+    // SAFETY: `*devs_list` is NULL or a list from dm_task_get_device_list.
+    unsafe {
+        free_device_list(*devs_list);
+        *devs_list = ptr::null_mut();
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_device_list_equal(list1: *const dm_list, list2: *const dm_list) -> c_int {
+    ffi!("dm_device_list_equal", 0 => {
+        if list1.is_null() || list2.is_null() {
+            return (list1.is_null() && list2.is_null()) as c_int;
+        }
+        // SAFETY: both are lists from dm_task_get_device_list; elements are
+        // dm_active_device with the list member first.
+        unsafe {
+            let (mut a, mut b) = ((*list1).n as *const dm_list, (*list2).n as *const dm_list);
+            while a != list1 && b != list2 {
+                let (x, y) = (a.cast::<dm_active_device>(), b.cast::<dm_active_device>());
+                if (*x).devno != (*y).devno
+                    || (*x).event_nr != (*y).event_nr
+                    || CStr::from_ptr((*x).name) != CStr::from_ptr((*y).name)
+                    || CStr::from_ptr((*x).uuid) != CStr::from_ptr((*y).uuid)
+                {
+                    return 0;
+                }
+                a = (*a).n;
+                b = (*b).n;
+            }
+            (a == list1 && b == list2) as c_int
+        }
+    })
 }
 
 #[no_mangle]
@@ -277,12 +506,32 @@ unsafe fn set_flag(function: &'static str, dmt: *mut dm_task, set: impl FnOnce(&
     })
 }
 
+/// Checks that `s` can be mangled in the current mode, and records the
+/// mode on the task (libdm mangles when the name is set).
+fn accept_mangled(t: &mut dm_task, s: &str, what: &str, limit: usize) -> Result<(), crate::task::TaskError> {
+    let mode = current_mangling();
+    if let Some(m) = mangle(s, what, mode, limit)? {
+        crate::log_debug!("Device {what} mangled [{}]: {s} --> {m}", mode.name());
+    }
+    t.task.mangling = mode;
+    Ok(())
+}
+
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_set_name(dmt: *mut dm_task, name: *const c_char) -> c_int {
     // SAFETY: caller's contract.
     unsafe {
         set_string("dm_task_set_name", dmt, "name", name, |t, s| {
+            // A path names an existing device (not for CREATE).
+            if s.contains('/') && t.task.kind != TaskType::Create {
+                let found = udev::dm_name_of_path(s).map_err(crate::task::TaskError::Invalid)?;
+                check_name(&found)?;
+                t.task.mangling = Mangling::None;
+                t.task.name = Some(found);
+                return Ok(());
+            }
             check_name(s)?;
+            accept_mangled(t, s, "name", crate::kernel::DM_NAME_LEN)?;
             t.task.name = Some(s.to_string());
             Ok(())
         })
@@ -295,6 +544,7 @@ pub unsafe extern "C" fn dm_task_set_uuid(dmt: *mut dm_task, uuid: *const c_char
     unsafe {
         set_string("dm_task_set_uuid", dmt, "uuid", uuid, |t, s| {
             check_uuid(s)?;
+            accept_mangled(t, s, "UUID", crate::kernel::DM_UUID_LEN)?;
             t.task.uuid = Some(s.to_string());
             Ok(())
         })
@@ -306,8 +556,13 @@ pub unsafe extern "C" fn dm_task_set_newname(dmt: *mut dm_task, newname: *const 
     // SAFETY: caller's contract.
     unsafe {
         set_string("dm_task_set_newname", dmt, "newname", newname, |t, s| {
+            if s.is_empty() {
+                return Err(crate::task::TaskError::Invalid("Non empty new name is required.".into()));
+            }
             check_name(s)?;
+            accept_mangled(t, s, "new name", crate::kernel::DM_NAME_LEN)?;
             t.task.new_name = Some(s.to_string());
+            t.task.new_uuid = None;
             Ok(())
         })
     }
@@ -319,7 +574,9 @@ pub unsafe extern "C" fn dm_task_set_newuuid(dmt: *mut dm_task, newuuid: *const 
     unsafe {
         set_string("dm_task_set_newuuid", dmt, "newuuid", newuuid, |t, s| {
             check_uuid(s)?;
+            accept_mangled(t, s, "new UUID", crate::kernel::DM_UUID_LEN)?;
             t.task.new_uuid = Some(s.to_string());
+            t.task.new_name = None;
             Ok(())
         })
     }
@@ -625,33 +882,65 @@ pub unsafe extern "C" fn dm_task_get_uuid(dmt: *const dm_task) -> *const c_char 
 }
 
 /// A malloc'd copy of `s` for the caller to dm_free.
-fn malloc_copy(s: &CStr) -> *mut c_char {
+fn malloc_copy(s: &str) -> *mut c_char {
+    let c = cstring(s);
     // SAFETY: strdup copies a valid NUL-terminated string into malloc'd memory.
-    unsafe { libc::strdup(s.as_ptr()) }
+    unsafe { libc::strdup(c.as_ptr()) }
+}
+
+/// The mangled form of a name or uuid in the current mode (mode none
+/// counts as auto here, as in libdm), malloc'd.
+fn mangled_copy(function: &str, s: &CStr, what: &str, limit: usize) -> *mut c_char {
+    let s = s.to_string_lossy();
+    let mode = match current_mangling() {
+        Mangling::None => Mangling::Auto,
+        m => m,
+    };
+    match mangle(&s, what, mode, limit) {
+        Ok(m) => malloc_copy(m.as_deref().unwrap_or(&s)),
+        Err(e) => {
+            crate::log_error!(errno = e.errno(); "{function}: {e}");
+            ptr::null_mut()
+        }
+    }
+}
+
+/// The unmangled form: names from the kernel are already unmangled unless
+/// the mode is none.
+fn unmangled_copy(s: &CStr) -> *mut c_char {
+    let s = s.to_string_lossy();
+    match current_mangling() {
+        Mangling::None => malloc_copy(&unmangle(&s)),
+        _ => malloc_copy(&s),
+    }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_name_mangled(dmt: *const dm_task) -> *mut c_char {
     // SAFETY: caller's contract.
-    unsafe { task_ref("dm_task_get_name_mangled", dmt) }.map(|t| malloc_copy(&t.c_name)).unwrap_or(ptr::null_mut())
+    unsafe { task_ref("dm_task_get_name_mangled", dmt) }
+        .map(|t| mangled_copy("dm_task_get_name_mangled", &t.c_name, "name", crate::kernel::DM_NAME_LEN))
+        .unwrap_or(ptr::null_mut())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_name_unmangled(dmt: *const dm_task) -> *mut c_char {
     // SAFETY: caller's contract.
-    unsafe { task_ref("dm_task_get_name_unmangled", dmt) }.map(|t| malloc_copy(&t.c_name)).unwrap_or(ptr::null_mut())
+    unsafe { task_ref("dm_task_get_name_unmangled", dmt) }.map(|t| unmangled_copy(&t.c_name)).unwrap_or(ptr::null_mut())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_uuid_mangled(dmt: *const dm_task) -> *mut c_char {
     // SAFETY: caller's contract.
-    unsafe { task_ref("dm_task_get_uuid_mangled", dmt) }.map(|t| malloc_copy(&t.c_uuid)).unwrap_or(ptr::null_mut())
+    unsafe { task_ref("dm_task_get_uuid_mangled", dmt) }
+        .map(|t| mangled_copy("dm_task_get_uuid_mangled", &t.c_uuid, "UUID", crate::kernel::DM_UUID_LEN))
+        .unwrap_or(ptr::null_mut())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_uuid_unmangled(dmt: *const dm_task) -> *mut c_char {
     // SAFETY: caller's contract.
-    unsafe { task_ref("dm_task_get_uuid_unmangled", dmt) }.map(|t| malloc_copy(&t.c_uuid)).unwrap_or(ptr::null_mut())
+    unsafe { task_ref("dm_task_get_uuid_unmangled", dmt) }.map(|t| unmangled_copy(&t.c_uuid)).unwrap_or(ptr::null_mut())
 }
 
 #[no_mangle]
@@ -830,37 +1119,3 @@ pub unsafe extern "C" fn dm_get_suspended_counter() -> c_int {
     SUSPENDED_COUNTER.load(Ordering::Relaxed)
 }
 
-#[no_mangle]
-pub unsafe extern "C" fn dm_task_update_nodes() {
-    not_implemented!("dm_task_update_nodes")
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_set_name_mangling_mode(_name_mangling: c_int) -> c_int {
-    not_implemented!("dm_set_name_mangling_mode", 0)
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_get_name_mangling_mode() -> dm_string_mangling_t {
-    not_implemented!("dm_get_name_mangling_mode", dm_string_mangling_e::DM_STRING_MANGLING_NONE)
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_mknodes(_name: *const c_char) -> c_int {
-    not_implemented!("dm_mknodes", 0)
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_task_get_device_list(_dmt: *mut dm_task, _devs_list: *mut *mut dm_list, _devs_features: *mut c_uint) -> c_int {
-    not_implemented!("dm_task_get_device_list", 0)
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_device_list_destroy(_devs_list: *mut *mut dm_list) {
-    not_implemented!("dm_device_list_destroy")
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_device_list_equal(_list1: *const dm_list, _list2: *const dm_list) -> c_int {
-    not_implemented!("dm_device_list_equal", 0)
-}

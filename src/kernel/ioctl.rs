@@ -116,7 +116,6 @@ fn payload_size(payload: &Payload) -> usize {
             .sum(),
         Payload::NewName(s) | Payload::Geometry(s) => s.len() + 1,
         Payload::Message { text, .. } => MSG_TEXT + text.len() + 1,
-        Payload::TargetName(s) => VERSIONS_NAME + s.len() + 1,
     }
 }
 
@@ -185,13 +184,6 @@ pub fn encode_request(request: &Request, min_size: usize) -> Result<Vec<u8>, Ker
             put_u64(&mut buf, data, *sector);
             put_cstr(&mut buf, data + MSG_TEXT, text.len() + 1, text, "message")?;
         }
-        Payload::TargetName(s) => put_cstr(
-            &mut buf,
-            data + VERSIONS_NAME,
-            s.len() + 1,
-            s,
-            "target name",
-        )?,
     }
     Ok(buf)
 }

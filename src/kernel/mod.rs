@@ -188,12 +188,11 @@ pub enum Payload {
     },
     /// DM_DEV_SET_GEOMETRY: "cylinders heads sectors start".
     Geometry(String),
-    /// DM_GET_TARGET_VERSION: the target name.
-    TargetName(String),
 }
 
-/// Which device a request addresses; the kernel uses the first one given
-/// of uuid, name, dev.
+/// Which device a request addresses; the kernel refuses more than one of
+/// uuid, name and dev (except on create). DM_GET_TARGET_VERSION carries the
+/// target's name in `name`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DeviceId {
     /// Device name (may be empty).

@@ -40,7 +40,10 @@ struct SimDevice {
     live: Option<Vec<TargetLine>>,
     inactive: Option<Vec<TargetLine>>,
     suspended: bool,
+    /// Read-only state of the live and of the inactive table (the kernel
+    /// reports the inactive one's when asked about the inactive table).
     read_only: bool,
+    inactive_read_only: bool,
     open_count: i32,
     event_nr: u32,
     geometry: Option<String>,
@@ -124,7 +127,7 @@ impl SimKernel {
         flags.set(Flags::SUSPEND, d.suspended);
         flags.set(Flags::ACTIVE_PRESENT, d.live.is_some());
         flags.set(Flags::INACTIVE_PRESENT, d.inactive.is_some());
-        flags.set(Flags::READONLY, d.read_only);
+        flags.set(Flags::READONLY, if query_inactive { d.inactive_read_only } else { d.read_only });
         let table = if query_inactive { &d.inactive } else { &d.live };
         Reply {
             version: [4, 47, 0],
@@ -214,7 +217,7 @@ impl SimKernel {
                 ..base
             }),
             Command::GetTargetVersion => {
-                let Payload::TargetName(name) = &r.payload else { return Err(err(c, libc::EINVAL)) };
+                let name = &r.id.name;
                 let (n, v) = TARGETS.iter().find(|(t, _)| t == name).ok_or_else(|| err(c, libc::EINVAL))?;
                 Ok(Reply { data: ReplyData::Versions(vec![TargetVersion { name: n.to_string(), version: *v }]), ..base })
             }
@@ -242,6 +245,7 @@ impl SimKernel {
                     inactive: None,
                     suspended: false,
                     read_only: r.flags.contains(Flags::READONLY),
+                    inactive_read_only: false,
                     open_count: 0,
                     event_nr: 0,
                     geometry: None,
@@ -259,7 +263,8 @@ impl SimKernel {
                         if d.open_count > 0 {
                             return Err(err(c, libc::EBUSY));
                         }
-                        let reply = Self::info(d, false);
+                        // The device is gone: the kernel reports no tables.
+                        let reply = Reply { flags: Flags::empty(), ..Self::info(d, false) };
                         devices.remove(&minor);
                         Ok(reply)
                     }
@@ -289,7 +294,7 @@ impl SimKernel {
                         } else {
                             if let Some(table) = d.inactive.take() {
                                 d.live = Some(table);
-                                d.read_only = r.flags.contains(Flags::READONLY);
+                                d.read_only = d.inactive_read_only;
                             }
                             d.suspended = false;
                         }
@@ -303,6 +308,7 @@ impl SimKernel {
                         Self::validate_table(c, lines)?;
                         let d = devices.get_mut(&minor).ok_or_else(|| err(c, libc::ENXIO))?;
                         d.inactive = Some(lines.clone());
+                        d.inactive_read_only = r.flags.contains(Flags::READONLY);
                         Ok(Self::info(d, false))
                     }
                     Command::TableClear => {
@@ -328,11 +334,20 @@ impl SimKernel {
                         Ok(Reply { data: ReplyData::Targets(lines), ..Self::info(d, query_inactive) })
                     }
                     Command::TargetMsg => {
+                        // As the kernel: a message goes to the target at the
+                        // sector, and these targets take no messages.
                         let d = &devices[&minor];
-                        if d.live.is_none() {
+                        let Payload::Message { sector, .. } = &r.payload else { return Err(err(c, libc::EINVAL)) };
+                        let target = d
+                            .live
+                            .as_ref()
+                            .and_then(|t| t.iter().find(|l| *sector >= l.start && *sector < l.start + l.length))
+                            .ok_or_else(|| err(c, libc::EINVAL))?;
+                        if matches!(target.target_type.as_str(), "linear" | "striped" | "zero" | "error") {
                             return Err(err(c, libc::EINVAL));
                         }
-                        Ok(Self::info(d, false))
+                        // Like the kernel, no device status comes back.
+                        Ok(Reply { flags: Flags::empty(), ..Self::info(d, false) })
                     }
                     Command::DevSetGeometry => {
                         let Payload::Geometry(g) = &r.payload else { return Err(err(c, libc::EINVAL)) };
@@ -341,7 +356,7 @@ impl SimKernel {
                         }
                         let d = devices.get_mut(&minor).ok_or_else(|| err(c, libc::ENXIO))?;
                         d.geometry = Some(g.clone());
-                        Ok(Self::info(d, false))
+                        Ok(Reply { flags: Flags::empty(), ..Self::info(d, false) })
                     }
                     _ => Err(err(c, libc::EINVAL)),
                 }

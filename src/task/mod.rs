@@ -14,7 +14,7 @@ use crate::kernel::{
     decode_dev, encode_dev, Command, DeviceId, Flags, Kernel, KernelError, NameEntry, Payload,
     Reply, ReplyData, Request, TargetLine, TargetVersion,
 };
-pub use names::{check_name, check_uuid};
+pub use names::{check_name, check_uuid, mangle, unmangle, Mangling};
 
 /// The task types of libdm, numbered as `DM_DEVICE_*`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -288,6 +288,9 @@ pub struct Task {
     pub geometry: Option<String>,
     /// Target name (GET_TARGET_VERSION).
     pub target_name: Option<String>,
+    /// How names and uuids are mangled on the way to the kernel and
+    /// unmangled on the way back.
+    pub mangling: Mangling,
 }
 
 /// The result of a task.
@@ -344,6 +347,7 @@ impl Task {
             message: None,
             geometry: None,
             target_name: None,
+            mangling: Mangling::default(),
         }
     }
 
@@ -364,23 +368,32 @@ impl Task {
         }
     }
 
+    /// `s` as the kernel sees it: mangled per `self.mangling`.
+    fn kernel_form(&self, s: &str, what: &str, limit: usize) -> Result<String, TaskError> {
+        Ok(mangle(s, what, self.mangling, limit)?.unwrap_or_else(|| s.to_string()))
+    }
+
+    fn kernel_name(&self) -> Result<String, TaskError> {
+        self.name.as_deref().map(|n| self.kernel_form(n, "name", crate::kernel::DM_NAME_LEN)).transpose().map(Option::unwrap_or_default)
+    }
+
+    fn kernel_uuid(&self) -> Result<String, TaskError> {
+        self.uuid.as_deref().map(|u| self.kernel_form(u, "UUID", crate::kernel::DM_UUID_LEN)).transpose().map(Option::unwrap_or_default)
+    }
+
     /// The device a request addresses: the uuid, else the name, else the
     /// number (the kernel refuses more than one of them).
-    fn device_id(&self) -> DeviceId {
-        match (&self.uuid, &self.name) {
-            (Some(uuid), _) => DeviceId { uuid: uuid.clone(), ..DeviceId::default() },
-            (None, Some(name)) => DeviceId { name: name.clone(), ..DeviceId::default() },
+    fn device_id(&self) -> Result<DeviceId, TaskError> {
+        Ok(match (&self.uuid, &self.name) {
+            (Some(_), _) => DeviceId { uuid: self.kernel_uuid()?, ..DeviceId::default() },
+            (None, Some(_)) => DeviceId { name: self.kernel_name()?, ..DeviceId::default() },
             (None, None) => DeviceId { dev: self.dev(), ..DeviceId::default() },
-        }
+        })
     }
 
     /// CREATE takes the name, the uuid and the wanted number together.
-    fn create_id(&self) -> DeviceId {
-        DeviceId {
-            name: self.name.clone().unwrap_or_default(),
-            uuid: self.uuid.clone().unwrap_or_default(),
-            dev: self.dev(),
-        }
+    fn create_id(&self) -> Result<DeviceId, TaskError> {
+        Ok(DeviceId { name: self.kernel_name()?, uuid: self.kernel_uuid()?, dev: self.dev() })
     }
 
     fn describe(&self) -> String {
@@ -400,7 +413,8 @@ impl Task {
         if let Some(u) = &self.uuid {
             check_uuid(u)?;
         }
-        let needs_device = !self.kind.command().is_global();
+        // MKNODES without a device makes the nodes of every device.
+        let needs_device = !self.kind.command().is_global() && self.kind != TaskType::Mknodes;
         if needs_device && self.name.is_none() && self.uuid.is_none() && self.major.is_none() {
             return Err(TaskError::Invalid(format!(
                 "{}: no device name, uuid or device number given",
@@ -455,11 +469,11 @@ impl Task {
         f
     }
 
-    fn request(&self, command: Command) -> Request {
-        let mut r = Request::new(command, self.device_id());
+    fn request(&self, command: Command) -> Result<Request, TaskError> {
+        let mut r = Request::new(command, self.device_id()?);
         r.flags = self.base_flags();
         r.event_nr = self.event_nr;
-        r
+        Ok(r)
     }
 
     fn ioctl(&self, kernel: &dyn Kernel, request: &Request, op: &'static str) -> Result<Reply, TaskError> {
@@ -482,9 +496,9 @@ impl Task {
             TaskType::Create => self.run_create(kernel),
             TaskType::Remove => self.run_remove(kernel),
             _ => {
-                let request = self.single_request();
+                let request = self.single_request()?;
                 match self.ioctl(kernel, &request, self.kind.op_name()) {
-                    Ok(reply) => Ok(output_from(reply)),
+                    Ok(reply) => Ok(self.output_from(reply)),
                     Err(TaskError::Ioctl { errno, .. }) if errno == libc::ENXIO && self.kind.missing_device_is_ok() => {
                         Ok(TaskOutput::default())
                     }
@@ -494,9 +508,17 @@ impl Task {
         }
     }
 
-    fn single_request(&self) -> Request {
-        let command = self.kind.command();
-        let mut r = self.request(command);
+    /// No name, uuid or number given.
+    fn addresses_no_device(&self) -> bool {
+        self.name.is_none() && self.uuid.is_none() && self.major.is_none()
+    }
+
+    fn single_request(&self) -> Result<Request, TaskError> {
+        let command = match self.kind {
+            TaskType::Mknodes if self.addresses_no_device() => Command::ListDevices,
+            kind => kind.command(),
+        };
+        let mut r = self.request(command)?;
         match self.kind {
             TaskType::Reload => r.payload = Payload::Table(self.targets.clone()),
             TaskType::Suspend | TaskType::Resume => {
@@ -511,36 +533,38 @@ impl Task {
             TaskType::Rename => {
                 if let Some(u) = &self.new_uuid {
                     r.flags |= Flags::UUID;
-                    r.payload = Payload::NewName(u.clone());
+                    r.payload = Payload::NewName(self.kernel_form(u, "new UUID", crate::kernel::DM_UUID_LEN)?);
                 } else {
-                    r.payload = Payload::NewName(self.new_name.clone().unwrap_or_default());
+                    let new = self.new_name.as_deref().unwrap_or_default();
+                    r.payload = Payload::NewName(self.kernel_form(new, "new name", crate::kernel::DM_NAME_LEN)?);
                 }
             }
             TaskType::TargetMsg => {
                 r.payload = Payload::Message { sector: self.sector, text: self.message.clone().unwrap_or_default() }
             }
             TaskType::SetGeometry => r.payload = Payload::Geometry(self.geometry.clone().unwrap_or_default()),
-            TaskType::GetTargetVersion => {
-                r.payload = Payload::TargetName(self.target_name.clone().unwrap_or_default())
-            }
             _ => {}
         }
         if command.is_global() {
             r.id = DeviceId::default();
         }
-        r
+        if self.kind == TaskType::GetTargetVersion {
+            // The kernel takes the target's name in the name field.
+            r.id.name = self.target_name.clone().unwrap_or_default();
+        }
+        Ok(r)
     }
 
     fn run_create(&self, kernel: &dyn Kernel) -> Result<TaskOutput, TaskError> {
-        let mut create = self.request(Command::DevCreate);
-        create.id = self.create_id();
+        let mut create = self.request(Command::DevCreate)?;
+        create.id = self.create_id()?;
         create.flags.remove(Flags::QUERY_INACTIVE_TABLE);
         if self.major.is_some() && self.minor.is_some() {
             create.flags |= Flags::PERSISTENT_DEV;
         }
         let created = self.ioctl(kernel, &create, "create")?;
         if self.targets.is_empty() {
-            return Ok(output_from(created));
+            return Ok(self.output_from(created));
         }
         // Load and resume address the new device by its number only (the
         // kernel refuses a name and a number together); messages still
@@ -548,17 +572,17 @@ impl Task {
         let (ma, mi) = decode_dev(created.dev);
         let shown = Task { uuid: None, major: Some(ma), minor: Some(mi), ..self.clone() };
         let by_dev = DeviceId { dev: created.dev, ..DeviceId::default() };
-        let mut load = self.request(Command::TableLoad);
+        let mut load = self.request(Command::TableLoad)?;
         load.id = by_dev.clone();
         load.payload = Payload::Table(self.targets.clone());
-        let mut resume = self.request(Command::DevSuspend);
+        let mut resume = self.request(Command::DevSuspend)?;
         resume.id = by_dev.clone();
         resume.flags.remove(Flags::QUERY_INACTIVE_TABLE);
         let result = shown
             .ioctl(kernel, &load, "reload")
             .and_then(|_| shown.ioctl(kernel, &resume, "resume"));
         match result {
-            Ok(reply) => Ok(output_from(reply)),
+            Ok(reply) => Ok(self.output_from(reply)),
             Err(e) => {
                 let remove = Request::new(Command::DevRemove, by_dev);
                 if let Err(undo) = shown.ioctl(kernel, &remove, "remove") {
@@ -570,13 +594,13 @@ impl Task {
     }
 
     fn run_remove(&self, kernel: &dyn Kernel) -> Result<TaskOutput, TaskError> {
-        let mut request = self.request(Command::DevRemove);
+        let mut request = self.request(Command::DevRemove)?;
         request.flags.set(Flags::DEFERRED_REMOVE, self.deferred_remove);
         let attempts = if self.retry_remove { REMOVE_RETRIES } else { 1 };
         let mut last = None;
         for attempt in 1..=attempts {
             match self.ioctl(kernel, &request, "remove") {
-                Ok(reply) => return Ok(output_from(reply)),
+                Ok(reply) => return Ok(self.output_from(reply)),
                 Err(e) if e.errno() == libc::EBUSY && attempt < attempts => {
                     crate::log_verbose!("device-mapper: remove ioctl on {} busy, retrying ({attempt}/{attempts})", self.describe());
                     std::thread::sleep(REMOVE_RETRY_PAUSE);
@@ -602,23 +626,33 @@ impl TaskOutput {
     }
 }
 
-fn output_from(reply: Reply) -> TaskOutput {
-    let mut out = TaskOutput {
-        info: Info::from_reply(&reply),
-        name: reply.name.clone(),
-        uuid: reply.uuid.clone(),
-        version: reply.version,
-        ..TaskOutput::default()
-    };
-    match reply.data {
-        ReplyData::None => {}
-        ReplyData::Targets(t) => out.targets = t,
-        ReplyData::Deps(d) => out.deps = d,
-        ReplyData::Names(n) => out.names = n,
-        ReplyData::Versions(v) => out.versions = v,
-        ReplyData::Response(r) => out.response = Some(r),
+impl Task {
+    /// The output of a reply; names and uuids the kernel returns are
+    /// unmangled unless mangling is off.
+    fn output_from(&self, reply: Reply) -> TaskOutput {
+        let plain = |s: &str| if self.mangling == Mangling::None { s.to_string() } else { unmangle(s) };
+        let mut out = TaskOutput {
+            info: Info::from_reply(&reply),
+            name: plain(&reply.name),
+            uuid: plain(&reply.uuid),
+            version: reply.version,
+            ..TaskOutput::default()
+        };
+        match reply.data {
+            ReplyData::None => {}
+            ReplyData::Targets(t) => out.targets = t,
+            ReplyData::Deps(d) => out.deps = d,
+            ReplyData::Names(n) => {
+                out.names = n
+                    .into_iter()
+                    .map(|e| NameEntry { name: plain(&e.name), uuid: e.uuid.as_deref().map(plain), ..e })
+                    .collect()
+            }
+            ReplyData::Versions(v) => out.versions = v,
+            ReplyData::Response(r) => out.response = Some(r),
+        }
+        out
     }
-    out
 }
 
 #[cfg(test)]

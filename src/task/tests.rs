@@ -219,7 +219,7 @@ fn message_response_and_versions_come_back() {
     create_zero(&h, "a", 8);
     let mut msg = named(TaskType::TargetMsg, "a");
     msg.message = Some("hello".into());
-    assert!(h.run(&msg).unwrap().response.is_none());
+    assert_eq!(h.run(&msg).unwrap_err().errno(), libc::EINVAL, "zero takes no messages");
     let versions = h.run(&Task::new(TaskType::ListVersions)).unwrap().versions;
     assert!(versions.iter().any(|v| v.name == "zero"));
     let mut one = Task::new(TaskType::GetTargetVersion);

@@ -3,6 +3,7 @@
 //! removed). Cookies and the deferred node queue come with the dm_task
 //! stage; today node operations run right after the ioctl that needs them.
 
+
 use std::ffi::CString;
 use std::path::{Path, PathBuf};
 use std::sync::RwLock;
@@ -106,4 +107,81 @@ pub fn read_ahead_sectors(major: u32, minor: u32) -> Option<u32> {
     let path = format!("{}/dev/block/{major}:{minor}/queue/read_ahead_kb", sysfs_dir());
     let kb: u32 = std::fs::read_to_string(path).ok()?.trim().parse().ok()?;
     kb.checked_mul(2)
+}
+
+/// The device-mapper name of the block device at `path` (libdm's
+/// `dm_task_set_name` with a path): `/dev/mapper/<last component>` when it
+/// is the same device, else the node in `/dev/mapper` with that number. A
+/// relative "dir/name" is looked up under the device directory.
+pub fn dm_name_of_path(path: &str) -> Result<String, String> {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let not_found = || format!("Device {path} not found");
+    let last = path.rsplit('/').next().unwrap_or(path);
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(_) => {
+            let slashes = path.matches('/').count();
+            if path.len() < 3 || path.starts_with('/') || slashes != 1 {
+                return Err(not_found());
+            }
+            std::fs::metadata(format!("{}/{path}", crate::kernel::control::dev_dir())).map_err(|_| not_found())?
+        }
+    };
+    if !meta.file_type().is_block_device() {
+        return Err(not_found());
+    }
+    let dir = mapper_dir();
+    if let Ok(m) = std::fs::metadata(dir.join(last)) {
+        if m.rdev() == meta.rdev() {
+            return Ok(last.to_string());
+        }
+    }
+    let entries = std::fs::read_dir(&dir).map_err(|_| not_found())?;
+    for e in entries.flatten() {
+        if let Ok(m) = std::fs::metadata(e.path()) {
+            if m.file_type().is_block_device() && m.rdev() == meta.rdev() {
+                return Ok(e.file_name().to_string_lossy().into_owned());
+            }
+        }
+    }
+    Err(not_found())
+}
+
+/// Makes `/dev/mapper` hold exactly one node per device in `devices` (and
+/// `control`): missing nodes are made, stale ones removed.
+pub fn sync_all_nodes(devices: &[crate::kernel::NameEntry], owner: NodeOwner) -> Result<(), i32> {
+    let mut first_error = Ok(());
+    for d in devices {
+        let (major, minor) = crate::kernel::decode_dev(d.dev);
+        if let Err(e) = ensure_node(&d.name, major, minor, owner) {
+            first_error = first_error.and(Err(e));
+        }
+    }
+    if let Ok(entries) = std::fs::read_dir(mapper_dir()) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name != "control" && !devices.iter().any(|d| d.name == name) {
+                if let Err(err) = remove_node(&name) {
+                    first_error = first_error.and(Err(err));
+                }
+            }
+        }
+    }
+    first_error
+}
+
+/// Sets a device's read-ahead to `sectors` (through sysfs, in KiB); with
+/// `minimum_only`, only raises it.
+pub fn set_read_ahead(major: u32, minor: u32, sectors: u32, minimum_only: bool) -> Result<(), i32> {
+    if minimum_only {
+        if let Some(current) = read_ahead_sectors(major, minor) {
+            if current >= sectors {
+                return Ok(());
+            }
+        }
+    }
+    let path = format!("{}/dev/block/{major}:{minor}/queue/read_ahead_kb", sysfs_dir());
+    std::fs::write(&path, format!("{}\n", sectors / 2)).map_err(|e| errno_of(&e))?;
+    crate::log_debug!("Set read ahead of {major}:{minor} to {sectors} sectors");
+    Ok(())
 }

@@ -16,6 +16,8 @@ suite() {
 		echo "FAIL $name"; failed=$((failed + 1))
 	fi
 }
+suite "Rust task scenarios: same transcript on the simulated and the real kernel" \
+	env DEVMAPPER_REAL_KERNEL=1 "$build/rust-tests/kernel_scenarios" --nocapture
 suite "lifecycle (C program on this library)" "$build/c-tests/lifecycle"
 suite "a device list larger than the first buffer" "$build/c-tests/many_devices"
 suite "Debian dmsetup loads this library" "$here/dmsetup-loads.sh" "$build"

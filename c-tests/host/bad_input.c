@@ -1,0 +1,112 @@
+/* Bad input to every dm_task setter and to dm_task_run: each call gets a
+ * failure return and a logged error, never a crash (runs without a kernel:
+ * every refusal here happens before any ioctl). */
+#include <libdevmapper.h>
+#include "../check.h"
+
+static int errors_logged;
+static char last[512];
+
+__attribute__((format(printf, 5, 6)))
+static void count(int level, const char *file, int line, int dm_errno, const char *f, ...)
+{
+	va_list ap;
+
+	(void) file; (void) line; (void) dm_errno;
+	if ((level & 0xf) > 3)
+		return;
+	va_start(ap, f);
+	vsnprintf(last, sizeof(last), f, ap);
+	va_end(ap);
+	errors_logged++;
+}
+
+/* The call fails and logs at least one error. */
+#define REFUSED(call, name) do { \
+	int before = errors_logged; \
+	CHECK(!(call) && errors_logged > before, name); \
+} while (0)
+
+int main(void)
+{
+	char huge[4096];
+	struct dm_task *dmt;
+	uint64_t start, len;
+	char *type, *params;
+
+	dm_log_with_errno_init(count);
+	memset(huge, 'x', sizeof(huge) - 1);
+	huge[sizeof(huge) - 1] = '\0';
+
+	dmt = dm_task_create(DM_DEVICE_CREATE);
+
+	REFUSED(dm_task_set_name(NULL, "x"), "set_name: NULL task");
+	REFUSED(dm_task_set_name(dmt, NULL), "set_name: NULL name");
+	REFUSED(dm_task_set_name(dmt, ""), "set_name: empty");
+	REFUSED(dm_task_set_name(dmt, huge), "set_name: 4095 characters");
+	REFUSED(dm_task_set_name(dmt, "a/b"), "set_name: '/' in a name to create");
+	REFUSED(dm_task_set_name(dmt, "x\\x20 y"), "set_name: mixed mangled and unmangled");
+	REFUSED(dm_task_set_uuid(dmt, NULL), "set_uuid: NULL");
+	REFUSED(dm_task_set_uuid(dmt, huge), "set_uuid: 4095 characters");
+	REFUSED(dm_task_set_uuid(dmt, "LVM-a/b"), "set_uuid: '/'");
+	REFUSED(dm_task_set_newname(dmt, NULL), "set_newname: NULL");
+	REFUSED(dm_task_set_newname(dmt, ""), "set_newname: empty");
+	REFUSED(dm_task_set_newname(dmt, huge), "set_newname: too long");
+	REFUSED(dm_task_set_newuuid(dmt, huge), "set_newuuid: too long");
+	REFUSED(dm_task_set_message(dmt, NULL), "set_message: NULL");
+	REFUSED(dm_task_set_geometry(dmt, "1", NULL, "3", "4"), "set_geometry: NULL part");
+	REFUSED(dm_task_add_target(dmt, 0, 8, NULL, ""), "add_target: NULL type");
+	REFUSED(dm_task_add_target(dmt, 0, 8, "zero", NULL), "add_target: NULL params");
+	REFUSED(dm_task_add_target(dmt, 0, 8, "", ""), "add_target: empty type");
+	REFUSED(dm_task_add_target(dmt, 0, 8, huge, ""), "add_target: huge type");
+	REFUSED(dm_task_set_cookie(dmt, NULL, 0), "set_cookie: NULL cookie");
+	REFUSED(dm_task_set_add_node(dmt, 7), "set_add_node: unknown value");
+	REFUSED(dm_task_get_driver_version(dmt, NULL, 10), "get_driver_version: NULL buffer");
+	REFUSED(dm_get_library_version(huge, 3), "get_library_version: buffer too small");
+	REFUSED(dm_get_next_target(dmt, NULL, NULL, &len, &type, &params) != NULL, "get_next_target: NULL output");
+	REFUSED(dm_task_get_read_ahead(dmt, NULL), "get_read_ahead: NULL output");
+	REFUSED(dm_task_get_info(NULL, NULL), "get_info: NULL task");
+	REFUSED(dm_task_get_deps(dmt) != NULL, "get_deps before run");
+	REFUSED(dm_task_get_names(dmt) != NULL, "get_names before run");
+	REFUSED(dm_set_name_mangling_mode(9), "set_name_mangling_mode: unknown mode");
+	REFUSED(dm_task_run(NULL), "run: NULL task");
+	dm_task_destroy(dmt);
+
+	/* A task with nothing to address, and tables the library refuses. */
+	dmt = dm_task_create(DM_DEVICE_INFO);
+	REFUSED(dm_task_run(dmt), "run: INFO without a device");
+	dm_task_destroy(dmt);
+
+	dmt = dm_task_create(DM_DEVICE_CREATE);
+	REFUSED(dm_task_run(dmt), "run: CREATE without a name");
+	dm_task_destroy(dmt);
+
+	dmt = dm_task_create(DM_DEVICE_RELOAD);
+	dm_task_set_name(dmt, "dmrs-bad-input");
+	REFUSED(dm_task_run(dmt), "run: RELOAD with no table");
+	CHECK(dm_task_add_target(dmt, 0, 0, "zero", ""), "a zero-length target is accepted by add_target");
+	REFUSED(dm_task_run(dmt), "run: a zero-length target is refused before the ioctl");
+	dm_task_destroy(dmt);
+
+	dmt = dm_task_create(DM_DEVICE_RENAME);
+	dm_task_set_name(dmt, "dmrs-bad-input");
+	REFUSED(dm_task_run(dmt), "run: RENAME without a new name");
+	dm_task_destroy(dmt);
+
+	dmt = dm_task_create(DM_DEVICE_TARGET_MSG);
+	dm_task_set_name(dmt, "dmrs-bad-input");
+	REFUSED(dm_task_run(dmt), "run: TARGET_MSG without a message");
+	dm_task_destroy(dmt);
+
+	/* Iterating a task with no targets ends at once. */
+	dmt = dm_task_create(DM_DEVICE_TABLE);
+	CHECK(dm_get_next_target(dmt, NULL, &start, &len, &type, &params) == NULL && type == NULL,
+	      "get_next_target on an empty task returns NULL");
+	/* A bogus iteration handle is bounds-checked. */
+	CHECK(dm_get_next_target(dmt, (void *) 12345, &start, &len, &type, &params) == NULL && type == NULL,
+	      "get_next_target with a bogus handle returns NULL");
+	dm_task_destroy(dmt);
+
+	dm_log_with_errno_init(NULL);
+	return DONE();
+}
