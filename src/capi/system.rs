@@ -31,6 +31,127 @@ static DM_DIR: Mutex<Option<CString>> = Mutex::new(None);
 static SYSFS_DIR: Mutex<Option<CString>> = Mutex::new(None);
 static HOLD_CONTROL: AtomicBool = AtomicBool::new(false);
 
+static UUID_PREFIX: Mutex<Option<CString>> = Mutex::new(None);
+
+/// libdm's DM_MAX_UUID_PREFIX_LEN.
+const MAX_UUID_PREFIX_LEN: usize = 15;
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_set_uuid_prefix(uuid_prefix: *const c_char) -> c_int {
+    ffi!("dm_set_uuid_prefix", 0 => {
+        // SAFETY: caller's contract.
+        let Some(p) = (unsafe { c_str("dm_set_uuid_prefix", "uuid_prefix", uuid_prefix) }) else { return 0 };
+        if p.len() > MAX_UUID_PREFIX_LEN {
+            crate::log_error!(errno = libc::EINVAL; "New uuid prefix {p} too long.");
+            return 0;
+        }
+        *UUID_PREFIX.lock().unwrap_or_else(|e| e.into_inner()) = CString::new(p).ok();
+        1
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_uuid_prefix() -> *const c_char {
+    ffi!("dm_uuid_prefix", ptr::null() => {
+        let mut guard = UUID_PREFIX.lock().unwrap_or_else(|e| e.into_inner());
+        // libdm's default prefix.
+        guard.get_or_insert_with(|| CString::new("LVM-").unwrap_or_default()).as_ptr()
+    })
+}
+
+/// SELinux labelling is a no-op (success) where SELinux is disabled, as in
+/// the C library; this library does not label nodes itself.
+fn selinux_enabled() -> bool {
+    std::path::Path::new("/sys/fs/selinux/enforce").exists()
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_prepare_selinux_context(path: *const c_char, mode: libc::mode_t) -> c_int {
+    let _ = (path, mode);
+    if selinux_enabled() {
+        crate::log_error!(errno = libc::ENOTSUP; "dm_prepare_selinux_context: SELinux labelling is not implemented");
+        return 0;
+    }
+    1
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_set_selinux_context(path: *const c_char, mode: libc::mode_t) -> c_int {
+    let _ = (path, mode);
+    if selinux_enabled() {
+        crate::log_error!(errno = libc::ENOTSUP; "dm_set_selinux_context: SELinux labelling is not implemented");
+        return 0;
+    }
+    1
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_device_get_name(major: u32, minor: u32, prefer_kernel_name: c_int, buf: *mut c_char, buf_size: usize) -> c_int {
+    ffi!("dm_device_get_name", 0 => {
+        require!("dm_device_get_name", buf, 0);
+        let is_dm = dm_block_major() == Some(major);
+        let name = if is_dm && prefer_kernel_name == 0 {
+            crate::udev::dm_name(major, minor).or_else(|| crate::udev::kernel_name(major, minor))
+        } else {
+            crate::udev::kernel_name(major, minor)
+        };
+        match name {
+            // SAFETY: caller's contract for `buf`/`buf_size`.
+            Some(n) => unsafe { crate::capi::task::copy_out("dm_device_get_name", &n, buf, buf_size) },
+            None => {
+                crate::log_debug!("dm_device_get_name: no sysfs entry for {major}:{minor}");
+                0
+            }
+        }
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_device_has_holders(major: u32, minor: u32) -> c_int {
+    crate::udev::has_holders(major, minor) as c_int
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_device_has_mounted_fs(major: u32, minor: u32) -> c_int {
+    ffi!("dm_device_has_mounted_fs", 0 => {
+        match crate::udev::mountinfo() {
+            Ok(mounts) => mounts.iter().any(|m| m.major == major && m.minor == minor) as c_int,
+            Err(e) => {
+                crate::log_error!(errno = e.raw_os_error().unwrap_or(0); "Failed to read /proc/self/mountinfo: {e}");
+                0
+            }
+        }
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_mountinfo_read(read_fn: dm_mountinfo_line_callback_fn, cb_data: *mut c_void) -> c_int {
+    ffi!("dm_mountinfo_read", 0 => {
+        let Some(f) = read_fn else {
+            crate::capi::boundary::log_null("dm_mountinfo_read", "read_fn");
+            return 0;
+        };
+        let mounts = match crate::udev::mountinfo() {
+            Ok(m) => m,
+            Err(e) => {
+                crate::log_error!(errno = e.raw_os_error().unwrap_or(0); "Failed to read /proc/self/mountinfo: {e}");
+                return 0;
+            }
+        };
+        let mut ok = 1;
+        for m in mounts {
+            let mut line = CString::new(m.line).unwrap_or_default().into_bytes_with_nul();
+            let mut target = CString::new(m.target).unwrap_or_default().into_bytes_with_nul();
+            // SAFETY: the callback gets writable NUL-terminated copies that
+            // live for the call, as libdm's buffers do.
+            if unsafe { f(line.as_mut_ptr().cast(), m.major, m.minor, target.as_mut_ptr().cast(), cb_data) } == 0 {
+                ok = 0;
+            }
+        }
+        ok
+    })
+}
+
 #[no_mangle]
 pub unsafe extern "C" fn dm_set_dev_dir(dir: *const c_char) -> c_int {
     ffi!("dm_set_dev_dir", 0 => {
@@ -175,46 +296,6 @@ pub unsafe extern "C" fn dm_timestamp_destroy(ts: *mut dm_timestamp) {
         // SAFETY: pointer from dm_timestamp_alloc, given back once.
         drop(unsafe { Box::from_raw(ts) });
     }
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_set_uuid_prefix(_uuid_prefix: *const c_char) -> c_int {
-    not_implemented!("dm_set_uuid_prefix", 0)
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_uuid_prefix() -> *const c_char {
-    not_implemented!("dm_uuid_prefix", ptr::null())
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_device_get_name(_major: u32, _minor: u32, _prefer_kernel_name: c_int, _buf: *mut c_char, _buf_size: usize) -> c_int {
-    not_implemented!("dm_device_get_name", 0)
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_device_has_holders(_major: u32, _minor: u32) -> c_int {
-    not_implemented!("dm_device_has_holders", 0)
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_device_has_mounted_fs(_major: u32, _minor: u32) -> c_int {
-    not_implemented!("dm_device_has_mounted_fs", 0)
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_mountinfo_read(_read_fn: dm_mountinfo_line_callback_fn, _cb_data: *mut c_void) -> c_int {
-    not_implemented!("dm_mountinfo_read", 0)
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_prepare_selinux_context(_path: *const c_char, _mode: libc::mode_t) -> c_int {
-    not_implemented!("dm_prepare_selinux_context", 0)
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_set_selinux_context(_path: *const c_char, _mode: libc::mode_t) -> c_int {
-    not_implemented!("dm_set_selinux_context", 0)
 }
 
 #[no_mangle]

@@ -176,6 +176,14 @@ impl dm_task {
 
     fn run(&mut self) -> bool {
         let kernel = default_kernel();
+        let suspended = SUSPENDED_COUNTER.load(Ordering::Relaxed);
+        if self.task.kind == TaskType::Reload && suspended > 0 {
+            crate::log_error!(
+                "{}Performing unsafe table load while {suspended} device(s) are known to be suspended: {}",
+                crate::log::INTERNAL_ERROR,
+                self.c_name.to_string_lossy()
+            );
+        }
         let was_suspended = if matches!(self.task.kind, TaskType::Suspend | TaskType::Resume) {
             let mut info = Task::new(TaskType::Info);
             info.name = self.task.name.clone();
@@ -777,13 +785,13 @@ pub unsafe extern "C" fn dm_task_set_geometry(dmt: *mut dm_task, cylinders: *con
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_suppress_identical_reload(dmt: *mut dm_task) -> c_int {
     // SAFETY: caller's contract.
-    unsafe { set_flag("dm_task_suppress_identical_reload", dmt, |_| ()) }
+    unsafe { set_flag("dm_task_suppress_identical_reload", dmt, |t| t.task.suppress_identical_reload = true) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_enable_checks(dmt: *mut dm_task) -> c_int {
     // SAFETY: caller's contract.
-    unsafe { set_flag("dm_task_enable_checks", dmt, |_| ()) }
+    unsafe { set_flag("dm_task_enable_checks", dmt, |t| t.task.enable_checks = true) }
 }
 
 #[no_mangle]

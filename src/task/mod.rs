@@ -291,6 +291,11 @@ pub struct Task {
     /// How names and uuids are mangled on the way to the kernel and
     /// unmangled on the way back.
     pub mangling: Mangling,
+    /// RELOAD: skip the load when the live table is already this one.
+    pub suppress_identical_reload: bool,
+    /// SUSPEND: first check that no device this one stacks on is already
+    /// suspended (I/O could be trapped between them).
+    pub enable_checks: bool,
 }
 
 /// The result of a task.
@@ -348,6 +353,8 @@ impl Task {
             geometry: None,
             target_name: None,
             mangling: Mangling::default(),
+            suppress_identical_reload: false,
+            enable_checks: false,
         }
     }
 
@@ -495,6 +502,13 @@ impl Task {
         match self.kind {
             TaskType::Create => self.run_create(kernel),
             TaskType::Remove => self.run_remove(kernel),
+            TaskType::Reload if self.suppress_identical_reload => self.run_reload_unless_identical(kernel),
+            TaskType::Suspend if self.enable_checks => {
+                self.check_children_not_suspended(kernel);
+                let mut plain = self.clone();
+                plain.enable_checks = false;
+                plain.run(kernel)
+            }
             _ => {
                 let request = self.single_request()?;
                 match self.ioctl(kernel, &request, self.kind.op_name()) {
@@ -590,6 +604,62 @@ impl Task {
                 }
                 Err(e)
             }
+        }
+    }
+
+    /// RELOAD with suppression: the live table is read first, and when it
+    /// is the table given (same lines, parameters compared word by word)
+    /// and no other table is waiting, nothing is loaded.
+    fn run_reload_unless_identical(&self, kernel: &dyn Kernel) -> Result<TaskOutput, TaskError> {
+        let mut table = self.clone();
+        table.kind = TaskType::Table;
+        table.query_inactive_table = false;
+        table.suppress_identical_reload = false;
+        let live = table.run(kernel)?;
+        let words = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+        let same = live.info.live_table
+            && !live.info.inactive_table
+            && live.targets.len() == self.targets.len()
+            && live.targets.iter().zip(&self.targets).all(|(a, b)| {
+                a.start == b.start && a.length == b.length && a.target_type == b.target_type && words(&a.params) == words(&b.params)
+            });
+        if same {
+            crate::log_verbose!("Suppressed {} identical table reload.", self.describe());
+            return Ok(live);
+        }
+        let mut load = self.clone();
+        load.suppress_identical_reload = false;
+        load.run(kernel)
+    }
+
+    /// Logs an internal error for each dm device below this one that is
+    /// already suspended (libdm's enable_checks; the suspend still runs).
+    fn check_children_not_suspended(&self, kernel: &dyn Kernel) {
+        let mut deps = self.clone();
+        deps.kind = TaskType::Deps;
+        deps.enable_checks = false;
+        let Ok(top) = deps.run(kernel) else { return };
+        let dm_major = top.info.major;
+        let mut pending: Vec<u64> = top.deps;
+        let mut seen = Vec::new();
+        while let Some(dev) = pending.pop() {
+            let (major, minor) = decode_dev(dev);
+            if major != dm_major || seen.contains(&dev) || seen.len() > 1024 {
+                continue;
+            }
+            seen.push(dev);
+            let mut child = Task::new(TaskType::Deps);
+            child.major = Some(major);
+            child.minor = Some(minor);
+            let Ok(out) = child.run(kernel) else { continue };
+            if out.info.suspended {
+                crate::log_error!(
+                    "{}Attempt to suspend device {} that uses already-suspended device ({major}:{minor})",
+                    crate::log::INTERNAL_ERROR,
+                    self.describe()
+                );
+            }
+            pending.extend(out.deps);
         }
     }
 

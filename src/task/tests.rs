@@ -235,3 +235,34 @@ fn the_trace_records_flags_and_errno_as_json() {
     let json = entry.to_json();
     assert!(json.starts_with("{\"cmd\":\"DM_TABLE_STATUS\",\"name\":\"missing\",\"uuid\":\"\",\"dev\":\"\",\"flags_in\":16,\"flags_out\":0,\"errno\":6,"), "{json}");
 }
+
+#[test]
+fn an_identical_reload_is_suppressed_when_asked() {
+    let h = Harness::new();
+    create_zero(&h, "a", 8);
+    h.transcript();
+    let mut reload = named(TaskType::Reload, "a");
+    reload.add_target(0, 8, "zero", "");
+    reload.suppress_identical_reload = true;
+    let out = h.run(&reload).unwrap();
+    assert!(!out.info.inactive_table);
+    assert_eq!(h.transcript(), ["DM_TABLE_STATUS a"]);
+    reload.targets[0].target_type = "error".into();
+    assert!(h.run(&reload).unwrap().info.inactive_table);
+    assert_eq!(h.transcript(), ["DM_TABLE_STATUS a", "DM_TABLE_LOAD a"]);
+}
+
+#[test]
+fn suspend_with_checks_looks_at_the_devices_below_first() {
+    let h = Harness::new();
+    create_zero(&h, "base", 8);
+    let mut top = named(TaskType::Create, "top");
+    top.add_target(0, 8, "linear", "253:0 0");
+    h.run(&top).unwrap();
+    h.run(&named(TaskType::Suspend, "base")).unwrap();
+    h.transcript();
+    let mut suspend = named(TaskType::Suspend, "top");
+    suspend.enable_checks = true;
+    assert!(h.run(&suspend).unwrap().info.suspended);
+    assert_eq!(h.transcript(), ["DM_TABLE_DEPS top", "DM_TABLE_DEPS 253:0", "DM_DEV_SUSPEND top"]);
+}

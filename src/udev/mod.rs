@@ -185,3 +185,87 @@ pub fn set_read_ahead(major: u32, minor: u32, sectors: u32, minimum_only: bool) 
     crate::log_debug!("Set read ahead of {major}:{minor} to {sectors} sectors");
     Ok(())
 }
+
+/// The kernel name of a block device ("dm-3", "sda"), from sysfs.
+pub fn kernel_name(major: u32, minor: u32) -> Option<String> {
+    let link = std::fs::read_link(format!("{}/dev/block/{major}:{minor}", sysfs_dir())).ok()?;
+    link.file_name().map(|n| n.to_string_lossy().into_owned())
+}
+
+/// The device-mapper name of a dm device, from sysfs (`dm/name`).
+pub fn dm_name(major: u32, minor: u32) -> Option<String> {
+    let name = std::fs::read_to_string(format!("{}/dev/block/{major}:{minor}/dm/name", sysfs_dir())).ok()?;
+    Some(name.trim_end_matches('\n').to_string())
+}
+
+/// Whether any device holds this one (sysfs `holders/` is not empty).
+pub fn has_holders(major: u32, minor: u32) -> bool {
+    std::fs::read_dir(format!("{}/dev/block/{major}:{minor}/holders", sysfs_dir()))
+        .map(|mut d| d.next().is_some())
+        .unwrap_or(false)
+}
+
+/// One line of /proc/self/mountinfo: the device and the mount point
+/// (with the kernel's octal escapes undone).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MountInfo {
+    /// The whole line.
+    pub line: String,
+    /// Device major.
+    pub major: u32,
+    /// Device minor.
+    pub minor: u32,
+    /// Mount point.
+    pub target: String,
+}
+
+fn unescape_octal(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' && i + 3 < b.len() && b[i + 1..i + 4].iter().all(|c| (b'0'..=b'7').contains(c)) {
+            out.push((b[i + 1] - b'0') * 64 + (b[i + 2] - b'0') * 8 + (b[i + 3] - b'0'));
+            i += 4;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Parses one mountinfo line ("id parent maj:min root target ...").
+pub fn parse_mountinfo_line(line: &str) -> Option<MountInfo> {
+    let mut fields = line.split(' ');
+    let (_, _, dev, _, target) = (fields.next()?, fields.next()?, fields.next()?, fields.next()?, fields.next()?);
+    let (major, minor) = dev.split_once(':')?;
+    Some(MountInfo {
+        line: line.to_string(),
+        major: major.parse().ok()?,
+        minor: minor.parse().ok()?,
+        target: unescape_octal(target),
+    })
+}
+
+/// Every mount of this process's namespace.
+pub fn mountinfo() -> std::io::Result<Vec<MountInfo>> {
+    let text = std::fs::read_to_string("/proc/self/mountinfo")?;
+    Ok(text.lines().filter_map(parse_mountinfo_line).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mountinfo_lines_give_the_device_and_the_unescaped_target() {
+        let m = parse_mountinfo_line("36 35 254:3 / /mnt/with\\040space rw,noatime shared:1 - ext4 /dev/mapper/x rw").unwrap();
+        assert_eq!((m.major, m.minor, m.target.as_str()), (254, 3, "/mnt/with space"));
+    }
+
+    #[test]
+    fn a_malformed_mountinfo_line_is_skipped() {
+        assert_eq!(parse_mountinfo_line("36 35 nodev"), None);
+    }
+}
