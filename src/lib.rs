@@ -17,6 +17,8 @@ pub mod kernel;
 pub mod task;
 /// cbindgen:ignore
 pub mod udev;
+/// cbindgen:ignore
+pub mod util;
 
 #[allow(missing_docs, non_camel_case_types, non_snake_case, unused_variables)]
 pub mod capi;
