@@ -9,5 +9,5 @@ mkdir -p "$build/c-tests"
 export PKG_CONFIG_PATH="$build/pkgconfig"
 flags=$(pkg-config --cflags --libs devmapper)
 for src in "$here"/vm/*.c; do
-	${CC:-cc} -std=gnu99 -Wall -Wextra -Werror -o "$build/c-tests/$(basename "$src" .c)" "$src" $flags
+	${CC:-cc} -std=gnu99 -Wall -Wextra -Werror -pthread -o "$build/c-tests/$(basename "$src" .c)" "$src" $flags
 done
