@@ -94,7 +94,7 @@ impl dm_task {
             versions: Vec::new(),
             owner: NodeOwner::default(),
             add_node: dm_add_node_e::DM_ADD_NODE_ON_RESUME as c_int,
-            read_ahead: (0, 0),
+            read_ahead: (DM_READ_AHEAD_AUTO, 0),
             cookie: ptr::null_mut(),
             udev_flags: 0,
             record_timestamp: false,

@@ -5,29 +5,214 @@ use std::ptr;
 
 use crate::capi::types::*;
 
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_create() -> *mut dm_tree {
-    not_implemented!("dm_tree_create", ptr::null_mut())
+use crate::capi::boundary::c_str;
+use crate::kernel::default_kernel;
+use crate::tree::{NodeId, Tree};
+
+/// A libdm tree: the Rust [`Tree`] and one C handle per node (boxed, so a
+/// `struct dm_tree_node *` stays valid for the tree's life).
+pub struct dm_tree {
+    tree: Tree,
+    handles: Vec<Box<dm_tree_node>>,
+}
+
+/// A node handle: where it sits in its tree, and the C-visible copies of
+/// its name, uuid and info.
+pub struct dm_tree_node {
+    tree: *mut dm_tree,
+    id: NodeId,
+    name: CString,
+    uuid: CString,
+    info: dm_info,
+    context: *mut c_void,
+}
+
+impl dm_tree {
+    /// Makes handles for nodes the Rust tree gained.
+    fn sync_handles(&mut self) {
+        let me: *mut dm_tree = self;
+        for id in self.tree.ids().skip(self.handles.len()) {
+            let n = self.tree.node(id);
+            let i = &n.info;
+            let info = dm_info {
+                exists: i.exists as c_int,
+                suspended: i.suspended as c_int,
+                live_table: i.live_table as c_int,
+                inactive_table: i.inactive_table as c_int,
+                open_count: i.open_count,
+                event_nr: i.event_nr,
+                major: n.major,
+                minor: n.minor,
+                read_only: i.read_only as c_int,
+                target_count: i.target_count,
+                deferred_remove: i.deferred_remove as c_int,
+                internal_suspend: i.internal_suspend as c_int,
+            };
+            self.handles.push(Box::new(dm_tree_node {
+                tree: me,
+                id,
+                name: CString::new(n.name.clone()).unwrap_or_default(),
+                uuid: CString::new(n.uuid.clone()).unwrap_or_default(),
+                info,
+                context: ptr::null_mut(),
+            }));
+        }
+    }
+
+    fn handle(&mut self, id: NodeId) -> *mut dm_tree_node {
+        &mut *self.handles[id.0] as *mut dm_tree_node
+    }
+}
+
+/// # Safety
+/// `tree` is NULL or from dm_tree_create and not freed.
+unsafe fn tree_mut<'a>(function: &str, tree: *mut dm_tree) -> Option<&'a mut dm_tree> {
+    if tree.is_null() {
+        crate::capi::boundary::log_null(function, "tree");
+        return None;
+    }
+    // SAFETY: per this function's contract.
+    Some(unsafe { &mut *tree })
+}
+
+/// # Safety
+/// `node` is NULL or a node handle of a live tree.
+unsafe fn node_ref<'a>(function: &str, node: *const dm_tree_node) -> Option<&'a dm_tree_node> {
+    if node.is_null() {
+        crate::capi::boundary::log_null(function, "node");
+        return None;
+    }
+    // SAFETY: per this function's contract.
+    Some(unsafe { &*node })
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn dm_tree_free(_tree: *mut dm_tree) {
-    not_implemented!("dm_tree_free")
+pub unsafe extern "C" fn dm_tree_create() -> *mut dm_tree {
+    ffi!("dm_tree_create", ptr::null_mut() => {
+        let mut t = Box::new(dm_tree { tree: Tree::new(), handles: Vec::new() });
+        t.sync_handles();
+        Box::into_raw(t)
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_free(tree: *mut dm_tree) {
+    if !tree.is_null() {
+        // SAFETY: a pointer from dm_tree_create, given back once.
+        drop(unsafe { Box::from_raw(tree) });
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_add_dev_with_udev_flags(tree: *mut dm_tree, major: u32, minor: u32, udev_flags: u16) -> c_int {
+    ffi!("dm_tree_add_dev", 0 => {
+        // SAFETY: caller's contract.
+        let Some(t) = (unsafe { tree_mut("dm_tree_add_dev", tree) }) else { return 0 };
+        let result = t.tree.add_dev(default_kernel().as_ref(), major, minor, udev_flags);
+        t.sync_handles();
+        match result {
+            Ok(_) => 1,
+            Err(e) => {
+                crate::log_error!(errno = e.errno(); "{e}");
+                0
+            }
+        }
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_add_dev(tree: *mut dm_tree, major: u32, minor: u32) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { dm_tree_add_dev_with_udev_flags(tree, major, minor, 0) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_find_node(tree: *mut dm_tree, major: u32, minor: u32) -> *mut dm_tree_node {
+    ffi!("dm_tree_find_node", ptr::null_mut() => {
+        // SAFETY: caller's contract.
+        let Some(t) = (unsafe { tree_mut("dm_tree_find_node", tree) }) else { return ptr::null_mut() };
+        match t.tree.find(major, minor) {
+            Some(id) => t.handle(id),
+            None => ptr::null_mut(),
+        }
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_find_node_by_uuid(tree: *mut dm_tree, uuid: *const c_char) -> *mut dm_tree_node {
+    ffi!("dm_tree_find_node_by_uuid", ptr::null_mut() => {
+        // SAFETY: caller's contract.
+        let Some(t) = (unsafe { tree_mut("dm_tree_find_node_by_uuid", tree) }) else { return ptr::null_mut() };
+        // SAFETY: caller's contract.
+        let Some(uuid) = (unsafe { c_str("dm_tree_find_node_by_uuid", "uuid", uuid) }) else { return ptr::null_mut() };
+        match t.tree.find_by_uuid(uuid) {
+            Some(id) => t.handle(id),
+            None => ptr::null_mut(),
+        }
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_next_child(handle: *mut *mut c_void, parent: *const dm_tree_node, inverted: u32) -> *mut dm_tree_node {
+    ffi!("dm_tree_next_child", ptr::null_mut() => {
+        require!("dm_tree_next_child", handle, ptr::null_mut());
+        // SAFETY: caller's contract.
+        let Some(p) = (unsafe { node_ref("dm_tree_next_child", parent) }) else { return ptr::null_mut() };
+        // SAFETY: a node's tree outlives the node handle.
+        let t = unsafe { &mut *p.tree };
+        // The cursor is the number of neighbours already returned.
+        // SAFETY: `handle` is non-NULL and the caller's.
+        let pos = unsafe { *handle } as usize;
+        let next = t.tree.links(p.id, inverted != 0).get(pos).copied();
+        match next {
+            Some(id) => {
+                // SAFETY: as above.
+                unsafe { *handle = (pos + 1) as *mut c_void };
+                t.handle(id)
+            }
+            None => ptr::null_mut(),
+        }
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_node_get_name(node: *const dm_tree_node) -> *const c_char {
+    // SAFETY: caller's contract.
+    unsafe { node_ref("dm_tree_node_get_name", node) }.map(|n| n.name.as_ptr()).unwrap_or(ptr::null())
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_node_get_uuid(node: *const dm_tree_node) -> *const c_char {
+    // SAFETY: caller's contract.
+    unsafe { node_ref("dm_tree_node_get_uuid", node) }.map(|n| n.uuid.as_ptr()).unwrap_or(ptr::null())
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_node_get_info(node: *const dm_tree_node) -> *const dm_info {
+    // SAFETY: caller's contract.
+    unsafe { node_ref("dm_tree_node_get_info", node) }.map(|n| &n.info as *const dm_info).unwrap_or(ptr::null())
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_node_get_context(node: *const dm_tree_node) -> *mut c_void {
+    // SAFETY: caller's contract.
+    unsafe { node_ref("dm_tree_node_get_context", node) }.map(|n| n.context).unwrap_or(ptr::null_mut())
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_node_num_children(node: *const dm_tree_node, inverted: u32) -> c_int {
+    ffi!("dm_tree_node_num_children", 0 => {
+        // SAFETY: caller's contract.
+        let Some(n) = (unsafe { node_ref("dm_tree_node_num_children", node) }) else { return 0 };
+        // SAFETY: a node's tree outlives the node handle.
+        let t = unsafe { &*n.tree };
+        t.tree.num_children(n.id, inverted != 0) as c_int
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_set_optional_uuid_suffixes(_dtree: *mut dm_tree, _optional_uuid_suffixes: *mut *const c_char) {
     not_implemented!("dm_tree_set_optional_uuid_suffixes")
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_add_dev(_tree: *mut dm_tree, _major: u32, _minor: u32) -> c_int {
-    not_implemented!("dm_tree_add_dev", 0)
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_add_dev_with_udev_flags(_tree: *mut dm_tree, _major: u32, _minor: u32, _udev_flags: u16) -> c_int {
-    not_implemented!("dm_tree_add_dev_with_udev_flags", 0)
 }
 
 #[no_mangle]
@@ -41,48 +226,8 @@ pub unsafe extern "C" fn dm_tree_add_new_dev_with_udev_flags(_tree: *mut dm_tree
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn dm_tree_find_node(_tree: *mut dm_tree, _major: u32, _minor: u32) -> *mut dm_tree_node {
-    not_implemented!("dm_tree_find_node", ptr::null_mut())
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_find_node_by_uuid(_tree: *mut dm_tree, _uuid: *const c_char) -> *mut dm_tree_node {
-    not_implemented!("dm_tree_find_node_by_uuid", ptr::null_mut())
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_next_child(_handle: *mut *mut c_void, _parent: *const dm_tree_node, _inverted: u32) -> *mut dm_tree_node {
-    not_implemented!("dm_tree_next_child", ptr::null_mut())
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_get_name(_node: *const dm_tree_node) -> *const c_char {
-    not_implemented!("dm_tree_node_get_name", ptr::null())
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_get_uuid(_node: *const dm_tree_node) -> *const c_char {
-    not_implemented!("dm_tree_node_get_uuid", ptr::null())
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_get_info(_node: *const dm_tree_node) -> *const dm_info {
-    not_implemented!("dm_tree_node_get_info", ptr::null())
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_get_context(_node: *const dm_tree_node) -> *mut c_void {
-    not_implemented!("dm_tree_node_get_context", ptr::null_mut())
-}
-
-#[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_size_changed(_dnode: *const dm_tree_node) -> c_int {
     not_implemented!("dm_tree_node_size_changed", 0)
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_num_children(_node: *const dm_tree_node, _inverted: u32) -> c_int {
-    not_implemented!("dm_tree_node_num_children", 0)
 }
 
 #[no_mangle]

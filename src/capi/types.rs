@@ -4,6 +4,10 @@
 #![allow(non_camel_case_types, non_upper_case_globals, missing_docs)]
 use std::ffi::{c_char, c_int, c_long, c_uint, c_ulong, c_ulonglong, c_void};
 
+pub use crate::capi::system::dm_timestamp;
+pub use crate::capi::task::dm_task;
+pub use crate::capi::tree::{dm_tree, dm_tree_node};
+
 // Anonymous C enum: its constants are plain ints.
 pub const DM_DEVICE_CREATE: c_int = 0;
 pub const DM_DEVICE_RELOAD: c_int = 1;
@@ -298,16 +302,6 @@ pub struct dm_report_group {
 
 /// Opaque to C.
 pub struct dm_stats {
-    _private: [u8; 0],
-}
-
-/// Opaque to C.
-pub struct dm_tree {
-    _private: [u8; 0],
-}
-
-/// Opaque to C.
-pub struct dm_tree_node {
     _private: [u8; 0],
 }
 
