@@ -16,7 +16,7 @@ LIB := $(OUT)/lib/$(SONAME)
 RELEASE := $(TOP)/target/release
 
 .PHONY: deps all lib header check test clippy abi-check abi-report layout-check header-check \
-	c-tests vm-setup vm-check demo install clean
+	diff-check c-tests vm-setup vm-check demo install clean
 
 all: lib
 
@@ -55,7 +55,7 @@ install: lib
 # ---- tests ---------------------------------------------------------------
 
 check: deps
-	$(MAKE) test clippy header-check abi-check layout-check c-tests vm-check
+	$(MAKE) test clippy header-check abi-check layout-check c-tests diff-check vm-check
 	@echo "make check: all passed"
 
 deps:
@@ -78,6 +78,10 @@ abi-report: lib
 
 layout-check: lib
 	c-tests/layout/run.sh /usr/include $(TOP)/include
+
+# The same inputs through Debian's C library and ours, outputs compared.
+diff-check: lib
+	tests/diff/strings/run.sh $(OUT)
 
 c-tests: lib
 	c-tests/run-host.sh $(OUT)

@@ -16,6 +16,8 @@ pub mod kernel;
 /// cbindgen:ignore
 pub mod task;
 /// cbindgen:ignore
+pub mod targets;
+/// cbindgen:ignore
 pub mod tree;
 /// cbindgen:ignore
 pub mod udev;

@@ -47,7 +47,7 @@ int main(void)
 	CHECK(dm_get_library_version(buf, sizeof(buf)) == 1 && strstr(buf, "devmapper"),
 	      "the library loaded is devmapper, not the C library");
 
-	CHECK(dm_pool_create("test", 1024) == NULL && logged("dm_pool_create: not implemented")
+	CHECK(dm_stats_create("test") == NULL && logged("dm_stats_create: not implemented")
 	      && last_errno == ENOSYS, "a stub logs 'not implemented' with ENOSYS and fails");
 
 	CHECK(dm_task_create(9999) == NULL && logged("bad task type"), "an unknown task type is refused");

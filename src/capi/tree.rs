@@ -13,6 +13,9 @@ use crate::tree::{NodeId, Tree};
 /// `struct dm_tree_node *` stays valid for the tree's life).
 pub struct dm_tree {
     tree: Tree,
+    // Boxed on purpose: C holds pointers to the handles, which must not
+    // move when the vector grows.
+    #[allow(clippy::vec_box)]
     handles: Vec<Box<dm_tree_node>>,
 }
 
@@ -25,16 +28,44 @@ pub struct dm_tree_node {
     uuid: CString,
     info: dm_info,
     context: *mut c_void,
+    callback: dm_node_callback_fn,
+    callback_data: *mut c_void,
 }
 
 impl dm_tree {
-    /// Makes handles for nodes the Rust tree gained.
+    /// Makes handles for nodes the Rust tree gained and refreshes the
+    /// C-visible copies of every node.
     fn sync_handles(&mut self) {
         let me: *mut dm_tree = self;
         for id in self.tree.ids().skip(self.handles.len()) {
-            let n = self.tree.node(id);
-            let i = &n.info;
-            let info = dm_info {
+            self.handles.push(Box::new(dm_tree_node {
+                tree: me,
+                id,
+                name: CString::default(),
+                uuid: CString::default(),
+                info: c_info(&self.tree, id),
+                context: ptr::null_mut(),
+                callback: None,
+                callback_data: ptr::null_mut(),
+            }));
+        }
+        for h in self.handles.iter_mut() {
+            let n = self.tree.node(h.id);
+            h.name = CString::new(n.name.clone()).unwrap_or_default();
+            h.uuid = CString::new(n.uuid.clone()).unwrap_or_default();
+            h.info = c_info(&self.tree, h.id);
+        }
+    }
+
+    fn handle(&mut self, id: NodeId) -> *mut dm_tree_node {
+        &mut *self.handles[id.0] as *mut dm_tree_node
+    }
+}
+
+fn c_info(tree: &Tree, id: NodeId) -> dm_info {
+    let n = tree.node(id);
+    let i = &n.info;
+    dm_info {
                 exists: i.exists as c_int,
                 suspended: i.suspended as c_int,
                 live_table: i.live_table as c_int,
@@ -47,20 +78,6 @@ impl dm_tree {
                 target_count: i.target_count,
                 deferred_remove: i.deferred_remove as c_int,
                 internal_suspend: i.internal_suspend as c_int,
-            };
-            self.handles.push(Box::new(dm_tree_node {
-                tree: me,
-                id,
-                name: CString::new(n.name.clone()).unwrap_or_default(),
-                uuid: CString::new(n.uuid.clone()).unwrap_or_default(),
-                info,
-                context: ptr::null_mut(),
-            }));
-        }
-    }
-
-    fn handle(&mut self, id: NodeId) -> *mut dm_tree_node {
-        &mut *self.handles[id.0] as *mut dm_tree_node
     }
 }
 
@@ -84,6 +101,350 @@ unsafe fn node_ref<'a>(function: &str, node: *const dm_tree_node) -> Option<&'a 
     }
     // SAFETY: per this function's contract.
     Some(unsafe { &*node })
+}
+
+use crate::targets::{AreaDevice, Crypt, Target};
+use crate::tree::{NodeEvent, TreeError};
+
+/// # Safety
+/// `node` is NULL or a node handle of a live tree, not aliased mutably.
+unsafe fn node_mut<'a>(function: &str, node: *mut dm_tree_node) -> Option<&'a mut dm_tree_node> {
+    if node.is_null() {
+        crate::capi::boundary::log_null(function, "node");
+        return None;
+    }
+    // SAFETY: per this function's contract.
+    Some(unsafe { &mut *node })
+}
+
+/// Runs `f` on a node's tree and id; logs and maps errors to 0.
+///
+/// # Safety
+/// `node` as in [`node_mut`].
+unsafe fn with_tree(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut dm_tree, NodeId) -> Result<(), TreeError>) -> c_int {
+    ffi!("dm_tree_*", 0 => {
+        // SAFETY: caller's contract.
+        let Some(n) = (unsafe { node_mut(function, node) }) else { return 0 };
+        let id = n.id;
+        // SAFETY: a node's tree outlives its handles.
+        let t = unsafe { &mut *n.tree };
+        let r = f(t, id);
+        t.sync_handles();
+        match r {
+            Ok(()) => 1,
+            Err(e) => {
+                crate::log_error!(errno = libc::EINVAL; "{function}: {e}");
+                0
+            }
+        }
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_add_new_dev_with_udev_flags(tree: *mut dm_tree, name: *const c_char, uuid: *const c_char, major: u32, minor: u32, read_only: c_int, clear_inactive: c_int, context: *mut c_void, udev_flags: u16) -> *mut dm_tree_node {
+    let _ = clear_inactive;
+    ffi!("dm_tree_add_new_dev", ptr::null_mut() => {
+        // SAFETY: caller's contract.
+        let Some(t) = (unsafe { tree_mut("dm_tree_add_new_dev", tree) }) else { return ptr::null_mut() };
+        // SAFETY: caller's contract.
+        let Some(name) = (unsafe { c_str("dm_tree_add_new_dev", "name", name) }) else { return ptr::null_mut() };
+        // SAFETY: caller's contract.
+        let Some(uuid) = (unsafe { c_str("dm_tree_add_new_dev", "uuid", uuid) }) else { return ptr::null_mut() };
+        match t.tree.add_new_dev(name, uuid, major, minor, read_only != 0, udev_flags) {
+            Ok(id) => {
+                t.sync_handles();
+                let h = t.handle(id);
+                // SAFETY: `h` is a live handle of this tree.
+                unsafe { (*h).context = context };
+                h
+            }
+            Err(e) => {
+                crate::log_error!(errno = libc::EINVAL; "{e}");
+                ptr::null_mut()
+            }
+        }
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_add_new_dev(tree: *mut dm_tree, name: *const c_char, uuid: *const c_char, major: u32, minor: u32, read_only: c_int, clear_inactive: c_int, context: *mut c_void) -> *mut dm_tree_node {
+    // SAFETY: caller's contract.
+    unsafe { dm_tree_add_new_dev_with_udev_flags(tree, name, uuid, major, minor, read_only, clear_inactive, context, 0) }
+}
+
+/// Adds a segment of a target that needs no further parameters.
+///
+/// # Safety
+/// `node` as in [`node_mut`].
+unsafe fn add_simple(function: &'static str, node: *mut dm_tree_node, size: u64, target: Target) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe {
+        with_tree(function, node, |t, id| {
+            t.tree.add_segment(id, size, target);
+            Ok(())
+        })
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_node_add_error_target(node: *mut dm_tree_node, size: u64) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { add_simple("dm_tree_node_add_error_target", node, size, Target::Error) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_node_add_zero_target(node: *mut dm_tree_node, size: u64) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { add_simple("dm_tree_node_add_zero_target", node, size, Target::Zero) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_node_add_linear_target(node: *mut dm_tree_node, size: u64) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { add_simple("dm_tree_node_add_linear_target", node, size, Target::Linear) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_node_add_striped_target(node: *mut dm_tree_node, size: u64, stripe_size: u32) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { add_simple("dm_tree_node_add_striped_target", node, size, Target::Striped { stripe_size }) }
+}
+
+/// An optional C string argument.
+///
+/// # Safety
+/// `p` NULL or NUL-terminated.
+unsafe fn opt_str(p: *const c_char) -> Option<String> {
+    // SAFETY: per this function's contract.
+    (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned())
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_node_add_crypt_target(node: *mut dm_tree_node, size: u64, cipher: *const c_char, chainmode: *const c_char, iv: *const c_char, iv_offset: u64, key: *const c_char) -> c_int {
+    if cipher.is_null() || key.is_null() {
+        crate::capi::boundary::log_null("dm_tree_node_add_crypt_target", "cipher or key");
+        return 0;
+    }
+    // SAFETY: caller's contract; cipher and key are non-NULL.
+    let crypt = unsafe {
+        Crypt {
+            cipher: opt_str(cipher).unwrap_or_default(),
+            chainmode: opt_str(chainmode),
+            iv: opt_str(iv),
+            iv_offset: (iv_offset != DM_CRYPT_IV_DEFAULT).then_some(iv_offset),
+            key: opt_str(key).unwrap_or_default(),
+        }
+    };
+    // SAFETY: caller's contract.
+    unsafe { add_simple("dm_tree_node_add_crypt_target", node, size, Target::Crypt(crypt)) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_node_add_target_area(node: *mut dm_tree_node, dev_name: *const c_char, dlid: *const c_char, offset: u64) -> c_int {
+    // SAFETY: caller's contract.
+    let (dev_name, dlid) = unsafe { (opt_str(dev_name), opt_str(dlid)) };
+    // SAFETY: caller's contract.
+    unsafe {
+        with_tree("dm_tree_node_add_target_area", node, |t, id| {
+            let device = if let Some(uuid) = dlid {
+                let child = t.tree.find_by_uuid(&uuid).filter(|c| *c != Tree::ROOT).ok_or_else(|| TreeError::Invalid(format!("Couldn't find area uuid {uuid}.")))?;
+                AreaDevice::Node(child)
+            } else if let Some(path) = dev_name {
+                use std::os::unix::fs::{FileTypeExt, MetadataExt};
+                let meta = std::fs::metadata(&path).map_err(|e| TreeError::Invalid(format!("Device {path} not found: {e}")))?;
+                if !meta.file_type().is_block_device() {
+                    return Err(TreeError::Invalid(format!("Device {path} is not a block device.")));
+                }
+                let (ma, mi) = (libc::major(meta.rdev()), libc::minor(meta.rdev()));
+                let child = t.tree.add_dev(default_kernel().as_ref(), ma, mi, 0)?;
+                AreaDevice::Node(child)
+            } else {
+                return Err(TreeError::Invalid("Neither a device name nor a uuid given for the area.".into()));
+            };
+            t.tree.add_area(id, device, offset)
+        })
+    }
+}
+
+/// The uuid prefix argument of the phase functions (NULL: everything).
+///
+/// # Safety
+/// `prefix` NULL or readable for `len` bytes.
+unsafe fn prefix_arg(prefix: *const c_char, len: usize) -> Option<String> {
+    if prefix.is_null() {
+        return None;
+    }
+    // SAFETY: per this function's contract.
+    let bytes = unsafe { std::slice::from_raw_parts(prefix.cast::<u8>(), len) };
+    let end = bytes.iter().position(|b| *b == 0).unwrap_or(bytes.len());
+    Some(String::from_utf8_lossy(&bytes[..end]).into_owned())
+}
+
+/// Calls a node's registered callback for `event`. The handles are taken
+/// before the phase runs (phases add no nodes), so the callback never
+/// touches the tree the phase is changing.
+fn callback_for(t: &mut dm_tree) -> impl FnMut(NodeId, NodeEvent) -> bool {
+    let handles: Vec<*mut dm_tree_node> = t.handles.iter_mut().map(|b| &mut **b as *mut dm_tree_node).collect();
+    move |id, event| {
+        let Some(&h) = handles.get(id.0) else { return true };
+        // SAFETY: `h` is a boxed handle of the tree, alive for the phase.
+        let (cb, data) = unsafe { ((*h).callback, (*h).callback_data) };
+        match cb {
+            Some(f) => {
+                let kind = match event {
+                    NodeEvent::Preloaded => dm_node_callback_e::DM_NODE_CALLBACK_PRELOADED,
+                    NodeEvent::Deactivated => dm_node_callback_e::DM_NODE_CALLBACK_DEACTIVATED,
+                };
+                // SAFETY: the caller registered `f` for this node with `data`.
+                unsafe { f(h, kind, data) != 0 }
+            }
+            None => true,
+        }
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_preload_children(dnode: *mut dm_tree_node, uuid_prefix: *const c_char, uuid_prefix_len: usize) -> c_int {
+    // SAFETY: caller's contract.
+    let prefix = unsafe { prefix_arg(uuid_prefix, uuid_prefix_len) };
+    // SAFETY: caller's contract.
+    unsafe {
+        with_tree("dm_tree_preload_children", dnode, |t, id| {
+            let mut cb = callback_for(t);
+            t.tree.preload_children(default_kernel().as_ref(), id, prefix.as_deref(), &mut cb)
+        })
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_activate_children(dnode: *mut dm_tree_node, uuid_prefix: *const c_char, uuid_prefix_len: usize) -> c_int {
+    // SAFETY: caller's contract.
+    let prefix = unsafe { prefix_arg(uuid_prefix, uuid_prefix_len) };
+    // SAFETY: caller's contract.
+    unsafe { with_tree("dm_tree_activate_children", dnode, |t, id| t.tree.activate_children(default_kernel().as_ref(), id, prefix.as_deref())) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_suspend_children(dnode: *mut dm_tree_node, uuid_prefix: *const c_char, uuid_prefix_len: usize) -> c_int {
+    // SAFETY: caller's contract.
+    let prefix = unsafe { prefix_arg(uuid_prefix, uuid_prefix_len) };
+    // SAFETY: caller's contract.
+    unsafe { with_tree("dm_tree_suspend_children", dnode, |t, id| t.tree.suspend_children(default_kernel().as_ref(), id, prefix.as_deref())) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_deactivate_children(dnode: *mut dm_tree_node, uuid_prefix: *const c_char, uuid_prefix_len: usize) -> c_int {
+    // SAFETY: caller's contract.
+    let prefix = unsafe { prefix_arg(uuid_prefix, uuid_prefix_len) };
+    // SAFETY: caller's contract.
+    unsafe {
+        with_tree("dm_tree_deactivate_children", dnode, |t, id| {
+            let mut cb = callback_for(t);
+            t.tree.deactivate_children(default_kernel().as_ref(), id, prefix.as_deref(), &mut cb)
+        })
+    }
+}
+
+/// Sets a tree-wide setting through one of its nodes.
+///
+/// # Safety
+/// `node` as in [`node_mut`].
+unsafe fn tree_setting(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut crate::tree::TreeSettings)) {
+    // SAFETY: caller's contract.
+    unsafe {
+        with_tree(function, node, |t, _| {
+            f(&mut t.tree.settings);
+            Ok(())
+        });
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_skip_lockfs(dnode: *mut dm_tree_node) {
+    // SAFETY: caller's contract.
+    unsafe { tree_setting("dm_tree_skip_lockfs", dnode, |s| s.skip_lockfs = true) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_use_no_flush_suspend(dnode: *mut dm_tree_node) {
+    // SAFETY: caller's contract.
+    unsafe { tree_setting("dm_tree_use_no_flush_suspend", dnode, |s| s.no_flush = true) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_retry_remove(dnode: *mut dm_tree_node) {
+    // SAFETY: caller's contract.
+    unsafe { tree_setting("dm_tree_retry_remove", dnode, |s| s.retry_remove = true) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_node_set_callback(node: *mut dm_tree_node, cb: dm_node_callback_fn, cb_data: *mut c_void) {
+    // SAFETY: caller's contract.
+    if let Some(n) = unsafe { node_mut("dm_tree_node_set_callback", node) } {
+        n.callback = cb;
+        n.callback_data = cb_data;
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_node_size_changed(dnode: *const dm_tree_node) -> c_int {
+    ffi!("dm_tree_node_size_changed", 0 => {
+        // SAFETY: caller's contract.
+        let Some(n) = (unsafe { node_ref("dm_tree_node_size_changed", dnode) }) else { return 0 };
+        // SAFETY: a node's tree outlives its handles.
+        let t = unsafe { &*n.tree };
+        t.tree.node(n.id).props.size_changed
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_node_set_read_ahead(dnode: *mut dm_tree_node, read_ahead: u32, read_ahead_flags: u32) {
+    // SAFETY: caller's contract.
+    unsafe {
+        with_tree("dm_tree_node_set_read_ahead", dnode, |t, id| {
+            t.tree.props_mut(id).read_ahead = Some((read_ahead, read_ahead_flags));
+            Ok(())
+        });
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_node_set_presuspend_node(node: *mut dm_tree_node, presuspend_node: *mut dm_tree_node) {
+    // SAFETY: caller's contract.
+    let pre = unsafe { node_ref("dm_tree_node_set_presuspend_node", presuspend_node) }.map(|p| p.id);
+    // SAFETY: caller's contract.
+    unsafe {
+        with_tree("dm_tree_node_set_presuspend_node", node, |t, id| {
+            t.tree.props_mut(id).presuspend = pre;
+            Ok(())
+        });
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_children_use_uuid(dnode: *mut dm_tree_node, uuid_prefix: *const c_char, uuid_prefix_len: usize) -> c_int {
+    ffi!("dm_tree_children_use_uuid", 0 => {
+        // SAFETY: caller's contract.
+        let Some(n) = (unsafe { node_ref("dm_tree_children_use_uuid", dnode) }) else { return 0 };
+        // SAFETY: caller's contract.
+        let prefix = unsafe { prefix_arg(uuid_prefix, uuid_prefix_len) };
+        // SAFETY: a node's tree outlives its handles.
+        let t = unsafe { &*n.tree };
+        let mut pending = t.tree.neighbours(n.id, false);
+        let mut seen = Vec::new();
+        while let Some(c) = pending.pop() {
+            if seen.contains(&c) {
+                continue;
+            }
+            seen.push(c);
+            let uuid = &t.tree.node(c).uuid;
+            if !uuid.is_empty() && crate::tree::uuid_prefix_matches(uuid, prefix.as_deref()) {
+                return 1;
+            }
+            pending.extend(t.tree.neighbours(c, false));
+        }
+        0
+    })
 }
 
 #[no_mangle]
@@ -216,61 +577,6 @@ pub unsafe extern "C" fn dm_tree_set_optional_uuid_suffixes(_dtree: *mut dm_tree
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn dm_tree_add_new_dev(_tree: *mut dm_tree, _name: *const c_char, _uuid: *const c_char, _major: u32, _minor: u32, _read_only: c_int, _clear_inactive: c_int, _context: *mut c_void) -> *mut dm_tree_node {
-    not_implemented!("dm_tree_add_new_dev", ptr::null_mut())
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_add_new_dev_with_udev_flags(_tree: *mut dm_tree, _name: *const c_char, _uuid: *const c_char, _major: u32, _minor: u32, _read_only: c_int, _clear_inactive: c_int, _context: *mut c_void, _udev_flags: u16) -> *mut dm_tree_node {
-    not_implemented!("dm_tree_add_new_dev_with_udev_flags", ptr::null_mut())
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_size_changed(_dnode: *const dm_tree_node) -> c_int {
-    not_implemented!("dm_tree_node_size_changed", 0)
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_deactivate_children(_dnode: *mut dm_tree_node, _uuid_prefix: *const c_char, _uuid_prefix_len: usize) -> c_int {
-    not_implemented!("dm_tree_deactivate_children", 0)
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_preload_children(_dnode: *mut dm_tree_node, _uuid_prefix: *const c_char, _uuid_prefix_len: usize) -> c_int {
-    not_implemented!("dm_tree_preload_children", 0)
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_activate_children(_dnode: *mut dm_tree_node, _uuid_prefix: *const c_char, _uuid_prefix_len: usize) -> c_int {
-    not_implemented!("dm_tree_activate_children", 0)
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_suspend_children(_dnode: *mut dm_tree_node, _uuid_prefix: *const c_char, _uuid_prefix_len: usize) -> c_int {
-    not_implemented!("dm_tree_suspend_children", 0)
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_skip_lockfs(_dnode: *mut dm_tree_node) {
-    not_implemented!("dm_tree_skip_lockfs")
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_use_no_flush_suspend(_dnode: *mut dm_tree_node) {
-    not_implemented!("dm_tree_use_no_flush_suspend")
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_retry_remove(_dnode: *mut dm_tree_node) {
-    not_implemented!("dm_tree_retry_remove")
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_children_use_uuid(_dnode: *mut dm_tree_node, _uuid_prefix: *const c_char, _uuid_prefix_len: usize) -> c_int {
-    not_implemented!("dm_tree_children_use_uuid", 0)
-}
-
-#[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_snapshot_origin_target(_dnode: *mut dm_tree_node, _size: u64, _origin_uuid: *const c_char) -> c_int {
     not_implemented!("dm_tree_node_add_snapshot_origin_target", 0)
 }
@@ -283,31 +589,6 @@ pub unsafe extern "C" fn dm_tree_node_add_snapshot_target(_node: *mut dm_tree_no
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_snapshot_merge_target(_node: *mut dm_tree_node, _size: u64, _origin_uuid: *const c_char, _cow_uuid: *const c_char, _merge_uuid: *const c_char, _chunk_size: u32) -> c_int {
     not_implemented!("dm_tree_node_add_snapshot_merge_target", 0)
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_add_error_target(_node: *mut dm_tree_node, _size: u64) -> c_int {
-    not_implemented!("dm_tree_node_add_error_target", 0)
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_add_zero_target(_node: *mut dm_tree_node, _size: u64) -> c_int {
-    not_implemented!("dm_tree_node_add_zero_target", 0)
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_add_linear_target(_node: *mut dm_tree_node, _size: u64) -> c_int {
-    not_implemented!("dm_tree_node_add_linear_target", 0)
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_add_striped_target(_node: *mut dm_tree_node, _size: u64, _stripe_size: u32) -> c_int {
-    not_implemented!("dm_tree_node_add_striped_target", 0)
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_add_crypt_target(_node: *mut dm_tree_node, _size: u64, _cipher: *const c_char, _chainmode: *const c_char, _iv: *const c_char, _iv_offset: u64, _key: *const c_char) -> c_int {
-    not_implemented!("dm_tree_node_add_crypt_target", 0)
 }
 
 #[no_mangle]
@@ -396,28 +677,8 @@ pub unsafe extern "C" fn dm_tree_node_set_udev_flags(_node: *mut dm_tree_node, _
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_set_presuspend_node(_node: *mut dm_tree_node, _presuspend_node: *mut dm_tree_node) {
-    not_implemented!("dm_tree_node_set_presuspend_node")
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_add_target_area(_node: *mut dm_tree_node, _dev_name: *const c_char, _dlid: *const c_char, _offset: u64) -> c_int {
-    not_implemented!("dm_tree_node_add_target_area", 0)
-}
-
-#[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_null_area(_node: *mut dm_tree_node, _offset: u64) -> c_int {
     not_implemented!("dm_tree_node_add_null_area", 0)
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_set_read_ahead(_dnode: *mut dm_tree_node, _read_ahead: u32, _read_ahead_flags: u32) {
-    not_implemented!("dm_tree_node_set_read_ahead")
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_set_callback(_node: *mut dm_tree_node, _cb: dm_node_callback_fn, _cb_data: *mut c_void) {
-    not_implemented!("dm_tree_node_set_callback")
 }
 
 #[no_mangle]

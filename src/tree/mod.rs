@@ -12,6 +12,10 @@
 use std::collections::HashMap;
 
 use crate::kernel::{decode_dev, Kernel};
+mod phases;
+
+pub use phases::{uuid_prefix_matches, NodeEvent, DEFAULT_UUID_PREFIX};
+
 use crate::task::{Info, Task, TaskError, TaskType};
 
 /// A node's index in its tree.
@@ -37,6 +41,8 @@ pub struct Node {
     pub uses: Vec<NodeId>,
     /// Devices that use this one.
     pub used_by: Vec<NodeId>,
+    /// What the caller wants it to become (empty for nodes only read).
+    pub props: Props,
 }
 
 /// A dependency tree.
@@ -44,6 +50,8 @@ pub struct Node {
 pub struct Tree {
     nodes: Vec<Node>,
     by_dev: HashMap<(u32, u32), NodeId>,
+    /// Settings that apply to every node.
+    pub settings: TreeSettings,
 }
 
 impl Default for Tree {
@@ -58,7 +66,7 @@ impl Tree {
 
     /// A tree holding only its root.
     pub fn new() -> Tree {
-        Tree { nodes: vec![Node::default()], by_dev: HashMap::new() }
+        Tree { nodes: vec![Node::default()], by_dev: HashMap::new(), settings: TreeSettings::default() }
     }
 
     /// A node.
@@ -264,5 +272,149 @@ mod tests {
         tree.add_dev(&k, top.0, top.1, 0).unwrap();
         let root_children: Vec<_> = tree.neighbours(Tree::ROOT, false).iter().map(|i| tree.node(*i).name.clone()).collect();
         assert_eq!(root_children, ["top"]);
+    }
+}
+
+// ---- Building: devices to create or reload ------------------------------
+
+use crate::targets::{Area, AreaDevice, Segment, Target, TargetError};
+
+/// What the caller wants a node to become.
+#[derive(Debug, Clone, Default)]
+pub struct Props {
+    /// Its new table.
+    pub segments: Vec<Segment<NodeId>>,
+    /// Load the table read-only.
+    pub read_only: bool,
+    /// The name it should have (a rename when it differs from the kernel's).
+    pub new_name: Option<String>,
+    /// Read-ahead and its flags (DM_READ_AHEAD_AUTO leaves it).
+    pub read_ahead: Option<(u32, u32)>,
+    /// Whether its size changed with the new table (+1 grew, -1 shrank).
+    pub size_changed: i32,
+    /// Resume order among siblings in activate: lower first (0..=2).
+    pub activation_priority: u8,
+    /// A node to suspend before this one.
+    pub presuspend: Option<NodeId>,
+}
+
+/// Settings of a whole tree.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TreeSettings {
+    /// Suspend without freezing filesystems.
+    pub skip_lockfs: bool,
+    /// Suspend without flushing.
+    pub no_flush: bool,
+    /// Retry removal of busy top-level devices.
+    pub retry_remove: bool,
+}
+
+/// Why a tree operation failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TreeError {
+    /// A kernel request failed.
+    #[error(transparent)]
+    Task(#[from] TaskError),
+    /// A table could not be made.
+    #[error("{node}: {source}")]
+    Table {
+        /// Node name.
+        node: String,
+        /// Why.
+        source: TargetError,
+    },
+    /// A caller's request does not fit the tree.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl Tree {
+    /// The node a caller describes for creation or reload (libdm's
+    /// `dm_tree_add_new_dev`): the existing node with that uuid, renamed if
+    /// the name differs, or a new node to create, at top and bottom level
+    /// until a table links it.
+    pub fn add_new_dev(&mut self, name: &str, uuid: &str, major: u32, minor: u32, read_only: bool, udev_flags: u16) -> Result<NodeId, TreeError> {
+        if uuid.is_empty() {
+            return Err(TreeError::Invalid(format!("Cannot add device {name}: a uuid is required")));
+        }
+        crate::task::check_name(name)?;
+        crate::task::check_uuid(uuid)?;
+        if let Some(id) = self.find_by_uuid(uuid).filter(|id| *id != Tree::ROOT) {
+            let node = &mut self.nodes[id.0];
+            if node.name != name {
+                node.props.new_name = Some(name.to_string());
+            }
+            node.props.read_only = read_only;
+            node.udev_flags = udev_flags;
+            return Ok(id);
+        }
+        let id = NodeId(self.nodes.len());
+        self.nodes.push(Node {
+            name: name.to_string(),
+            uuid: uuid.to_string(),
+            info: Info { major, minor, ..Info::default() },
+            major,
+            minor,
+            udev_flags,
+            props: Props { read_only, ..Props::default() },
+            ..Node::default()
+        });
+        if major != 0 || minor != 0 {
+            self.by_dev.insert((major, minor), id);
+        }
+        self.link_nodes(Tree::ROOT, id);
+        self.link_nodes(id, Tree::ROOT);
+        Ok(id)
+    }
+
+    /// Mutable access to what the caller wants of a node.
+    pub fn props_mut(&mut self, id: NodeId) -> &mut Props {
+        &mut self.nodes[id.0].props
+    }
+
+    /// Appends a segment of `size` sectors to a node's new table.
+    pub fn add_segment(&mut self, id: NodeId, size: u64, target: Target) {
+        self.nodes[id.0].props.segments.push(Segment { size, target, areas: Vec::new() });
+    }
+
+    /// Adds an area to the last segment of a node: a tree node (by uuid) or
+    /// a device by number; the node then uses that device.
+    pub fn add_area(&mut self, id: NodeId, device: AreaDevice<NodeId>, offset: u64) -> Result<(), TreeError> {
+        if self.nodes[id.0].props.segments.is_empty() {
+            return Err(TreeError::Invalid(format!("{}: no segment to add an area to", self.nodes[id.0].name)));
+        }
+        let child = match device {
+            AreaDevice::Node(c) => c,
+            AreaDevice::Dev(ma, mi) => match self.find(ma, mi) {
+                Some(c) => c,
+                None => {
+                    let c = self.insert(Node { info: Info { major: ma, minor: mi, ..Info::default() }, major: ma, minor: mi, ..Node::default() });
+                    self.link_nodes(c, Tree::ROOT);
+                    c
+                }
+            },
+        };
+        self.link(id, child);
+        if let Some(seg) = self.nodes[id.0].props.segments.last_mut() {
+            seg.areas.push(Area { device: AreaDevice::Node(child), offset });
+        }
+        Ok(())
+    }
+
+    /// Table lines of a node's new table.
+    fn table(&self, id: NodeId) -> Result<Vec<(u64, u64, String, String)>, TreeError> {
+        let node = self.node(id);
+        let mut start = 0;
+        let mut lines = Vec::new();
+        for seg in &node.props.segments {
+            let dev_of = |n: NodeId| {
+                let c = self.node(n);
+                (c.major != 0 || c.minor != 0).then_some((c.major, c.minor))
+            };
+            let (ty, params) = seg.table_line(start, dev_of).map_err(|source| TreeError::Table { node: node.name.clone(), source })?;
+            lines.push((start, seg.size, ty, params));
+            start += seg.size;
+        }
+        Ok(lines)
     }
 }

@@ -21,6 +21,8 @@ suite "Rust task scenarios: same transcript on the simulated and the real kernel
 suite "lifecycle (C program on this library)" "$build/c-tests/lifecycle"
 suite "a device list larger than the first buffer" "$build/c-tests/many_devices"
 suite "8 threads using the library at once" "$build/c-tests/threads"
+suite "deptree: a three-layer stack on the C library" "$build/c-tests/tree_stack.clib"
+suite "deptree: the same program on this library" "$build/c-tests/tree_stack"
 suite "Debian dmsetup loads this library" "$here/dmsetup-loads.sh" "$build"
 suite "Debian dmsetup: same output on both libraries" "$here/dmsetup-compare.sh" "$build" "$here/dmsetup-basic.cmds"
 echo "vm: $passed passed, $failed failed"

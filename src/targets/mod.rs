@@ -1,0 +1,199 @@
+//! Typed table segments: one variant per target, each turned into exactly
+//! the table line the kernel documents (Documentation/admin-guide/
+//! device-mapper) once the devices it maps onto have numbers.
+//!
+//! This stage covers linear, striped, zero, error and crypt; the others
+//! come with the deptree stage.
+
+/// Where an area of a segment lies: a device known by number, or a node of
+/// the tree that will have one by the time the table is loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AreaDevice<N> {
+    /// A device by major:minor.
+    Dev(u32, u32),
+    /// A tree node.
+    Node(N),
+}
+
+/// One area: a device and an offset on it, in sectors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Area<N> {
+    /// The device.
+    pub device: AreaDevice<N>,
+    /// Offset in sectors.
+    pub offset: u64,
+}
+
+/// The crypt target's parameters (dm-crypt.rst).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Crypt {
+    /// Cipher, e.g. "aes".
+    pub cipher: String,
+    /// Chain mode, e.g. "xts" (optional).
+    pub chainmode: Option<String>,
+    /// IV generator, e.g. "plain64" (optional).
+    pub iv: Option<String>,
+    /// IV offset; None means the segment's start (DM_CRYPT_IV_DEFAULT).
+    pub iv_offset: Option<u64>,
+    /// Key in hex, or a keyring reference ":len:type:desc".
+    pub key: String,
+}
+
+/// What a segment maps to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// `linear <dev> <offset>`
+    Linear,
+    /// `striped <#stripes> <chunk size> (<dev> <offset>)+`
+    Striped {
+        /// Chunk size in sectors.
+        stripe_size: u32,
+    },
+    /// `zero`
+    Zero,
+    /// `error`
+    Error,
+    /// `crypt <cipher> <key> <iv_offset> <dev> <offset>`
+    Crypt(Crypt),
+}
+
+impl Target {
+    /// The kernel's target type name.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Target::Linear => "linear",
+            Target::Striped { .. } => "striped",
+            Target::Zero => "zero",
+            Target::Error => "error",
+            Target::Crypt(_) => "crypt",
+        }
+    }
+
+    /// How many areas the target takes (None: any number, at least one).
+    fn areas_wanted(&self) -> Option<usize> {
+        match self {
+            Target::Linear | Target::Crypt(_) => Some(1),
+            Target::Zero | Target::Error => Some(0),
+            Target::Striped { .. } => None,
+        }
+    }
+}
+
+/// One line of a table being built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment<N> {
+    /// Length in sectors.
+    pub size: u64,
+    /// The target.
+    pub target: Target,
+    /// Its areas, in order.
+    pub areas: Vec<Area<N>>,
+}
+
+/// Why a table line cannot be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TargetError {
+    /// The segment has the wrong number of areas.
+    #[error("{target} segment has {got} areas, needs {want}")]
+    Areas {
+        /// Target type.
+        target: &'static str,
+        /// Areas given.
+        got: usize,
+        /// Areas needed ("1", "0", "at least 1").
+        want: String,
+    },
+    /// An area's device has no number yet.
+    #[error("{target} segment: an area's device does not exist")]
+    Unresolved {
+        /// Target type.
+        target: &'static str,
+    },
+}
+
+impl<N: Copy> Segment<N> {
+    /// The (type, parameters) of this segment's table line; `dev_of` gives
+    /// a node's major:minor, None if it has none.
+    pub fn table_line(&self, segment_start: u64, dev_of: impl Fn(N) -> Option<(u32, u32)>) -> Result<(String, String), TargetError> {
+        let name = self.target.type_name();
+        let ok = match self.target.areas_wanted() {
+            Some(n) => self.areas.len() == n,
+            None => !self.areas.is_empty(),
+        };
+        if !ok {
+            let want = self.target.areas_wanted().map(|n| n.to_string()).unwrap_or_else(|| "at least 1".into());
+            return Err(TargetError::Areas { target: name, got: self.areas.len(), want });
+        }
+        let mut areas = Vec::with_capacity(self.areas.len());
+        for a in &self.areas {
+            let (ma, mi) = match a.device {
+                AreaDevice::Dev(ma, mi) => (ma, mi),
+                AreaDevice::Node(n) => dev_of(n).ok_or(TargetError::Unresolved { target: name })?,
+            };
+            areas.push(format!("{ma}:{mi} {}", a.offset));
+        }
+        let params = match &self.target {
+            Target::Linear => areas.join(" "),
+            Target::Zero | Target::Error => String::new(),
+            Target::Striped { stripe_size } => format!("{} {} {}", areas.len(), stripe_size, areas.join(" ")),
+            Target::Crypt(c) => {
+                let mut spec = c.cipher.clone();
+                if let Some(m) = &c.chainmode {
+                    spec.push('-');
+                    spec.push_str(m);
+                }
+                if let Some(iv) = &c.iv {
+                    spec.push('-');
+                    spec.push_str(iv);
+                }
+                format!("{spec} {} {} {}", c.key, c.iv_offset.unwrap_or(segment_start), areas[0])
+            }
+        };
+        Ok((name.to_string(), params))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seg(target: Target, areas: &[(u32, u32, u64)]) -> Segment<usize> {
+        Segment {
+            size: 8,
+            target,
+            areas: areas.iter().map(|(a, b, o)| Area { device: AreaDevice::Dev(*a, *b), offset: *o }).collect(),
+        }
+    }
+
+    #[test]
+    fn linear_line() {
+        assert_eq!(seg(Target::Linear, &[(7, 0, 2048)]).table_line(0, |_| None).unwrap(), ("linear".into(), "7:0 2048".into()));
+    }
+
+    #[test]
+    fn striped_line() {
+        let l = seg(Target::Striped { stripe_size: 64 }, &[(7, 0, 0), (7, 1, 8)]).table_line(0, |_| None).unwrap();
+        assert_eq!(l.1, "2 64 7:0 0 7:1 8");
+    }
+
+    #[test]
+    fn crypt_line_with_default_iv_offset_uses_the_segment_start() {
+        let c = Crypt { cipher: "aes".into(), chainmode: Some("xts".into()), iv: Some("plain64".into()), iv_offset: None, key: "00ff".into() };
+        let l = seg(Target::Crypt(c), &[(7, 0, 4096)]).table_line(100, |_| None).unwrap();
+        assert_eq!(l.1, "aes-xts-plain64 00ff 100 7:0 4096");
+    }
+
+    #[test]
+    fn a_node_area_takes_the_node_number() {
+        let s = Segment { size: 8, target: Target::Linear, areas: vec![Area { device: AreaDevice::Node(3usize), offset: 0 }] };
+        assert_eq!(s.table_line(0, |n| (n == 3).then_some((254, 9))).unwrap().1, "254:9 0");
+        assert!(matches!(s.table_line(0, |_| None), Err(TargetError::Unresolved { .. })));
+    }
+
+    #[test]
+    fn wrong_area_counts_are_refused() {
+        assert!(seg(Target::Linear, &[]).table_line(0, |_| None).is_err());
+        assert!(seg(Target::Zero, &[(7, 0, 0)]).table_line(0, |_| None).is_err());
+        assert!(seg(Target::Striped { stripe_size: 8 }, &[]).table_line(0, |_| None).is_err());
+    }
+}

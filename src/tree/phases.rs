@@ -1,0 +1,411 @@
+//! The four phases over a tree, in libdm's order:
+//! - preload: bottom-up; create missing devices, load new tables, and
+//!   resume a device now only when a parent in the tree needs it live;
+//! - activate: bottom-up; renames first, then resumes by priority;
+//! - suspend: top-down; a device only once its in-prefix parents are;
+//! - deactivate: top-down; open devices are skipped below the top level,
+//!   and refused (or retried) at it.
+//!
+//! Each phase issues its ioctls through tasks on the given kernel; a dry
+//! run is the same phase on a simulated kernel.
+
+use super::{Node, NodeId, Tree, TreeError};
+use crate::kernel::Kernel;
+use crate::task::{Info, Task, TaskType};
+
+/// What a phase tells the caller about a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeEvent {
+    /// Its table was loaded (and it was resumed if needed) in preload.
+    Preloaded,
+    /// It was removed in deactivate.
+    Deactivated,
+}
+
+/// The libdm default uuid prefix, used for prefix matching of devices
+/// whose uuid predates it.
+pub const DEFAULT_UUID_PREFIX: &str = "LVM-";
+
+/// libdm's rule: a uuid belongs to a prefix when it starts with it, or,
+/// for "LVM-" prefixes, when it starts with the prefix minus "LVM-".
+pub fn uuid_prefix_matches(uuid: &str, prefix: Option<&str>) -> bool {
+    let Some(prefix) = prefix else { return true };
+    if uuid.starts_with(prefix) {
+        return true;
+    }
+    if prefix.len() <= 4 || uuid.starts_with(DEFAULT_UUID_PREFIX) || !prefix.starts_with(DEFAULT_UUID_PREFIX) {
+        return false;
+    }
+    uuid.starts_with(&prefix[DEFAULT_UUID_PREFIX.len()..])
+}
+
+fn dev_task(kind: TaskType, node: &Node) -> Task {
+    let mut t = Task::new(kind);
+    t.major = Some(node.major);
+    t.minor = Some(node.minor);
+    t
+}
+
+impl Tree {
+    fn set_info(&mut self, id: NodeId, info: Info) {
+        let n = &mut self.nodes[id.0];
+        n.info = info;
+        n.major = info.major;
+        n.minor = info.minor;
+        self.by_dev.insert((info.major, info.minor), id);
+    }
+
+    fn create(&mut self, kernel: &dyn Kernel, id: NodeId) -> Result<(), TreeError> {
+        let n = self.node(id);
+        let mut t = Task::new(TaskType::Create);
+        t.name = Some(n.name.clone());
+        t.uuid = Some(n.uuid.clone());
+        if n.major != 0 || n.minor != 0 {
+            t.major = Some(n.major);
+            t.minor = Some(n.minor);
+        }
+        t.read_only = n.props.read_only;
+        let out = t.run(kernel)?;
+        self.set_info(id, out.info);
+        Ok(())
+    }
+
+    fn load(&mut self, kernel: &dyn Kernel, id: NodeId) -> Result<(), TreeError> {
+        let lines = self.table(id)?;
+        let n = self.node(id);
+        let mut t = dev_task(TaskType::Reload, n);
+        t.read_only = n.props.read_only;
+        t.suppress_identical_reload = n.info.live_table;
+        let new_size: u64 = lines.iter().map(|l| l.1).sum();
+        for (start, len, ty, params) in &lines {
+            t.add_target(*start, *len, ty, params);
+        }
+        let old_size = if n.info.live_table {
+            let live = dev_task(TaskType::Table, n).run(kernel)?;
+            Some(live.targets.iter().map(|l| l.length).sum::<u64>())
+        } else {
+            None
+        };
+        let out = t.run(kernel)?;
+        let changed = match old_size {
+            Some(old) if new_size > old => 1,
+            Some(old) if new_size < old => -1,
+            _ => 0,
+        };
+        self.nodes[id.0].props.size_changed = changed;
+        self.set_info(id, out.info);
+        Ok(())
+    }
+
+    fn resume(&mut self, kernel: &dyn Kernel, id: NodeId) -> Result<(), TreeError> {
+        let out = dev_task(TaskType::Resume, self.node(id)).run(kernel)?;
+        self.set_info(id, out.info);
+        // The read-ahead the caller asked for (u32::MAX is "auto": leave it).
+        if let Some((sectors, flags)) = self.node(id).props.read_ahead.filter(|(s, _)| *s != u32::MAX) {
+            if let Err(errno) = crate::udev::set_read_ahead(out.info.major, out.info.minor, sectors, flags & 1 != 0) {
+                crate::log_error!(errno = errno; "Failed to set read ahead of {}: {}", self.node(id).name, crate::kernel::strerror(errno));
+            }
+        }
+        Ok(())
+    }
+
+    fn remove(&mut self, kernel: &dyn Kernel, id: NodeId, retry: bool) -> Result<(), TreeError> {
+        let mut t = dev_task(TaskType::Remove, self.node(id));
+        t.retry_remove = retry;
+        t.run(kernel)?;
+        self.nodes[id.0].info = Info { major: self.node(id).major, minor: self.node(id).minor, ..Info::default() };
+        Ok(())
+    }
+
+    fn refresh(&mut self, kernel: &dyn Kernel, id: NodeId) -> Result<Info, TreeError> {
+        let out = dev_task(TaskType::Info, self.node(id)).run(kernel)?;
+        if out.info.exists {
+            self.nodes[id.0].info = out.info;
+        }
+        Ok(out.info)
+    }
+
+    /// Creates and loads every new or changed node below `id` (in prefix),
+    /// children first; resumes a child now when a parent needs it live.
+    pub fn preload_children(&mut self, kernel: &dyn Kernel, id: NodeId, prefix: Option<&str>, on: &mut dyn FnMut(NodeId, NodeEvent) -> bool) -> Result<(), TreeError> {
+        for child in self.links(id, false).to_vec() {
+            if child == Tree::ROOT {
+                continue;
+            }
+            let n = self.node(child);
+            // Devices that exist but are not device-mapper ones.
+            if !n.info.exists && n.uuid.is_empty() {
+                continue;
+            }
+            if n.info.exists && !uuid_prefix_matches(&n.uuid, prefix) {
+                continue;
+            }
+            if self.num_children(child, false) > 0 {
+                self.preload_children(kernel, child, prefix, on)?;
+            }
+            let mut created = false;
+            if !self.node(child).info.exists {
+                self.create(kernel, child)?;
+                created = true;
+            }
+            if !self.node(child).info.inactive_table && !self.node(child).props.segments.is_empty() {
+                if let Err(e) = self.load(kernel, child) {
+                    if created {
+                        // Undo the create: nothing this call made stays behind.
+                        if let Err(undo) = self.remove(kernel, child, false) {
+                            crate::log_error!(errno = libc::EIO; "Failed to remove {} after a failed load: {undo}", self.node(child).name);
+                        }
+                    }
+                    return Err(e);
+                }
+            }
+            if !on(child, NodeEvent::Preloaded) {
+                crate::log_debug!("Preload callback of {} reported failure", self.node(child).name);
+            }
+            // Resume now only what a parent in the tree will map onto.
+            if self.num_children(child, true) == 0 || !self.node(child).info.inactive_table {
+                continue;
+            }
+            self.resume(kernel, child)?;
+        }
+        Ok(())
+    }
+
+    /// Resumes every node below `id` (in prefix) that has a table waiting or
+    /// is suspended, children first, by activation priority; renames first.
+    pub fn activate_children(&mut self, kernel: &dyn Kernel, id: NodeId, prefix: Option<&str>) -> Result<(), TreeError> {
+        let children: Vec<NodeId> = self.links(id, false).iter().copied().filter(|c| *c != Tree::ROOT).collect();
+        for &child in &children {
+            if uuid_prefix_matches(&self.node(child).uuid, prefix) && self.num_children(child, false) > 0 {
+                self.activate_children(kernel, child, prefix)?;
+            }
+        }
+        let mut first_error = None;
+        for priority in 0..3u8 {
+            for &child in &children {
+                let n = self.node(child);
+                if n.props.activation_priority != priority || n.uuid.is_empty() || !uuid_prefix_matches(&n.uuid, prefix) {
+                    continue;
+                }
+                if let Some(new) = n.props.new_name.clone() {
+                    let mut t = Task::new(TaskType::Rename);
+                    t.name = Some(n.name.clone());
+                    t.new_name = Some(new.clone());
+                    t.run(kernel)?;
+                    let node = &mut self.nodes[child.0];
+                    node.name = new;
+                    node.props.new_name = None;
+                }
+                let n = self.node(child);
+                if !n.info.inactive_table && !n.info.suspended {
+                    continue;
+                }
+                if let Err(e) = self.resume(kernel, child) {
+                    crate::log_error!(errno = libc::EIO; "Unable to resume {}: {e}", self.node(child).name);
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+
+    /// Whether every in-prefix parent of `id` is suspended.
+    fn parents_suspended(&self, id: NodeId, prefix: Option<&str>) -> bool {
+        self.links(id, true).iter().all(|p| {
+            let n = self.node(*p);
+            *p == Tree::ROOT || !uuid_prefix_matches(&n.uuid, prefix) || !n.info.exists || n.info.suspended
+        })
+    }
+
+    /// Suspends every node below `id` (in prefix), a node only once the
+    /// parents in prefix are suspended.
+    pub fn suspend_children(&mut self, kernel: &dyn Kernel, id: NodeId, prefix: Option<&str>) -> Result<(), TreeError> {
+        let children: Vec<NodeId> = self.links(id, false).iter().copied().filter(|c| *c != Tree::ROOT).collect();
+        let mut first_error = None;
+        for &child in &children {
+            let n = self.node(child);
+            if n.uuid.is_empty() || !uuid_prefix_matches(&n.uuid, prefix) || !self.parents_suspended(child, prefix) {
+                continue;
+            }
+            if !n.info.exists || n.info.suspended {
+                continue;
+            }
+            if let Some(pre) = n.props.presuspend {
+                self.suspend_children(kernel, pre, prefix)?;
+            }
+            let mut t = dev_task(TaskType::Suspend, self.node(child));
+            t.skip_lockfs = self.settings.skip_lockfs;
+            t.no_flush = self.settings.no_flush;
+            match t.run(kernel) {
+                Ok(out) => self.set_info(child, out.info),
+                Err(e) => {
+                    crate::log_error!(errno = e.errno(); "Unable to suspend {}: {e}", self.node(child).name);
+                    first_error.get_or_insert(TreeError::from(e));
+                }
+            }
+        }
+        for &child in &children {
+            let n = self.node(child);
+            if n.uuid.is_empty() || !uuid_prefix_matches(&n.uuid, prefix) || !self.parents_suspended(child, prefix) {
+                continue;
+            }
+            if self.num_children(child, false) > 0 {
+                self.suspend_children(kernel, child, prefix)?;
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+
+    /// Removes every node below `id` (in prefix), top-down.
+    pub fn deactivate_children(&mut self, kernel: &dyn Kernel, id: NodeId, prefix: Option<&str>, on: &mut dyn FnMut(NodeId, NodeEvent) -> bool) -> Result<(), TreeError> {
+        self.deactivate_level(kernel, id, prefix, 0, on)
+    }
+
+    fn deactivate_level(&mut self, kernel: &dyn Kernel, id: NodeId, prefix: Option<&str>, level: usize, on: &mut dyn FnMut(NodeId, NodeEvent) -> bool) -> Result<(), TreeError> {
+        let children: Vec<NodeId> = self.links(id, false).iter().copied().filter(|c| *c != Tree::ROOT).collect();
+        let mut first_error = None;
+        for child in children {
+            let n = self.node(child);
+            if n.uuid.is_empty() || !uuid_prefix_matches(&n.uuid, prefix) {
+                continue;
+            }
+            let info = match self.refresh(kernel, child) {
+                Ok(i) if i.exists => i,
+                _ => continue,
+            };
+            let name = self.node(child).name.clone();
+            if info.open_count > 0 {
+                if level > 0 {
+                    continue;
+                }
+                if !self.settings.retry_remove {
+                    let e = TreeError::Invalid(format!("Unable to deactivate open {name} ({}:{})", info.major, info.minor));
+                    crate::log_error!(errno = libc::EBUSY; "{e}");
+                    first_error.get_or_insert(e);
+                    continue;
+                }
+            }
+            if let Some(pre) = self.node(child).props.presuspend {
+                self.suspend_children(kernel, pre, prefix)?;
+            }
+            if let Err(e) = self.remove(kernel, child, level == 0 && self.settings.retry_remove) {
+                crate::log_error!(errno = libc::EBUSY; "Unable to deactivate {name} ({}:{}): {e}", info.major, info.minor);
+                first_error.get_or_insert(e);
+                continue;
+            }
+            if !on(child, NodeEvent::Deactivated) {
+                crate::log_debug!("Deactivate callback of {name} reported failure");
+            }
+            if self.num_children(child, false) > 0 {
+                self.deactivate_level(kernel, child, prefix, level + 1, on)?;
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+    use crate::kernel::trace::{TraceEntry, Traced};
+    use crate::kernel::SimKernel;
+    use crate::targets::{AreaDevice, Target};
+
+    fn traced() -> (Traced, Arc<Mutex<Vec<TraceEntry>>>) {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        (Traced::to_memory(Arc::new(SimKernel::new()), log.clone()), log)
+    }
+
+    fn ops(log: &Arc<Mutex<Vec<TraceEntry>>>) -> Vec<String> {
+        let mut l = log.lock().unwrap();
+        let v = l.iter().map(|e| format!("{} {}{}", e.command, e.name, e.dev).trim_end().to_string()).collect();
+        l.clear();
+        v
+    }
+
+    /// top (linear) -> mid (linear) -> bottom (zero), all new.
+    fn stack(tree: &mut Tree) -> (NodeId, NodeId, NodeId) {
+        let bottom = tree.add_new_dev("bottom", "T-bottom", 0, 0, false, 0).unwrap();
+        tree.add_segment(bottom, 16, Target::Zero);
+        let mid = tree.add_new_dev("mid", "T-mid", 0, 0, false, 0).unwrap();
+        tree.add_segment(mid, 16, Target::Linear);
+        tree.add_area(mid, AreaDevice::Node(bottom), 0).unwrap();
+        let top = tree.add_new_dev("top", "T-top", 0, 0, false, 0).unwrap();
+        tree.add_segment(top, 8, Target::Linear);
+        tree.add_area(top, AreaDevice::Node(mid), 8).unwrap();
+        (top, mid, bottom)
+    }
+
+    #[test]
+    fn preload_creates_bottom_up_and_resumes_only_what_parents_need() {
+        let (k, log) = traced();
+        let mut tree = Tree::new();
+        stack(&mut tree);
+        tree.preload_children(&k, Tree::ROOT, Some("T-"), &mut |_, _| true).unwrap();
+        assert_eq!(
+            ops(&log),
+            [
+                "DM_DEV_CREATE bottom", "DM_TABLE_LOAD 253:0", "DM_DEV_SUSPEND 253:0",
+                "DM_DEV_CREATE mid", "DM_TABLE_LOAD 253:1", "DM_DEV_SUSPEND 253:1",
+                "DM_DEV_CREATE top", "DM_TABLE_LOAD 253:2",
+            ]
+        );
+        tree.activate_children(&k, Tree::ROOT, Some("T-")).unwrap();
+        assert_eq!(ops(&log), ["DM_DEV_SUSPEND 253:2"], "activate resumes the top");
+    }
+
+    #[test]
+    fn the_top_table_maps_onto_the_numbers_its_children_got() {
+        let (k, _log) = traced();
+        let mut tree = Tree::new();
+        let (top, _, _) = stack(&mut tree);
+        tree.preload_children(&k, Tree::ROOT, None, &mut |_, _| true).unwrap();
+        assert_eq!(tree.table(top).unwrap(), vec![(0, 8, "linear".to_string(), "253:1 8".to_string())]);
+    }
+
+    #[test]
+    fn suspend_goes_top_down_and_deactivate_removes_top_down() {
+        let (k, log) = traced();
+        let mut tree = Tree::new();
+        stack(&mut tree);
+        tree.preload_children(&k, Tree::ROOT, None, &mut |_, _| true).unwrap();
+        tree.activate_children(&k, Tree::ROOT, None).unwrap();
+        ops(&log);
+        tree.suspend_children(&k, Tree::ROOT, None).unwrap();
+        assert_eq!(ops(&log), ["DM_DEV_SUSPEND 253:2", "DM_DEV_SUSPEND 253:1", "DM_DEV_SUSPEND 253:0"]);
+        tree.activate_children(&k, Tree::ROOT, None).unwrap();
+        assert_eq!(ops(&log), ["DM_DEV_SUSPEND 253:0", "DM_DEV_SUSPEND 253:1", "DM_DEV_SUSPEND 253:2"], "resume bottom-up");
+        let mut gone = Vec::new();
+        tree.deactivate_children(&k, Tree::ROOT, None, &mut |id, _| {
+            gone.push(id);
+            true
+        })
+        .unwrap();
+        let removes: Vec<String> = ops(&log).into_iter().filter(|o| o.starts_with("DM_DEV_REMOVE")).collect();
+        assert_eq!(removes, ["DM_DEV_REMOVE 253:2", "DM_DEV_REMOVE 253:1", "DM_DEV_REMOVE 253:0"]);
+        assert_eq!(gone.len(), 3);
+    }
+
+    #[test]
+    fn a_failed_load_removes_the_device_preload_created() {
+        let (k, log) = traced();
+        let mut tree = Tree::new();
+        let bad = tree.add_new_dev("bad", "T-bad", 0, 0, false, 0).unwrap();
+        tree.add_segment(bad, 8, Target::Linear);
+        tree.add_area(bad, AreaDevice::Dev(7, 0), 0).unwrap();
+        // Break the table: a linear target with two areas.
+        tree.add_area(bad, AreaDevice::Dev(7, 1), 0).unwrap();
+        assert!(tree.preload_children(&k, Tree::ROOT, None, &mut |_, _| true).is_err());
+        assert_eq!(ops(&log), ["DM_DEV_CREATE bad", "DM_DEV_REMOVE 253:0"]);
+    }
+
+    #[test]
+    fn prefixes_match_with_and_without_the_default_prefix() {
+        assert!(uuid_prefix_matches("LVM-abc", Some("LVM-a")));
+        assert!(uuid_prefix_matches("abcdef", Some("LVM-abc")), "an old uuid without LVM-");
+        assert!(!uuid_prefix_matches("LVM-xyz", Some("LVM-a")));
+        assert!(uuid_prefix_matches("anything", None));
+    }
+}
