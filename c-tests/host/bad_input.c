@@ -107,6 +107,22 @@ int main(void)
 	      "get_next_target with a bogus handle returns NULL");
 	dm_task_destroy(dmt);
 
+	/* Tree building with uuids the tree does not hold (the C library
+	 * crashes later in preload after this one). */
+	{
+		struct dm_tree *tree = dm_tree_create();
+		struct dm_tree_node *snap = dm_tree_add_new_dev(tree, "dmrs-bad-snap", "DMRS-BAD-snap", 0, 0, 0, 0, NULL);
+
+		REFUSED(dm_tree_node_add_snapshot_target(snap, 8, "DMRS-BAD-none", "DMRS-BAD-cow", 1, 16), "snapshot: unknown origin uuid");
+		REFUSED(dm_tree_node_add_target_area(snap, NULL, "DMRS-BAD-none", 0), "target area: unknown uuid");
+		REFUSED(dm_tree_node_add_target_area(snap, "/nonexistent/device", NULL, 0), "target area: missing device path");
+		REFUSED(dm_tree_add_new_dev(tree, "x", NULL, 0, 0, 0, 0, NULL) != NULL, "add_new_dev: NULL uuid");
+		REFUSED(dm_tree_add_new_dev(tree, "a/b", "DMRS-BAD-ab", 0, 0, 0, 0, NULL) != NULL, "add_new_dev: '/' in the name");
+		REFUSED(dm_tree_node_add_linear_target(NULL, 8), "linear target: NULL node");
+		REFUSED(dm_tree_next_child(NULL, NULL, 0) != NULL, "next_child: NULL arguments");
+		dm_tree_free(tree);
+	}
+
 	dm_log_with_errno_init(NULL);
 	return DONE();
 }

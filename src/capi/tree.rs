@@ -140,6 +140,72 @@ unsafe fn with_tree(function: &'static str, node: *mut dm_tree_node, f: impl FnO
     })
 }
 
+/// Finds a tree node by uuid for a target argument.
+fn node_by_uuid(t: &dm_tree, uuid: Option<String>, what: &str) -> Result<NodeId, TreeError> {
+    let uuid = uuid.ok_or_else(|| TreeError::Invalid(format!("No {what} uuid given.")))?;
+    t.tree
+        .find_by_uuid(&uuid)
+        .filter(|c| *c != Tree::ROOT)
+        .ok_or_else(|| TreeError::Invalid(format!("Couldn't find {what} uuid {uuid}.")))
+}
+
+/// Adds a segment whose areas are whole tree nodes, and sets the node's
+/// activation priority.
+fn add_node_segment(t: &mut dm_tree, id: NodeId, size: u64, target: Target, devices: &[NodeId], priority: u8) -> Result<(), TreeError> {
+    t.tree.add_segment(id, size, target);
+    for d in devices {
+        t.tree.add_area(id, AreaDevice::Node(*d), 0)?;
+    }
+    t.tree.props_mut(id).activation_priority = priority;
+    Ok(())
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_node_add_snapshot_origin_target(dnode: *mut dm_tree_node, size: u64, origin_uuid: *const c_char) -> c_int {
+    // SAFETY: caller's contract.
+    let origin = unsafe { opt_str(origin_uuid) };
+    // SAFETY: caller's contract.
+    unsafe {
+        with_tree("dm_tree_node_add_snapshot_origin_target", dnode, |t, id| {
+            let o = node_by_uuid(t, origin, "origin")?;
+            // The origin resumes after its snapshots (priority 1).
+            add_node_segment(t, id, size, Target::SnapshotOrigin, &[o], 1)
+        })
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_node_add_snapshot_target(node: *mut dm_tree_node, size: u64, origin_uuid: *const c_char, cow_uuid: *const c_char, persistent: c_int, chunk_size: u32) -> c_int {
+    // SAFETY: caller's contract.
+    let (origin, cow) = unsafe { (opt_str(origin_uuid), opt_str(cow_uuid)) };
+    // SAFETY: caller's contract.
+    unsafe {
+        with_tree("dm_tree_node_add_snapshot_target", node, |t, id| {
+            let o = node_by_uuid(t, origin, "origin")?;
+            let c = node_by_uuid(t, cow, "cow")?;
+            add_node_segment(t, id, size, Target::Snapshot { persistent: persistent != 0, chunk_size }, &[o, c], 0)
+        })
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_node_add_snapshot_merge_target(node: *mut dm_tree_node, size: u64, origin_uuid: *const c_char, cow_uuid: *const c_char, merge_uuid: *const c_char, chunk_size: u32) -> c_int {
+    // SAFETY: caller's contract.
+    let (origin, cow, merge) = unsafe { (opt_str(origin_uuid), opt_str(cow_uuid), opt_str(merge_uuid)) };
+    // SAFETY: caller's contract.
+    unsafe {
+        with_tree("dm_tree_node_add_snapshot_merge_target", node, |t, id| {
+            let o = node_by_uuid(t, origin, "origin")?;
+            let c = node_by_uuid(t, cow, "cow")?;
+            let m = node_by_uuid(t, merge, "merging snapshot")?;
+            add_node_segment(t, id, size, Target::SnapshotMerge { chunk_size }, &[o, c], 1)?;
+            // The snapshot being merged resumes last (priority 2).
+            t.tree.props_mut(m).activation_priority = 2;
+            Ok(())
+        })
+    }
+}
+
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_add_new_dev_with_udev_flags(tree: *mut dm_tree, name: *const c_char, uuid: *const c_char, major: u32, minor: u32, read_only: c_int, clear_inactive: c_int, context: *mut c_void, udev_flags: u16) -> *mut dm_tree_node {
     let _ = clear_inactive;
@@ -574,21 +640,6 @@ pub unsafe extern "C" fn dm_tree_node_num_children(node: *const dm_tree_node, in
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_set_optional_uuid_suffixes(_dtree: *mut dm_tree, _optional_uuid_suffixes: *mut *const c_char) {
     not_implemented!("dm_tree_set_optional_uuid_suffixes")
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_add_snapshot_origin_target(_dnode: *mut dm_tree_node, _size: u64, _origin_uuid: *const c_char) -> c_int {
-    not_implemented!("dm_tree_node_add_snapshot_origin_target", 0)
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_add_snapshot_target(_node: *mut dm_tree_node, _size: u64, _origin_uuid: *const c_char, _cow_uuid: *const c_char, _persistent: c_int, _chunk_size: u32) -> c_int {
-    not_implemented!("dm_tree_node_add_snapshot_target", 0)
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_add_snapshot_merge_target(_node: *mut dm_tree_node, _size: u64, _origin_uuid: *const c_char, _cow_uuid: *const c_char, _merge_uuid: *const c_char, _chunk_size: u32) -> c_int {
-    not_implemented!("dm_tree_node_add_snapshot_merge_target", 0)
 }
 
 #[no_mangle]

@@ -2,8 +2,8 @@
 //! the table line the kernel documents (Documentation/admin-guide/
 //! device-mapper) once the devices it maps onto have numbers.
 //!
-//! This stage covers linear, striped, zero, error and crypt; the others
-//! come with the deptree stage.
+//! This stage covers linear, striped, zero, error, crypt and the snapshot
+//! family; the others come with the deptree stage.
 
 /// Where an area of a segment lies: a device known by number, or a node of
 /// the tree that will have one by the time the table is loaded.
@@ -55,6 +55,20 @@ pub enum Target {
     Error,
     /// `crypt <cipher> <key> <iv_offset> <dev> <offset>`
     Crypt(Crypt),
+    /// `snapshot-origin <origin>` (one area: the origin, offset unused)
+    SnapshotOrigin,
+    /// `snapshot <origin> <COW> <P|N> <chunk size>` (areas: origin, COW)
+    Snapshot {
+        /// Persistent exception store.
+        persistent: bool,
+        /// Chunk size in sectors.
+        chunk_size: u32,
+    },
+    /// `snapshot-merge <origin> <COW> P <chunk size>` (areas: origin, COW)
+    SnapshotMerge {
+        /// Chunk size in sectors.
+        chunk_size: u32,
+    },
 }
 
 impl Target {
@@ -66,13 +80,17 @@ impl Target {
             Target::Zero => "zero",
             Target::Error => "error",
             Target::Crypt(_) => "crypt",
+            Target::SnapshotOrigin => "snapshot-origin",
+            Target::Snapshot { .. } => "snapshot",
+            Target::SnapshotMerge { .. } => "snapshot-merge",
         }
     }
 
     /// How many areas the target takes (None: any number, at least one).
     fn areas_wanted(&self) -> Option<usize> {
         match self {
-            Target::Linear | Target::Crypt(_) => Some(1),
+            Target::Linear | Target::Crypt(_) | Target::SnapshotOrigin => Some(1),
+            Target::Snapshot { .. } | Target::SnapshotMerge { .. } => Some(2),
             Target::Zero | Target::Error => Some(0),
             Target::Striped { .. } => None,
         }
@@ -124,14 +142,15 @@ impl<N: Copy> Segment<N> {
             let want = self.target.areas_wanted().map(|n| n.to_string()).unwrap_or_else(|| "at least 1".into());
             return Err(TargetError::Areas { target: name, got: self.areas.len(), want });
         }
-        let mut areas = Vec::with_capacity(self.areas.len());
+        let mut devs = Vec::with_capacity(self.areas.len());
         for a in &self.areas {
             let (ma, mi) = match a.device {
                 AreaDevice::Dev(ma, mi) => (ma, mi),
                 AreaDevice::Node(n) => dev_of(n).ok_or(TargetError::Unresolved { target: name })?,
             };
-            areas.push(format!("{ma}:{mi} {}", a.offset));
+            devs.push(format!("{ma}:{mi}"));
         }
+        let areas: Vec<String> = devs.iter().zip(&self.areas).map(|(d, a)| format!("{d} {}", a.offset)).collect();
         let params = match &self.target {
             Target::Linear => areas.join(" "),
             Target::Zero | Target::Error => String::new(),
@@ -148,6 +167,11 @@ impl<N: Copy> Segment<N> {
                 }
                 format!("{spec} {} {} {}", c.key, c.iv_offset.unwrap_or(segment_start), areas[0])
             }
+            Target::SnapshotOrigin => devs[0].clone(),
+            Target::Snapshot { persistent, chunk_size } => {
+                format!("{} {} {} {chunk_size}", devs[0], devs[1], if *persistent { 'P' } else { 'N' })
+            }
+            Target::SnapshotMerge { chunk_size } => format!("{} {} P {chunk_size}", devs[0], devs[1]),
         };
         Ok((name.to_string(), params))
     }
@@ -188,6 +212,15 @@ mod tests {
         let s = Segment { size: 8, target: Target::Linear, areas: vec![Area { device: AreaDevice::Node(3usize), offset: 0 }] };
         assert_eq!(s.table_line(0, |n| (n == 3).then_some((254, 9))).unwrap().1, "254:9 0");
         assert!(matches!(s.table_line(0, |_| None), Err(TargetError::Unresolved { .. })));
+    }
+
+    #[test]
+    fn snapshot_lines_name_origin_and_cow() {
+        let areas = &[(254, 0, 0), (254, 1, 0)];
+        assert_eq!(seg(Target::Snapshot { persistent: true, chunk_size: 16 }, areas).table_line(0, |_| None).unwrap().1, "254:0 254:1 P 16");
+        assert_eq!(seg(Target::Snapshot { persistent: false, chunk_size: 8 }, areas).table_line(0, |_| None).unwrap().1, "254:0 254:1 N 8");
+        assert_eq!(seg(Target::SnapshotMerge { chunk_size: 16 }, areas).table_line(0, |_| None).unwrap(), ("snapshot-merge".into(), "254:0 254:1 P 16".into()));
+        assert_eq!(seg(Target::SnapshotOrigin, &[(254, 0, 0)]).table_line(0, |_| None).unwrap().1, "254:0");
     }
 
     #[test]
