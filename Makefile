@@ -82,6 +82,7 @@ layout-check: lib
 # The same inputs through Debian's C library and ours, outputs compared.
 diff-check: lib
 	tests/diff/strings/run.sh $(OUT)
+	tests/diff/run-pool-hash.sh $(OUT)
 
 c-tests: lib
 	c-tests/run-host.sh $(OUT)

@@ -88,9 +88,8 @@ int main(void)
 		DM_LIST_INIT(head);
 
 		dm_list_init(&head);
-		/* dm_list_add is still a stub at this stage: link by hand. */
-		head.n = &a.list; a.list.p = &head; a.list.n = &b.list;
-		b.list.p = &a.list; b.list.n = &head; head.p = &b.list;
+		dm_list_add(&head, &a.list);
+		dm_list_add(&head, &b.list);
 		dm_list_iterate_items(it, &head) {
 			sum += it->value;
 			count++;

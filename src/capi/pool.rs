@@ -41,9 +41,6 @@ fn live_pools() -> std::sync::MutexGuard<'static, Vec<(usize, String)>> {
 
 /// libdm's `dm_pools_check_leaks` (which its `dm_lib_exit` runs): logs
 /// every pool created and not destroyed. Returns how many there are.
-// Not called yet: `dm_lib_exit` (capi/system.rs) should call it, as libdm's
-// does at exit.
-#[allow(dead_code)]
 pub(crate) fn pools_check_leaks() -> usize {
     let live = live_pools();
     if live.is_empty() {

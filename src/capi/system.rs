@@ -237,6 +237,8 @@ pub unsafe extern "C" fn dm_lib_release() {
 pub unsafe extern "C" fn dm_lib_exit() {
     ffi!("dm_lib_exit", () => {
         default_kernel().release();
+        // Report pools the caller never destroyed, as the C library does.
+        crate::capi::pool::pools_check_leaks();
     })
 }
 
