@@ -696,6 +696,8 @@ typedef struct dm_vdo_stats_full {
 
 typedef int (*dm_mountinfo_line_callback_fn)(char *line, unsigned int maj, unsigned int min, char *target, void *cb_data);
 
+typedef enum dm_string_mangling_e dm_string_mangling_t;
+
 typedef struct dm_info {
   int exists;
   int suspended;
@@ -729,7 +731,9 @@ typedef struct dm_versions {
   char name[0];
 } dm_versions;
 
-typedef enum dm_string_mangling_e dm_string_mangling_t;
+typedef enum dm_node_callback_e dm_node_callback_t;
+
+typedef int (*dm_node_callback_fn)(struct dm_tree_node *node, dm_node_callback_t type_, void *cb_data);
 
 typedef struct dm_tree_node_raid_params {
   const char *raid_type;
@@ -766,10 +770,6 @@ typedef struct dm_tree_node_raid_params_v2 {
   uint32_t stripe_cache;
   uint64_t flags;
 } dm_tree_node_raid_params_v2;
-
-typedef enum dm_node_callback_e dm_node_callback_t;
-
-typedef int (*dm_node_callback_fn)(struct dm_tree_node *node, dm_node_callback_t type_, void *cb_data);
 
 typedef enum dm_add_node_e dm_add_node_t;
 
@@ -815,25 +815,25 @@ typedef struct dm_active_device {
 extern "C" {
 #endif // __cplusplus
 
-dm_bitset_t dm_bitset_create(struct dm_pool *_mem, unsigned int _num_bits);
+dm_bitset_t dm_bitset_create(struct dm_pool *mem, unsigned int num_bits);
 
-void dm_bitset_destroy(dm_bitset_t _bs);
+void dm_bitset_destroy(dm_bitset_t bs);
 
-int dm_bitset_equal(dm_bitset_t _in1, dm_bitset_t _in2);
+int dm_bitset_equal(dm_bitset_t in1, dm_bitset_t in2);
 
-void dm_bit_and(dm_bitset_t _out, dm_bitset_t _in1, dm_bitset_t _in2);
+void dm_bit_and(dm_bitset_t out, dm_bitset_t in1, dm_bitset_t in2);
 
-void dm_bit_union(dm_bitset_t _out, dm_bitset_t _in1, dm_bitset_t _in2);
+void dm_bit_union(dm_bitset_t out, dm_bitset_t in1, dm_bitset_t in2);
 
-int dm_bit_get_first(dm_bitset_t _bs);
+int dm_bit_get_first(dm_bitset_t bs);
 
-int dm_bit_get_next(dm_bitset_t _bs, int _last_bit);
+int dm_bit_get_next(dm_bitset_t bs, int last_bit);
 
-int dm_bit_get_last(dm_bitset_t _bs);
+int dm_bit_get_last(dm_bitset_t bs);
 
-int dm_bit_get_prev(dm_bitset_t _bs, int _last_bit);
+int dm_bit_get_prev(dm_bitset_t bs, int last_bit);
 
-dm_bitset_t dm_bitset_parse_list(const char *_str_, struct dm_pool *_mem, size_t _min_num_bits);
+dm_bitset_t dm_bitset_parse_list(const char *str_, struct dm_pool *mem, size_t min_num_bits);
 
 struct dm_config_tree *dm_config_create(void);
 
@@ -927,71 +927,71 @@ struct dm_pool *dm_config_memory(struct dm_config_tree *_cft);
 
 int dm_config_parse_only_section(struct dm_config_tree *_cft, const char *_start, const char *_end, const char *_section);
 
-struct dm_hash_table *dm_hash_create(unsigned int _size_hint);
+struct dm_hash_table *dm_hash_create(unsigned int size_hint);
 
-void dm_hash_destroy(struct dm_hash_table *_t);
+void dm_hash_destroy(struct dm_hash_table *t);
 
-void dm_hash_wipe(struct dm_hash_table *_t);
+void dm_hash_wipe(struct dm_hash_table *t);
 
-void *dm_hash_lookup(struct dm_hash_table *_t, const char *_key);
+void *dm_hash_lookup(struct dm_hash_table *t, const char *key);
 
-int dm_hash_insert(struct dm_hash_table *_t, const char *_key, void *_data);
+int dm_hash_insert(struct dm_hash_table *t, const char *key, void *data);
 
-void dm_hash_remove(struct dm_hash_table *_t, const char *_key);
+void dm_hash_remove(struct dm_hash_table *t, const char *key);
 
-void *dm_hash_lookup_binary(struct dm_hash_table *_t, const void *_key, uint32_t _len);
+void *dm_hash_lookup_binary(struct dm_hash_table *t, const void *key, uint32_t len);
 
-int dm_hash_insert_binary(struct dm_hash_table *_t, const void *_key, uint32_t _len, void *_data);
+int dm_hash_insert_binary(struct dm_hash_table *t, const void *key, uint32_t len, void *data);
 
-void dm_hash_remove_binary(struct dm_hash_table *_t, const void *_key, uint32_t _len);
+void dm_hash_remove_binary(struct dm_hash_table *t, const void *key, uint32_t len);
 
-unsigned int dm_hash_get_num_entries(struct dm_hash_table *_t);
+unsigned int dm_hash_get_num_entries(struct dm_hash_table *t);
 
-void dm_hash_iter(struct dm_hash_table *_t, dm_hash_iterate_fn _f);
+void dm_hash_iter(struct dm_hash_table *t, dm_hash_iterate_fn f);
 
-char *dm_hash_get_key(struct dm_hash_table *_t, struct dm_hash_node *_n);
+char *dm_hash_get_key(struct dm_hash_table *t, struct dm_hash_node *n);
 
-void *dm_hash_get_data(struct dm_hash_table *_t, struct dm_hash_node *_n);
+void *dm_hash_get_data(struct dm_hash_table *t, struct dm_hash_node *n);
 
-struct dm_hash_node *dm_hash_get_first(struct dm_hash_table *_t);
+struct dm_hash_node *dm_hash_get_first(struct dm_hash_table *t);
 
-struct dm_hash_node *dm_hash_get_next(struct dm_hash_table *_t, struct dm_hash_node *_n);
+struct dm_hash_node *dm_hash_get_next(struct dm_hash_table *t, struct dm_hash_node *n);
 
-void *dm_hash_lookup_with_val(struct dm_hash_table *_t, const char *_key, const void *_val, uint32_t _val_len);
+void *dm_hash_lookup_with_val(struct dm_hash_table *t, const char *key, const void *val, uint32_t val_len);
 
-void dm_hash_remove_with_val(struct dm_hash_table *_t, const char *_key, const void *_val, uint32_t _val_len);
+void dm_hash_remove_with_val(struct dm_hash_table *t, const char *key, const void *val, uint32_t val_len);
 
-int dm_hash_insert_allow_multiple(struct dm_hash_table *_t, const char *_key, const void *_val, uint32_t _val_len);
+int dm_hash_insert_allow_multiple(struct dm_hash_table *t, const char *key, const void *val, uint32_t val_len);
 
-void *dm_hash_lookup_with_count(struct dm_hash_table *_t, const char *_key, int *_count);
+void *dm_hash_lookup_with_count(struct dm_hash_table *t, const char *key, int *count);
 
-void dm_list_init(struct dm_list *_head);
+void dm_list_init(struct dm_list *head);
 
-void dm_list_add(struct dm_list *_head, struct dm_list *_elem);
+void dm_list_add(struct dm_list *head, struct dm_list *elem);
 
-void dm_list_add_h(struct dm_list *_head, struct dm_list *_elem);
+void dm_list_add_h(struct dm_list *head, struct dm_list *elem);
 
-void dm_list_del(struct dm_list *_elem);
+void dm_list_del(struct dm_list *elem);
 
-void dm_list_move(struct dm_list *_head, struct dm_list *_elem);
+void dm_list_move(struct dm_list *head, struct dm_list *elem);
 
-void dm_list_splice(struct dm_list *_head, struct dm_list *_head1);
+void dm_list_splice(struct dm_list *head, struct dm_list *head1);
 
-int dm_list_empty(const struct dm_list *_head);
+int dm_list_empty(const struct dm_list *head);
 
-int dm_list_start(const struct dm_list *_head, const struct dm_list *_elem);
+int dm_list_start(const struct dm_list *head, const struct dm_list *elem);
 
-int dm_list_end(const struct dm_list *_head, const struct dm_list *_elem);
+int dm_list_end(const struct dm_list *head, const struct dm_list *elem);
 
-struct dm_list *dm_list_first(const struct dm_list *_head);
+struct dm_list *dm_list_first(const struct dm_list *head);
 
-struct dm_list *dm_list_last(const struct dm_list *_head);
+struct dm_list *dm_list_last(const struct dm_list *head);
 
-struct dm_list *dm_list_prev(const struct dm_list *_head, const struct dm_list *_elem);
+struct dm_list *dm_list_prev(const struct dm_list *head, const struct dm_list *elem);
 
-struct dm_list *dm_list_next(const struct dm_list *_head, const struct dm_list *_elem);
+struct dm_list *dm_list_next(const struct dm_list *head, const struct dm_list *elem);
 
-unsigned int dm_list_size(const struct dm_list *_head);
+unsigned int dm_list_size(const struct dm_list *head);
 
 extern dm_log_fn devmapper_default_log_fn(void);
 
@@ -1021,37 +1021,37 @@ int dm_dump_memory_wrapper(void);
 
 void dm_bounds_check_wrapper(void);
 
-struct dm_pool *dm_pool_create(const char *_name, size_t _chunk_hint);
+struct dm_pool *dm_pool_create(const char *name, size_t chunk_hint);
 
-void dm_pool_destroy(struct dm_pool *_p);
+void dm_pool_destroy(struct dm_pool *p);
 
-void *dm_pool_alloc(struct dm_pool *_p, size_t _s);
+void *dm_pool_alloc(struct dm_pool *p, size_t s);
 
-void *dm_pool_alloc_aligned(struct dm_pool *_p, size_t _s, unsigned int _alignment);
+void *dm_pool_alloc_aligned(struct dm_pool *p, size_t s, unsigned int alignment);
 
-void dm_pool_empty(struct dm_pool *_p);
+void dm_pool_empty(struct dm_pool *p);
 
-void dm_pool_free(struct dm_pool *_p, void *_ptr);
+void dm_pool_free(struct dm_pool *p, void *ptr);
 
-int dm_pool_locked(struct dm_pool *_p);
+int dm_pool_locked(struct dm_pool *p);
 
-int dm_pool_lock(struct dm_pool *_p, int _crc);
+int dm_pool_lock(struct dm_pool *p, int crc);
 
-int dm_pool_unlock(struct dm_pool *_p, int _crc);
+int dm_pool_unlock(struct dm_pool *p, int crc);
 
-int dm_pool_begin_object(struct dm_pool *_p, size_t _hint);
+int dm_pool_begin_object(struct dm_pool *p, size_t hint);
 
-int dm_pool_grow_object(struct dm_pool *_p, const void *_extra, size_t _delta);
+int dm_pool_grow_object(struct dm_pool *p, const void *extra, size_t delta);
 
-void *dm_pool_end_object(struct dm_pool *_p);
+void *dm_pool_end_object(struct dm_pool *p);
 
-void dm_pool_abandon_object(struct dm_pool *_p);
+void dm_pool_abandon_object(struct dm_pool *p);
 
-char *dm_pool_strdup(struct dm_pool *_p, const char *_str_);
+char *dm_pool_strdup(struct dm_pool *p, const char *str_);
 
-char *dm_pool_strndup(struct dm_pool *_p, const char *_str_, size_t _n);
+char *dm_pool_strndup(struct dm_pool *p, const char *str_, size_t n);
 
-void *dm_pool_zalloc(struct dm_pool *_p, size_t _s);
+void *dm_pool_zalloc(struct dm_pool *p, size_t s);
 
 struct dm_regex *dm_regex_create(struct dm_pool *_mem, const char *const *_patterns, unsigned int _num_patterns);
 
@@ -1361,35 +1361,51 @@ const char *dm_basename(const char *path);
 
 int dm_strncpy(char *dest, const char *src, size_t n);
 
-int dm_format_dev(char *_buf, int _bufsize, uint32_t _dev_major, uint32_t _dev_minor);
+int dm_format_dev(char *buf, int bufsize, uint32_t dev_major, uint32_t dev_minor);
 
-int dm_split_lvm_name(struct dm_pool *_mem, const char *_dmname, char **_vgname, char **_lvname, char **_layer);
+int dm_split_lvm_name(struct dm_pool *mem, const char *dmname, char **vgname, char **lvname, char **layer);
 
-int dm_split_words(char *_buffer, unsigned int _max, unsigned int _ignore_comments, char **_argv);
+int dm_split_words(char *buffer, unsigned int max, unsigned int ignore_comments, char **argv);
 
-unsigned int dm_count_chars(const char *_str_, size_t _len, int _c);
+unsigned int dm_count_chars(const char *str_, size_t len, int c);
 
-size_t dm_escaped_len(const char *_str_);
+size_t dm_escaped_len(const char *str_);
 
-char *dm_build_dm_name(struct dm_pool *_mem, const char *_vgname, const char *_lvname, const char *_layer);
+char *dm_build_dm_name(struct dm_pool *mem, const char *vgname, const char *lvname, const char *layer);
 
-char *dm_build_dm_uuid(struct dm_pool *_mem, const char *_prefix, const char *_lvid, const char *_layer);
+char *dm_build_dm_uuid(struct dm_pool *mem, const char *prefix, const char *lvid, const char *layer);
 
-char *dm_escape_double_quotes(char *_out, const char *_src);
+char *dm_escape_double_quotes(char *out, const char *src);
 
-void dm_unescape_double_quotes(char *_src);
+void dm_unescape_double_quotes(char *src);
 
-void dm_unescape_colons_and_at_signs(char *_src, char **_substr_first_unquoted_colon, char **_substr_first_unquoted_at_sign);
+void dm_unescape_colons_and_at_signs(char *src, char **substr_first_unquoted_colon, char **substr_first_unquoted_at_sign);
 
-uint64_t dm_units_to_factor(const char *_units, char *_unit_type, int _strict, const char **_endptr);
+uint64_t dm_units_to_factor(const char *units, char *unit_type, int strict, const char **endptr);
 
-const char *dm_size_to_string(struct dm_pool *_mem, uint64_t _size, char _unit_type, int _use_si_units, uint64_t _unit_factor, int _include_suffix, int _suffix_type);
+const char *dm_size_to_string(struct dm_pool *mem, uint64_t size, char unit_type, int use_si_units, uint64_t unit_factor, int include_suffix, int suffix_type);
 
-float dm_percent_to_float(dm_percent_t _percent);
+float dm_percent_to_float(dm_percent_t percent);
 
-float dm_percent_to_round_float(dm_percent_t _percent, unsigned int _digits);
+float dm_percent_to_round_float(dm_percent_t percent, unsigned int digits);
 
-dm_percent_t dm_make_percent(uint64_t _numerator, uint64_t _denominator);
+dm_percent_t dm_make_percent(uint64_t numerator, uint64_t denominator);
+
+int dm_set_uuid_prefix(const char *uuid_prefix);
+
+const char *dm_uuid_prefix(void);
+
+int dm_prepare_selinux_context(const char *path, mode_t mode);
+
+int dm_set_selinux_context(const char *path, mode_t mode);
+
+int dm_device_get_name(uint32_t major, uint32_t minor, int prefer_kernel_name, char *buf, size_t buf_size);
+
+int dm_device_has_holders(uint32_t major, uint32_t minor);
+
+int dm_device_has_mounted_fs(uint32_t major, uint32_t minor);
+
+int dm_mountinfo_read(dm_mountinfo_line_callback_fn read_fn, void *cb_data);
 
 int dm_set_dev_dir(const char *dir);
 
@@ -1421,31 +1437,29 @@ uint64_t dm_timestamp_delta(struct dm_timestamp *ts1, struct dm_timestamp *ts2);
 
 void dm_timestamp_destroy(struct dm_timestamp *ts);
 
-int dm_set_uuid_prefix(const char *_uuid_prefix);
+int dm_create_dir(const char *dir);
 
-const char *dm_uuid_prefix(void);
+int dm_is_empty_dir(const char *dir);
 
-int dm_device_get_name(uint32_t _major, uint32_t _minor, int _prefer_kernel_name, char *_buf, size_t _buf_size);
+int dm_fclose(FILE *stream);
 
-int dm_device_has_holders(uint32_t _major, uint32_t _minor);
+int dm_create_lockfile(const char *lockfile);
 
-int dm_device_has_mounted_fs(uint32_t _major, uint32_t _minor);
+int dm_daemon_is_running(const char *lockfile);
 
-int dm_mountinfo_read(dm_mountinfo_line_callback_fn _read_fn, void *_cb_data);
+int dm_set_name_mangling_mode(int name_mangling);
 
-int dm_prepare_selinux_context(const char *_path, mode_t _mode);
+dm_string_mangling_t dm_get_name_mangling_mode(void);
 
-int dm_set_selinux_context(const char *_path, mode_t _mode);
+void dm_task_update_nodes(void);
 
-int dm_create_dir(const char *_dir);
+int dm_mknodes(const char *name);
 
-int dm_is_empty_dir(const char *_dir);
+int dm_task_get_device_list(struct dm_task *dmt, struct dm_list **devs_list, unsigned int *devs_features);
 
-int dm_fclose(FILE *_stream);
+void dm_device_list_destroy(struct dm_list **devs_list);
 
-int dm_create_lockfile(const char *_lockfile);
-
-int dm_daemon_is_running(const char *_lockfile);
+int dm_device_list_equal(const struct dm_list *list1, const struct dm_list *list2);
 
 struct dm_task *dm_task_create(int type_);
 
@@ -1551,83 +1565,77 @@ int dm_driver_version(char *version, size_t size);
 
 int dm_get_suspended_counter(void);
 
-void dm_task_update_nodes(void);
+int dm_tree_node_add_snapshot_origin_target(struct dm_tree_node *dnode, uint64_t size, const char *origin_uuid);
 
-int dm_set_name_mangling_mode(int _name_mangling);
+int dm_tree_node_add_snapshot_target(struct dm_tree_node *node, uint64_t size, const char *origin_uuid, const char *cow_uuid, int persistent, uint32_t chunk_size);
 
-dm_string_mangling_t dm_get_name_mangling_mode(void);
+int dm_tree_node_add_snapshot_merge_target(struct dm_tree_node *node, uint64_t size, const char *origin_uuid, const char *cow_uuid, const char *merge_uuid, uint32_t chunk_size);
 
-int dm_mknodes(const char *_name);
+struct dm_tree_node *dm_tree_add_new_dev_with_udev_flags(struct dm_tree *tree, const char *name, const char *uuid, uint32_t major, uint32_t minor, int read_only, int clear_inactive, void *context, uint16_t udev_flags);
 
-int dm_task_get_device_list(struct dm_task *_dmt, struct dm_list **_devs_list, unsigned int *_devs_features);
+struct dm_tree_node *dm_tree_add_new_dev(struct dm_tree *tree, const char *name, const char *uuid, uint32_t major, uint32_t minor, int read_only, int clear_inactive, void *context);
 
-void dm_device_list_destroy(struct dm_list **_devs_list);
+int dm_tree_node_add_error_target(struct dm_tree_node *node, uint64_t size);
 
-int dm_device_list_equal(const struct dm_list *_list1, const struct dm_list *_list2);
+int dm_tree_node_add_zero_target(struct dm_tree_node *node, uint64_t size);
+
+int dm_tree_node_add_linear_target(struct dm_tree_node *node, uint64_t size);
+
+int dm_tree_node_add_striped_target(struct dm_tree_node *node, uint64_t size, uint32_t stripe_size);
+
+int dm_tree_node_add_crypt_target(struct dm_tree_node *node, uint64_t size, const char *cipher, const char *chainmode, const char *iv, uint64_t iv_offset, const char *key);
+
+int dm_tree_node_add_target_area(struct dm_tree_node *node, const char *dev_name, const char *dlid, uint64_t offset);
+
+int dm_tree_preload_children(struct dm_tree_node *dnode, const char *uuid_prefix, size_t uuid_prefix_len);
+
+int dm_tree_activate_children(struct dm_tree_node *dnode, const char *uuid_prefix, size_t uuid_prefix_len);
+
+int dm_tree_suspend_children(struct dm_tree_node *dnode, const char *uuid_prefix, size_t uuid_prefix_len);
+
+int dm_tree_deactivate_children(struct dm_tree_node *dnode, const char *uuid_prefix, size_t uuid_prefix_len);
+
+void dm_tree_skip_lockfs(struct dm_tree_node *dnode);
+
+void dm_tree_use_no_flush_suspend(struct dm_tree_node *dnode);
+
+void dm_tree_retry_remove(struct dm_tree_node *dnode);
+
+void dm_tree_node_set_callback(struct dm_tree_node *node, dm_node_callback_fn cb, void *cb_data);
+
+int dm_tree_node_size_changed(const struct dm_tree_node *dnode);
+
+void dm_tree_node_set_read_ahead(struct dm_tree_node *dnode, uint32_t read_ahead, uint32_t read_ahead_flags);
+
+void dm_tree_node_set_presuspend_node(struct dm_tree_node *node, struct dm_tree_node *presuspend_node);
+
+int dm_tree_children_use_uuid(struct dm_tree_node *dnode, const char *uuid_prefix, size_t uuid_prefix_len);
 
 struct dm_tree *dm_tree_create(void);
 
-void dm_tree_free(struct dm_tree *_tree);
+void dm_tree_free(struct dm_tree *tree);
+
+int dm_tree_add_dev_with_udev_flags(struct dm_tree *tree, uint32_t major, uint32_t minor, uint16_t udev_flags);
+
+int dm_tree_add_dev(struct dm_tree *tree, uint32_t major, uint32_t minor);
+
+struct dm_tree_node *dm_tree_find_node(struct dm_tree *tree, uint32_t major, uint32_t minor);
+
+struct dm_tree_node *dm_tree_find_node_by_uuid(struct dm_tree *tree, const char *uuid);
+
+struct dm_tree_node *dm_tree_next_child(void **handle, const struct dm_tree_node *parent, uint32_t inverted);
+
+const char *dm_tree_node_get_name(const struct dm_tree_node *node);
+
+const char *dm_tree_node_get_uuid(const struct dm_tree_node *node);
+
+const struct dm_info *dm_tree_node_get_info(const struct dm_tree_node *node);
+
+void *dm_tree_node_get_context(const struct dm_tree_node *node);
+
+int dm_tree_node_num_children(const struct dm_tree_node *node, uint32_t inverted);
 
 void dm_tree_set_optional_uuid_suffixes(struct dm_tree *_dtree, const char **_optional_uuid_suffixes);
-
-int dm_tree_add_dev(struct dm_tree *_tree, uint32_t _major, uint32_t _minor);
-
-int dm_tree_add_dev_with_udev_flags(struct dm_tree *_tree, uint32_t _major, uint32_t _minor, uint16_t _udev_flags);
-
-struct dm_tree_node *dm_tree_add_new_dev(struct dm_tree *_tree, const char *_name, const char *_uuid, uint32_t _major, uint32_t _minor, int _read_only, int _clear_inactive, void *_context);
-
-struct dm_tree_node *dm_tree_add_new_dev_with_udev_flags(struct dm_tree *_tree, const char *_name, const char *_uuid, uint32_t _major, uint32_t _minor, int _read_only, int _clear_inactive, void *_context, uint16_t _udev_flags);
-
-struct dm_tree_node *dm_tree_find_node(struct dm_tree *_tree, uint32_t _major, uint32_t _minor);
-
-struct dm_tree_node *dm_tree_find_node_by_uuid(struct dm_tree *_tree, const char *_uuid);
-
-struct dm_tree_node *dm_tree_next_child(void **_handle, const struct dm_tree_node *_parent, uint32_t _inverted);
-
-const char *dm_tree_node_get_name(const struct dm_tree_node *_node);
-
-const char *dm_tree_node_get_uuid(const struct dm_tree_node *_node);
-
-const struct dm_info *dm_tree_node_get_info(const struct dm_tree_node *_node);
-
-void *dm_tree_node_get_context(const struct dm_tree_node *_node);
-
-int dm_tree_node_size_changed(const struct dm_tree_node *_dnode);
-
-int dm_tree_node_num_children(const struct dm_tree_node *_node, uint32_t _inverted);
-
-int dm_tree_deactivate_children(struct dm_tree_node *_dnode, const char *_uuid_prefix, size_t _uuid_prefix_len);
-
-int dm_tree_preload_children(struct dm_tree_node *_dnode, const char *_uuid_prefix, size_t _uuid_prefix_len);
-
-int dm_tree_activate_children(struct dm_tree_node *_dnode, const char *_uuid_prefix, size_t _uuid_prefix_len);
-
-int dm_tree_suspend_children(struct dm_tree_node *_dnode, const char *_uuid_prefix, size_t _uuid_prefix_len);
-
-void dm_tree_skip_lockfs(struct dm_tree_node *_dnode);
-
-void dm_tree_use_no_flush_suspend(struct dm_tree_node *_dnode);
-
-void dm_tree_retry_remove(struct dm_tree_node *_dnode);
-
-int dm_tree_children_use_uuid(struct dm_tree_node *_dnode, const char *_uuid_prefix, size_t _uuid_prefix_len);
-
-int dm_tree_node_add_snapshot_origin_target(struct dm_tree_node *_dnode, uint64_t _size, const char *_origin_uuid);
-
-int dm_tree_node_add_snapshot_target(struct dm_tree_node *_node, uint64_t _size, const char *_origin_uuid, const char *_cow_uuid, int _persistent, uint32_t _chunk_size);
-
-int dm_tree_node_add_snapshot_merge_target(struct dm_tree_node *_node, uint64_t _size, const char *_origin_uuid, const char *_cow_uuid, const char *_merge_uuid, uint32_t _chunk_size);
-
-int dm_tree_node_add_error_target(struct dm_tree_node *_node, uint64_t _size);
-
-int dm_tree_node_add_zero_target(struct dm_tree_node *_node, uint64_t _size);
-
-int dm_tree_node_add_linear_target(struct dm_tree_node *_node, uint64_t _size);
-
-int dm_tree_node_add_striped_target(struct dm_tree_node *_node, uint64_t _size, uint32_t _stripe_size);
-
-int dm_tree_node_add_crypt_target(struct dm_tree_node *_node, uint64_t _size, const char *_cipher, const char *_chainmode, const char *_iv, uint64_t _iv_offset, const char *_key);
 
 int dm_tree_node_add_mirror_target(struct dm_tree_node *_node, uint64_t _size);
 
@@ -1663,15 +1671,7 @@ int dm_tree_node_set_thin_external_origin(struct dm_tree_node *_node, const char
 
 void dm_tree_node_set_udev_flags(struct dm_tree_node *_node, uint16_t _udev_flags);
 
-void dm_tree_node_set_presuspend_node(struct dm_tree_node *_node, struct dm_tree_node *_presuspend_node);
-
-int dm_tree_node_add_target_area(struct dm_tree_node *_node, const char *_dev_name, const char *_dlid, uint64_t _offset);
-
 int dm_tree_node_add_null_area(struct dm_tree_node *_node, uint64_t _offset);
-
-void dm_tree_node_set_read_ahead(struct dm_tree_node *_dnode, uint32_t _read_ahead, uint32_t _read_ahead_flags);
-
-void dm_tree_node_set_callback(struct dm_tree_node *_node, dm_node_callback_fn _cb, void *_cb_data);
 
 void dm_tree_set_cookie(struct dm_tree_node *_node, uint32_t _cookie);
 
