@@ -1710,6 +1710,10 @@ int dm_cookie_supported(void);
 #endif  /* LIB_DEVICE_MAPPER_H */
 
 
+/* cbindgen puts this part after the include guard: it has its own. */
+#ifndef LIB_DEVICE_MAPPER_H_HANDWRITTEN
+#define LIB_DEVICE_MAPPER_H_HANDWRITTEN
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -1992,3 +1996,5 @@ do {								\
 #ifdef __cplusplus
 }
 #endif
+
+#endif /* LIB_DEVICE_MAPPER_H_HANDWRITTEN */

@@ -1,6 +1,7 @@
 /* The C boundary without a kernel: logging, NULL and bad arguments,
  * stubs that fail loudly, and the helpers and macros of the header. */
 #include <libdevmapper.h>
+#include <libdevmapper.h> /* twice: the header guards all of itself */
 #include <errno.h>
 #include "../check.h"
 

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include "../check.h"
+#include "devices.h"
 
 #define BASE "dmrs-life-base"
 #define TOP "dmrs-life-top"
@@ -42,18 +43,6 @@ static int run_with_table(int type, const char *name, const char *uuid, uint64_t
 static int simple(int type, const char *name)
 {
 	return run_with_table(type, name, NULL, 0, NULL, NULL);
-}
-
-static struct dm_info info_of(const char *name)
-{
-	struct dm_info info;
-	struct dm_task *dmt = task(DM_DEVICE_INFO, name);
-
-	memset(&info, 0xff, sizeof(info));
-	if (dmt && dm_task_run(dmt))
-		dm_task_get_info(dmt, &info);
-	dm_task_destroy(dmt);
-	return info;
 }
 
 /* The first target line of TABLE or STATUS. */

@@ -7,37 +7,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include "../check.h"
+#include "devices.h"
 
 #define PREFIX "DMRS-TREE-"
-
-static struct dm_info info_of(const char *name)
-{
-	struct dm_info info;
-	struct dm_task *dmt = dm_task_create(DM_DEVICE_INFO);
-
-	memset(&info, 0, sizeof(info));
-	if (dmt && dm_task_set_name(dmt, name) && dm_task_run(dmt))
-		dm_task_get_info(dmt, &info);
-	dm_task_destroy(dmt);
-	return info;
-}
-
-static int table_is(const char *name, const char *type, const char *params_prefix)
-{
-	struct dm_task *dmt = dm_task_create(DM_DEVICE_TABLE);
-	uint64_t start, len;
-	char *t = NULL, *p = NULL;
-	int ok = 0;
-
-	if (dmt && dm_task_set_name(dmt, name) && dm_task_run(dmt)) {
-		dm_get_next_target(dmt, NULL, &start, &len, &t, &p);
-		ok = t && !strcmp(t, type) && p && !strncmp(p, params_prefix, strlen(params_prefix));
-		if (!ok)
-			printf("# %s: %s %s\n", name, t ? t : "-", p ? p : "-");
-	}
-	dm_task_destroy(dmt);
-	return ok;
-}
 
 static int events;
 
@@ -84,9 +56,9 @@ int main(void)
 	l = info_of("dmrs-tree-left");
 	r = info_of("dmrs-tree-right");
 	snprintf(expect, sizeof(expect), "%u:%u 0", b.major, b.minor);
-	CHECK(table_is("dmrs-tree-left", "linear", expect), "left maps onto bottom");
+	CHECK(table_is("dmrs-tree-left", "linear", expect, 1), "left maps onto bottom");
 	snprintf(expect, sizeof(expect), "2 64 %u:%u 0 %u:%u 0", l.major, l.minor, r.major, r.minor);
-	CHECK(table_is("dmrs-tree-top", "striped", expect), "top stripes over left and right");
+	CHECK(table_is("dmrs-tree-top", "striped", expect, 1), "top stripes over left and right");
 	CHECK(info_of("dmrs-tree-top").live_table == 1, "top is live");
 
 	memset(buf, 0x5a, sizeof(buf));

@@ -1,4 +1,8 @@
 
+/* cbindgen puts this part after the include guard: it has its own. */
+#ifndef LIB_DEVICE_MAPPER_H_HANDWRITTEN
+#define LIB_DEVICE_MAPPER_H_HANDWRITTEN
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -281,3 +285,5 @@ do {								\
 #ifdef __cplusplus
 }
 #endif
+
+#endif /* LIB_DEVICE_MAPPER_H_HANDWRITTEN */
