@@ -9,6 +9,7 @@
 pub mod control;
 pub mod ioctl;
 pub mod sim;
+pub mod sysv;
 pub mod trace;
 
 use std::sync::Arc;

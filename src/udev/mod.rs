@@ -3,6 +3,7 @@
 //! removed). Cookies and the deferred node queue come with the dm_task
 //! stage; today node operations run right after the ioctl that needs them.
 
+pub mod cookie;
 
 use std::ffi::CString;
 use std::path::{Path, PathBuf};
