@@ -227,6 +227,7 @@ pub unsafe extern "C" fn dm_lib_init() {}
 #[no_mangle]
 pub unsafe extern "C" fn dm_lib_release() {
     ffi!("dm_lib_release", () => {
+        crate::udev::cookie::update_devs();
         if !HOLD_CONTROL.load(Ordering::Relaxed) {
             default_kernel().release();
         }

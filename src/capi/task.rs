@@ -138,6 +138,28 @@ impl dm_task {
             crate::log_debug!("Udev is not running. Not creating or removing nodes for {}: the caller disabled the library fallback.", out.name);
             return;
         }
+        let cookie_set = !self.cookie.is_null();
+        if crate::udev::cookie::udev_makes_nodes(self.task.event_nr, cookie_set) {
+            use crate::udev::cookie::{queue_node_op, NodeOp};
+            let op = match self.task.kind {
+                TaskType::Create | TaskType::Resume if out.info.exists => Some(NodeOp::Add {
+                    name: out.name.clone(),
+                    major: out.info.major,
+                    minor: out.info.minor,
+                    owner: self.owner,
+                }),
+                TaskType::Remove if !out.info.deferred_remove => Some(NodeOp::Remove { name: out.name.clone() }),
+                TaskType::Rename => match (&self.task.name, &self.task.new_name) {
+                    (Some(old), Some(new)) => Some(NodeOp::Rename { old: old.clone(), new: new.clone() }),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some(op) = op {
+                queue_node_op(op, true);
+            }
+            return;
+        }
         let result = match self.task.kind {
             TaskType::Mknodes if self.task.name.is_none() && self.task.uuid.is_none() && self.task.major.is_none() => {
                 udev::sync_all_nodes(&out.names, self.owner)
@@ -194,7 +216,21 @@ impl dm_task {
         } else {
             None
         };
+        let cookie_set = !self.cookie.is_null();
+        let support = crate::capi::udev::support();
+        let uevent_ioctl = matches!(self.task.kind, TaskType::Resume | TaskType::Remove | TaskType::Rename)
+            || (self.task.kind == TaskType::Create && !self.task.targets.is_empty());
+        let event_nr = self.task.event_nr;
+        self.task.event_nr = crate::udev::cookie::ioctl_event_nr(event_nr, uevent_ioctl, cookie_set, support);
         let result = self.task.run(kernel.as_ref());
+        self.task.event_nr = event_nr;
+        let generated = result
+            .as_ref()
+            .ok()
+            .map(|o| crate::udev::cookie::uevent_generated(o.uevent_generated, o.version, uevent_ioctl));
+        if let Err(e) = crate::udev::cookie::task_finished(event_nr, cookie_set, generated) {
+            crate::log_error!(errno = e.errno(); "{e}");
+        }
         if self.record_timestamp {
             self.timestamp = Some(Box::new(dm_timestamp::now()));
         }
@@ -214,12 +250,6 @@ impl dm_task {
                 self.errno = 0;
                 self.output = Some(out);
                 self.refresh();
-                if !self.cookie.is_null() {
-                    // Without udev synchronisation there is nothing to wait for.
-                    // SAFETY: the caller passed this pointer to dm_task_set_cookie
-                    // and keeps it valid until the task has run.
-                    unsafe { *self.cookie = 0 };
-                }
                 true
             }
             Err(e) => {
@@ -282,8 +312,9 @@ pub unsafe extern "C" fn dm_get_name_mangling_mode() -> dm_string_mangling_t {
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_update_nodes() {
-    // Node operations run right after the ioctl that needs them (see
-    // dm_task::update_nodes), so there is never a queue left to flush.
+    // Node operations left for udev are checked, and done by the library
+    // where udev did not do them.
+    ffi!("dm_task_update_nodes", () => { crate::udev::cookie::update_devs() })
 }
 
 #[no_mangle]
@@ -753,17 +784,27 @@ pub unsafe extern "C" fn dm_task_set_read_ahead(dmt: *mut dm_task, read_ahead: u
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_set_cookie(dmt: *mut dm_task, cookie: *mut u32, flags: u16) -> c_int {
-    require!("dm_task_set_cookie", cookie, 0);
-    // No udev synchronisation yet: the cookie is 0 and the library keeps
-    // the nodes itself (see dm_udev_get_sync_support).
-    // SAFETY: caller's contract; `cookie` is non-NULL and writable.
-    unsafe {
-        *cookie = 0;
-        set_flag("dm_task_set_cookie", dmt, |t| {
-            t.cookie = cookie;
-            t.udev_flags = flags;
-        })
-    }
+    ffi!("dm_task_set_cookie", 0 => {
+        require!("dm_task_set_cookie", cookie, 0);
+        // SAFETY: caller's contract.
+        let Some(t) = (unsafe { task_mut("dm_task_set_cookie", dmt) }) else { return 0 };
+        let what = format!("{} task on {}", t.task.kind.op_name(), t.task.name.as_deref().or(t.task.uuid.as_deref()).unwrap_or(""));
+        // SAFETY: non-NULL; the caller keeps it valid and writable.
+        let value = unsafe { &mut *cookie };
+        match crate::udev::cookie::set_task_cookie(value, flags, crate::capi::udev::support(), &what) {
+            Ok(event_nr) => {
+                t.task.event_nr = event_nr;
+                t.cookie = cookie;
+                t.udev_flags = flags;
+                1
+            }
+            Err(e) => {
+                crate::log_error!(errno = e.errno(); "{e}");
+                t.task.event_nr = 0;
+                0
+            }
+        }
+    })
 }
 
 #[no_mangle]

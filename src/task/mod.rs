@@ -320,6 +320,8 @@ pub struct TaskOutput {
     pub versions: Vec<TargetVersion>,
     /// A message's response.
     pub response: Option<String>,
+    /// The kernel reported DM_UEVENT_GENERATED_FLAG.
+    pub uevent_generated: bool,
 }
 
 /// Attempts and pause of a REMOVE with retry (libdm: 25 times, 200 ms apart).
@@ -706,6 +708,7 @@ impl Task {
             name: plain(&reply.name),
             uuid: plain(&reply.uuid),
             version: reply.version,
+            uevent_generated: reply.flags.contains(Flags::UEVENT_GENERATED),
             ..TaskOutput::default()
         };
         match reply.data {
