@@ -27,6 +27,8 @@ suite "deptree: origin and snapshot on the C library" "$here/tree-snapshot.sh" "
 suite "deptree: the same program on this library" "$here/tree-snapshot.sh" "$build/c-tests/tree_snapshot"
 suite "Debian dmsetup loads this library" "$here/dmsetup-loads.sh" "$build"
 suite "Debian dmsetup: same output on both libraries" "$here/dmsetup-compare.sh" "$build" "$here/dmsetup-basic.cmds"
+suite "Debian dmsetup: every device command, same output on both libraries" "$here/dmsetup-compare.sh" "$build" "$here/dmsetup-commands.cmds"
+suite "Debian cryptsetup (LUKS2, plain) on both libraries, same tables" "$here/cryptsetup.sh" "$build"
 suite "udev cookies: systemd-udevd and the C library complete ours, we complete theirs (last: starts udevd)" "$here/udev.sh" "$build"
 echo "vm: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
