@@ -547,10 +547,16 @@ unsafe fn set_flag(function: &'static str, dmt: *mut dm_task, set: impl FnOnce(&
 
 /// Checks that `s` can be mangled in the current mode, and records the
 /// mode on the task (libdm mangles when the name is set).
-fn accept_mangled(t: &mut dm_task, s: &str, what: &str, limit: usize) -> Result<(), crate::task::TaskError> {
+fn accept_mangled(t: &mut dm_task, s: &str, what: &str, label: &str, limit: usize) -> Result<(), crate::task::TaskError> {
     let mode = current_mangling();
-    if let Some(m) = mangle(s, what, mode, limit)? {
-        crate::log_debug!("Device {what} mangled [{}]: {s} --> {m}", mode.name());
+    match mangle(s, what, mode, limit) {
+        Ok(Some(m)) => crate::log_debug!("Device {what} mangled [{}]: {s} --> {m}", mode.name()),
+        Ok(None) => {}
+        Err(e) => {
+            // libdm logs why, then what failed.
+            crate::log_error!(errno = e.errno(); "{e}");
+            return Err(crate::task::TaskError::Invalid(format!("Failed to mangle {label} \"{s}\".")));
+        }
     }
     t.task.mangling = mode;
     Ok(())
@@ -569,8 +575,13 @@ pub unsafe extern "C" fn dm_task_set_name(dmt: *mut dm_task, name: *const c_char
                 t.task.name = Some(found);
                 return Ok(());
             }
+            // An empty name is no name (dmsetup's remove_all sets one).
+            if s.is_empty() {
+                t.task.name = None;
+                return Ok(());
+            }
             check_name(s)?;
-            accept_mangled(t, s, "name", crate::kernel::DM_NAME_LEN)?;
+            accept_mangled(t, s, "name", "device name", crate::kernel::DM_NAME_LEN)?;
             t.task.name = Some(s.to_string());
             Ok(())
         })
@@ -582,8 +593,8 @@ pub unsafe extern "C" fn dm_task_set_uuid(dmt: *mut dm_task, uuid: *const c_char
     // SAFETY: caller's contract.
     unsafe {
         set_string("dm_task_set_uuid", dmt, "uuid", uuid, |t, s| {
+            accept_mangled(t, s, "UUID", "device uuid", crate::kernel::DM_UUID_LEN)?;
             check_uuid(s)?;
-            accept_mangled(t, s, "UUID", crate::kernel::DM_UUID_LEN)?;
             t.task.uuid = Some(s.to_string());
             Ok(())
         })
@@ -599,7 +610,7 @@ pub unsafe extern "C" fn dm_task_set_newname(dmt: *mut dm_task, newname: *const 
                 return Err(crate::task::TaskError::Invalid("Non empty new name is required.".into()));
             }
             check_name(s)?;
-            accept_mangled(t, s, "new name", crate::kernel::DM_NAME_LEN)?;
+            accept_mangled(t, s, "new name", "new device name", crate::kernel::DM_NAME_LEN)?;
             t.task.new_name = Some(s.to_string());
             t.task.new_uuid = None;
             Ok(())
@@ -613,7 +624,7 @@ pub unsafe extern "C" fn dm_task_set_newuuid(dmt: *mut dm_task, newuuid: *const 
     unsafe {
         set_string("dm_task_set_newuuid", dmt, "newuuid", newuuid, |t, s| {
             check_uuid(s)?;
-            accept_mangled(t, s, "new UUID", crate::kernel::DM_UUID_LEN)?;
+            accept_mangled(t, s, "new UUID", "new device uuid", crate::kernel::DM_UUID_LEN)?;
             t.task.new_uuid = Some(s.to_string());
             t.task.new_name = None;
             Ok(())
@@ -1084,7 +1095,23 @@ pub unsafe extern "C" fn dm_task_get_read_ahead(dmt: *const dm_task, read_ahead:
         if !out.info.exists {
             return 0;
         }
-        match udev::read_ahead_sectors(out.info.major, out.info.minor) {
+        // sysfs first; without it (a device with no table has no queue
+        // yet) the device node, as libdm does, which says when it is missing.
+        let sectors = udev::read_ahead_sectors(out.info.major, out.info.minor).or_else(|| {
+            let path = udev::mapper_dir().join(&out.name).to_string_lossy().into_owned();
+            match crate::kernel::node_read_ahead(&path) {
+                Ok(s) => Some(s),
+                Err(crate::kernel::NodeError::Open(errno)) => {
+                    crate::log_error!(errno = errno; "{path}: open failed: {}", crate::kernel::strerror(errno));
+                    None
+                }
+                Err(crate::kernel::NodeError::Ioctl(errno)) => {
+                    crate::log_error!(errno = errno; "{path}: BLKRAGET failed: {}", crate::kernel::strerror(errno));
+                    None
+                }
+            }
+        });
+        match sectors {
             Some(sectors) => {
                 // SAFETY: as above.
                 unsafe { *read_ahead = sectors };

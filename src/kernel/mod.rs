@@ -401,3 +401,34 @@ pub fn mknod_block(path: &std::ffi::CStr, major: u32, minor: u32, mode: u32) -> 
     }
     Ok(())
 }
+
+/// Which step of [`node_read_ahead`] failed, and its errno.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeError {
+    /// open(2) of the node failed.
+    Open(i32),
+    /// The BLKRAGET ioctl failed.
+    Ioctl(i32),
+}
+
+/// A block device's read-ahead in sectors, asked of the device node with
+/// BLKRAGET (what libdm falls back to when sysfs has no answer).
+pub fn node_read_ahead(path: &str) -> Result<u32, NodeError> {
+    const BLKRAGET: u64 = 0x1263;
+    let c = std::ffi::CString::new(path).map_err(|_| NodeError::Open(libc::EINVAL))?;
+    let last = || std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EIO);
+    // SAFETY: `c` is a valid NUL-terminated path.
+    let fd = unsafe { libc::open(c.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) };
+    if fd < 0 {
+        return Err(NodeError::Open(last()));
+    }
+    // SAFETY: `fd` was just opened and is owned here.
+    let fd = unsafe { <std::os::fd::OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd) };
+    let mut sectors: libc::c_ulong = 0;
+    // SAFETY: BLKRAGET writes one unsigned long to the pointer given.
+    let rc = unsafe { libc::ioctl(std::os::fd::AsRawFd::as_raw_fd(&fd), BLKRAGET as _, &mut sectors) };
+    if rc < 0 {
+        return Err(NodeError::Ioctl(last()));
+    }
+    Ok(sectors as u32)
+}

@@ -445,7 +445,7 @@ impl Task {
             TaskType::SetGeometry if self.geometry.is_none() => {
                 return Err(TaskError::Invalid("setgeometry: no geometry set".into()))
             }
-            TaskType::GetTargetVersion if self.target_name.is_none() => {
+            TaskType::GetTargetVersion if self.target_name.is_none() && self.name.is_none() => {
                 return Err(TaskError::Invalid("target-version: no target name set".into()))
             }
             _ => {}
@@ -565,8 +565,9 @@ impl Task {
             r.id = DeviceId::default();
         }
         if self.kind == TaskType::GetTargetVersion {
-            // The kernel takes the target's name in the name field.
-            r.id.name = self.target_name.clone().unwrap_or_default();
+            // The kernel takes the target's name in the name field (libdm
+            // callers set it as the task's name).
+            r.id.name = self.target_name.clone().or_else(|| self.name.clone()).unwrap_or_default();
         }
         Ok(r)
     }

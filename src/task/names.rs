@@ -86,7 +86,7 @@ pub fn mangle(s: &str, what: &str, mode: Mangling, limit: usize) -> Result<Optio
         i += 1;
     }
     if out.len() >= limit {
-        return Err(TaskError::Invalid(format!("Mangled form of {what} \"{s}\" for \"{out}\" too long.")));
+        return Err(TaskError::Invalid(format!("Mangled form of the {what} too long for \"{s}\".")));
     }
     Ok((out != s).then_some(out))
 }
