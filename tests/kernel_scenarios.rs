@@ -217,6 +217,18 @@ fn wait_and_list(r: &mut Run, p: &str) -> Vec<String> {
     vec![format!("waited={waited} zero-target={} listed={listed} versions-has-linear={all}", zero.len())]
 }
 
+fn version_poll_mknodes_remove_all(r: &mut Run, p: &str) -> Vec<String> {
+    let d = format!("{p}-d");
+    let version = r.run(&Task::new(TaskType::Version)).unwrap().version;
+    r.run(&with_table(TaskType::Create, &d, &[(0, 8, "zero", String::new())])).unwrap();
+    let polled = r.run(&named(TaskType::ArmPoll, &d)).is_ok();
+    let mknodes = r.run(&named(TaskType::Mknodes, &d)).unwrap().info.exists;
+    let missing = r.run(&named(TaskType::Mknodes, &format!("{p}-none"))).unwrap().info.exists;
+    r.run(&Task::new(TaskType::RemoveAll)).unwrap();
+    let left = r.run(&named(TaskType::Info, &d)).unwrap().info.exists;
+    vec![format!("version-major={} armpoll={polled} mknodes={mknodes} mknodes-missing={missing} left-after-remove-all={left}", version[0])]
+}
+
 const SCENARIOS: &[(&str, Scenario)] = &[
     ("lifecycle", lifecycle),
     ("suspend_and_resume", suspend_and_resume),
@@ -224,6 +236,8 @@ const SCENARIOS: &[(&str, Scenario)] = &[
     ("rename_and_set_uuid", rename_and_set_uuid),
     ("errors", errors),
     ("wait_and_list", wait_and_list),
+    // Last: REMOVE_ALL removes every unused device.
+    ("version_poll_mknodes_remove_all", version_poll_mknodes_remove_all),
 ];
 
 fn run_on(kernel: Arc<dyn Kernel>, name: &str, scenario: Scenario) -> (Vec<String>, Vec<String>) {

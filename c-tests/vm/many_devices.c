@@ -49,6 +49,32 @@ int main(void)
 	CHECK(listed == COUNT, "every device listed (the reply outgrew the first buffer)");
 	CHECK(uuids_ok == COUNT, "each name is followed by its uuid as the kernel lays it out");
 
+	/* The same through dm_task_get_device_list (1.02.213). */
+	{
+		struct dm_list *devs = NULL, *again = NULL;
+		struct dm_active_device *d;
+		unsigned features = 0;
+		int n = 0, with_uuid = 0;
+
+		dmt = dm_task_create(DM_DEVICE_LIST);
+		CHECK(dmt && dm_task_get_device_list(dmt, &devs, &features), "dm_task_get_device_list");
+		if (devs)
+			dm_list_iterate_items(d, devs)
+				if (!strncmp(d->name, "dmrs-many-", 10)) {
+					n++;
+					with_uuid += !strncmp(d->uuid, "DMRS-MANY-", 10);
+				}
+		CHECK(n == COUNT && with_uuid == COUNT, "the device list has every device with its uuid");
+		CHECK((features & DM_DEVICE_LIST_HAS_UUID) && (features & DM_DEVICE_LIST_HAS_EVENT_NR), "and says uuids and event numbers are there");
+		dm_task_destroy(dmt);
+		dmt = dm_task_create(DM_DEVICE_LIST);
+		CHECK(dmt && dm_task_get_device_list(dmt, &again, NULL) && dm_device_list_equal(devs, again), "two lists of the same devices are equal");
+		dm_task_destroy(dmt);
+		dm_device_list_destroy(&devs);
+		dm_device_list_destroy(&again);
+		CHECK(devs == NULL && again == NULL, "dm_device_list_destroy clears the pointer");
+	}
+
 	for (i = 0; i < COUNT; i++) {
 		snprintf(name, sizeof(name), "dmrs-many-%03d-with-a-longer-name-to-fill-the-buffer", i);
 		removed += run_simple(DM_DEVICE_REMOVE, name, NULL, 0);

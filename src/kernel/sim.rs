@@ -300,9 +300,9 @@ impl SimKernel {
                         }
                         Ok(Self::info(d, false))
                     }
-                    Command::DevStatus | Command::DevWait | Command::DevArmPoll => {
-                        Ok(Self::info(&devices[&minor], query_inactive))
-                    }
+                    Command::DevStatus | Command::DevWait => Ok(Self::info(&devices[&minor], query_inactive)),
+                    // Like the kernel, arming a poll reports no device status.
+                    Command::DevArmPoll => Ok(Reply { flags: Flags::empty(), ..Self::info(&devices[&minor], false) }),
                     Command::TableLoad => {
                         let Payload::Table(lines) = &r.payload else { return Err(err(c, libc::EINVAL)) };
                         Self::validate_table(c, lines)?;
