@@ -25,6 +25,7 @@ suite "deptree: a three-layer stack on the C library" "$build/c-tests/tree_stack
 suite "deptree: the same program on this library" "$build/c-tests/tree_stack"
 suite "deptree: origin and snapshot on the C library" "$here/tree-snapshot.sh" "$build/c-tests/tree_snapshot.clib"
 suite "deptree: the same program on this library" "$here/tree-snapshot.sh" "$build/c-tests/tree_snapshot"
+suite "deptree: a catalogue of target builders gives the C library's table lines" "$here/tree-catalogue.sh" "$build"
 suite "Debian dmsetup loads this library" "$here/dmsetup-loads.sh" "$build"
 suite "Debian dmsetup: same output on both libraries" "$here/dmsetup-compare.sh" "$build" "$here/dmsetup-basic.cmds"
 suite "Debian dmsetup: every device command, same output on both libraries" "$here/dmsetup-compare.sh" "$build" "$here/dmsetup-commands.cmds"
