@@ -58,7 +58,8 @@ int main(int argc, char **argv)
 	struct dm_tree *t;
 	struct dm_tree_node *n, *root;
 	const char *names[] = { "cat-lin", "cat-lin2", "cat-str", "cat-zero", "cat-err", "cat-crypt", "cat-crypt2",
-				"cat-real", "cat-cow", "cat-origin", "cat-snap", "cat-snap-np", NULL };
+				"cat-real", "cat-cow", "cat-origin", "cat-snap", "cat-snap-np",
+				"cat-mlog", "cat-mirror-core", "cat-mirror-disk", NULL };
 	int i;
 
 	if (argc != 4)
@@ -103,6 +104,20 @@ int main(int argc, char **argv)
 	n = dev(t, "cat-snap-np");
 	dm_tree_node_add_linear_target(n, 16);
 	dm_tree_node_add_target_area(n, argv[2], NULL, 8192);
+
+	n = dev(t, "cat-mlog");
+	dm_tree_node_add_linear_target(n, 8);
+	dm_tree_node_add_target_area(n, argv[1], NULL, 8192);
+	n = dev(t, "cat-mirror-core");
+	dm_tree_node_add_mirror_target(n, 1024);
+	dm_tree_node_add_mirror_target_log(n, 256, 0, NULL, 2, DM_NOSYNC | DM_BLOCK_ON_ERROR);
+	dm_tree_node_add_target_area(n, argv[1], NULL, 10240);
+	dm_tree_node_add_target_area(n, argv[2], NULL, 10240);
+	n = dev(t, "cat-mirror-disk");
+	dm_tree_node_add_mirror_target(n, 1024);
+	dm_tree_node_add_mirror_target_log(n, 512, 0, P "cat-mlog", 2, 0);
+	dm_tree_node_add_target_area(n, argv[2], NULL, 12288);
+	dm_tree_node_add_target_area(n, argv[3], NULL, 12288);
 
 	root = dm_tree_find_node(t, 0, 0);
 	CHECK(dm_tree_preload_children(root, P, strlen(P)), "preload the catalogue");

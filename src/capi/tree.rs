@@ -161,6 +161,47 @@ fn add_node_segment(t: &mut dm_tree, id: NodeId, size: u64, target: Target, devi
 }
 
 #[no_mangle]
+pub unsafe extern "C" fn dm_tree_node_add_mirror_target(node: *mut dm_tree_node, size: u64) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { add_simple("dm_tree_node_add_mirror_target", node, size, Target::Mirror(crate::targets::MirrorLog::default())) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_node_add_mirror_target_log(node: *mut dm_tree_node, region_size: u32, clustered: c_uint, log_uuid: *const c_char, area_count: c_uint, flags: u32) -> c_int {
+    let _ = area_count;
+    // SAFETY: caller's contract.
+    let log_uuid = unsafe { opt_str(log_uuid) };
+    // SAFETY: caller's contract.
+    unsafe {
+        with_tree("dm_tree_node_add_mirror_target_log", node, |t, id| {
+            if clustered != 0 {
+                return Err(TreeError::Invalid("clustered mirror logs are not supported".into()));
+            }
+            let disk = log_uuid.is_some() && flags & DM_CORELOG as u32 == 0;
+            let log_node = if disk { Some(node_by_uuid(t, log_uuid, "log")?) } else { None };
+            let props = t.tree.props_mut(id);
+            let Some(seg) = props.segments.last_mut() else {
+                return Err(TreeError::Invalid("no mirror segment to add a log to".into()));
+            };
+            let Target::Mirror(log) = &mut seg.target else {
+                return Err(TreeError::Invalid("the last segment is not a mirror".into()));
+            };
+            *log = crate::targets::MirrorLog {
+                region_size,
+                disk,
+                nosync: flags & DM_NOSYNC as u32 != 0,
+                forcesync: flags & DM_FORCESYNC as u32 != 0,
+                handle_errors: flags & DM_BLOCK_ON_ERROR as u32 != 0,
+            };
+            if let Some(l) = log_node {
+                t.tree.add_area(id, AreaDevice::Node(l), 0)?;
+            }
+            Ok(())
+        })
+    }
+}
+
+#[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_snapshot_origin_target(dnode: *mut dm_tree_node, size: u64, origin_uuid: *const c_char) -> c_int {
     // SAFETY: caller's contract.
     let origin = unsafe { opt_str(origin_uuid) };
@@ -640,16 +681,6 @@ pub unsafe extern "C" fn dm_tree_node_num_children(node: *const dm_tree_node, in
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_set_optional_uuid_suffixes(_dtree: *mut dm_tree, _optional_uuid_suffixes: *mut *const c_char) {
     not_implemented!("dm_tree_set_optional_uuid_suffixes")
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_add_mirror_target(_node: *mut dm_tree_node, _size: u64) -> c_int {
-    not_implemented!("dm_tree_node_add_mirror_target", 0)
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_add_mirror_target_log(_node: *mut dm_tree_node, _region_size: u32, _clustered: c_uint, _log_uuid: *const c_char, _area_count: c_uint, _flags: u32) -> c_int {
-    not_implemented!("dm_tree_node_add_mirror_target_log", 0)
 }
 
 #[no_mangle]

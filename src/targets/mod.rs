@@ -39,6 +39,21 @@ pub struct Crypt {
     pub key: String,
 }
 
+/// The mirror target's log and flags (dm-raid1 / dm-log).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MirrorLog {
+    /// Region size in sectors.
+    pub region_size: u32,
+    /// With a disk log (the first area is then the log device).
+    pub disk: bool,
+    /// DM_NOSYNC: known to be in sync.
+    pub nosync: bool,
+    /// DM_FORCESYNC: resynchronise.
+    pub forcesync: bool,
+    /// DM_BLOCK_ON_ERROR: the handle_errors feature.
+    pub handle_errors: bool,
+}
+
 /// What a segment maps to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -69,6 +84,10 @@ pub enum Target {
         /// Chunk size in sectors.
         chunk_size: u32,
     },
+    /// `mirror <log type> <#log args> <log args> <#legs> (<dev> <offset>)+
+    /// [<#features> <features>]` (areas: the log device first with a disk
+    /// log, then the legs)
+    Mirror(MirrorLog),
 }
 
 impl Target {
@@ -83,6 +102,7 @@ impl Target {
             Target::SnapshotOrigin => "snapshot-origin",
             Target::Snapshot { .. } => "snapshot",
             Target::SnapshotMerge { .. } => "snapshot-merge",
+            Target::Mirror(_) => "mirror",
         }
     }
 
@@ -92,7 +112,7 @@ impl Target {
             Target::Linear | Target::Crypt(_) | Target::SnapshotOrigin => Some(1),
             Target::Snapshot { .. } | Target::SnapshotMerge { .. } => Some(2),
             Target::Zero | Target::Error => Some(0),
-            Target::Striped { .. } => None,
+            Target::Striped { .. } | Target::Mirror(_) => None,
         }
     }
 }
@@ -172,6 +192,34 @@ impl<N: Copy> Segment<N> {
                 format!("{} {} {} {chunk_size}", devs[0], devs[1], if *persistent { 'P' } else { 'N' })
             }
             Target::SnapshotMerge { chunk_size } => format!("{} {} P {chunk_size}", devs[0], devs[1]),
+            Target::Mirror(log) => {
+                let mut args = Vec::new();
+                if log.disk {
+                    args.push(devs[0].clone());
+                }
+                args.push(log.region_size.to_string());
+                if log.nosync {
+                    args.push("nosync".into());
+                } else if log.forcesync {
+                    args.push("sync".into());
+                }
+                let legs = if log.disk { &areas[1..] } else { &areas[..] };
+                if legs.is_empty() {
+                    return Err(TargetError::Areas { target: name, got: 0, want: "at least 1 leg".into() });
+                }
+                let mut line = format!(
+                    "{} {} {} {} {}",
+                    if log.disk { "disk" } else { "core" },
+                    args.len(),
+                    args.join(" "),
+                    legs.len(),
+                    legs.join(" ")
+                );
+                if log.handle_errors {
+                    line.push_str(" 1 handle_errors");
+                }
+                line
+            }
         };
         Ok((name.to_string(), params))
     }
@@ -221,6 +269,16 @@ mod tests {
         assert_eq!(seg(Target::Snapshot { persistent: false, chunk_size: 8 }, areas).table_line(0, |_| None).unwrap().1, "254:0 254:1 N 8");
         assert_eq!(seg(Target::SnapshotMerge { chunk_size: 16 }, areas).table_line(0, |_| None).unwrap(), ("snapshot-merge".into(), "254:0 254:1 P 16".into()));
         assert_eq!(seg(Target::SnapshotOrigin, &[(254, 0, 0)]).table_line(0, |_| None).unwrap().1, "254:0");
+    }
+
+    #[test]
+    fn mirror_lines_with_core_and_disk_logs() {
+        let core = MirrorLog { region_size: 1024, nosync: true, handle_errors: true, ..MirrorLog::default() };
+        let l = seg(Target::Mirror(core), &[(7, 0, 0), (7, 1, 0)]).table_line(0, |_| None).unwrap();
+        assert_eq!(l.1, "core 2 1024 nosync 2 7:0 0 7:1 0 1 handle_errors");
+        let disk = MirrorLog { region_size: 512, disk: true, ..MirrorLog::default() };
+        let l = seg(Target::Mirror(disk), &[(254, 3, 0), (7, 0, 0), (7, 1, 8)]).table_line(0, |_| None).unwrap();
+        assert_eq!(l.1, "disk 2 254:3 512 2 7:0 0 7:1 8");
     }
 
     #[test]
