@@ -1565,6 +1565,10 @@ int dm_driver_version(char *version, size_t size);
 
 int dm_get_suspended_counter(void);
 
+int dm_tree_node_add_mirror_target(struct dm_tree_node *node, uint64_t size);
+
+int dm_tree_node_add_mirror_target_log(struct dm_tree_node *node, uint32_t region_size, unsigned int clustered, const char *log_uuid, unsigned int area_count, uint32_t flags);
+
 int dm_tree_node_add_snapshot_origin_target(struct dm_tree_node *dnode, uint64_t size, const char *origin_uuid);
 
 int dm_tree_node_add_snapshot_target(struct dm_tree_node *node, uint64_t size, const char *origin_uuid, const char *cow_uuid, int persistent, uint32_t chunk_size);
@@ -1636,10 +1640,6 @@ void *dm_tree_node_get_context(const struct dm_tree_node *node);
 int dm_tree_node_num_children(const struct dm_tree_node *node, uint32_t inverted);
 
 void dm_tree_set_optional_uuid_suffixes(struct dm_tree *_dtree, const char **_optional_uuid_suffixes);
-
-int dm_tree_node_add_mirror_target(struct dm_tree_node *_node, uint64_t _size);
-
-int dm_tree_node_add_mirror_target_log(struct dm_tree_node *_node, uint32_t _region_size, unsigned int _clustered, const char *_log_uuid, unsigned int _area_count, uint32_t _flags);
 
 int dm_tree_node_add_raid_target(struct dm_tree_node *_node, uint64_t _size, const char *_raid_type, uint32_t _region_size, uint32_t _stripe_size, uint64_t _rebuilds, uint64_t _flags);
 
