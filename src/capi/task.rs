@@ -11,6 +11,7 @@ use crate::capi::boundary::c_str;
 use crate::capi::system::dm_timestamp;
 use crate::kernel::default_kernel;
 use crate::task::{check_name, check_uuid, mangle, unmangle, Mangling, Task, TaskOutput, TaskType};
+use crate::udev::cookie::NodeOp;
 use crate::udev::{self, NodeOwner};
 
 /// A libdm task: the Rust [`Task`], its last output, and the C-visible
@@ -128,6 +129,24 @@ impl dm_task {
         }
     }
 
+    /// The node operation a finished create, resume, remove or rename needs.
+    fn node_op(&self, out: &TaskOutput) -> Option<NodeOp> {
+        match self.task.kind {
+            TaskType::Create | TaskType::Resume if out.info.exists => Some(NodeOp::Add {
+                name: out.name.clone(),
+                major: out.info.major,
+                minor: out.info.minor,
+                owner: self.owner,
+            }),
+            TaskType::Remove if !out.info.deferred_remove => Some(NodeOp::Remove { name: out.name.clone() }),
+            TaskType::Rename => match (&self.task.name, &self.task.new_name) {
+                (Some(old), Some(new)) => Some(NodeOp::Rename { old: old.clone(), new: new.clone() }),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// Keeps /dev/mapper in step when no udev does it, unless the caller's
     /// cookie flags ask the library not to (DM_UDEV_DISABLE_LIBRARY_FALLBACK,
     /// which Debian's dmsetup sets); DM_DISABLE_UDEV=1 overrides that, as in
@@ -139,42 +158,25 @@ impl dm_task {
             return;
         }
         let cookie_set = !self.cookie.is_null();
-        if crate::udev::cookie::udev_makes_nodes(self.task.event_nr, cookie_set) {
-            use crate::udev::cookie::{queue_node_op, NodeOp};
-            let op = match self.task.kind {
-                TaskType::Create | TaskType::Resume if out.info.exists => Some(NodeOp::Add {
-                    name: out.name.clone(),
-                    major: out.info.major,
-                    minor: out.info.minor,
-                    owner: self.owner,
-                }),
-                TaskType::Remove if !out.info.deferred_remove => Some(NodeOp::Remove { name: out.name.clone() }),
-                TaskType::Rename => match (&self.task.name, &self.task.new_name) {
-                    (Some(old), Some(new)) => Some(NodeOp::Rename { old: old.clone(), new: new.clone() }),
-                    _ => None,
-                },
-                _ => None,
-            };
-            if let Some(op) = op {
-                queue_node_op(op, true);
+        let udev_does_it = crate::udev::cookie::udev_makes_nodes(self.task.event_nr, cookie_set);
+        let all = self.task.name.is_none() && self.task.uuid.is_none() && self.task.major.is_none();
+        let result = match (self.task.kind, self.node_op(out)) {
+            // udev makes the node; the library checks later (dm_udev_wait).
+            (_, Some(op)) if udev_does_it => {
+                crate::udev::cookie::queue_node_op(op, true);
+                Ok(())
             }
-            return;
-        }
-        let result = match self.task.kind {
-            TaskType::Mknodes if self.task.name.is_none() && self.task.uuid.is_none() && self.task.major.is_none() => {
-                udev::sync_all_nodes(&out.names, self.owner)
-            }
-            TaskType::Create | TaskType::Resume | TaskType::Mknodes if out.info.exists => {
+            _ if udev_does_it => Ok(()),
+            (_, Some(NodeOp::Add { name, major, minor, owner })) => udev::ensure_node(&name, major, minor, owner),
+            (_, Some(NodeOp::Remove { name })) => udev::remove_node(&name),
+            (_, Some(NodeOp::Rename { old, new })) => udev::rename_node(&old, &new),
+            (TaskType::Mknodes, None) if all => udev::sync_all_nodes(&out.names, self.owner),
+            (TaskType::Mknodes, None) if out.info.exists => {
                 udev::ensure_node(&out.name, out.info.major, out.info.minor, self.owner)
             }
-            TaskType::Mknodes => match &self.task.name {
+            (TaskType::Mknodes, None) => match &self.task.name {
                 Some(n) => udev::remove_node(n),
                 None => Ok(()),
-            },
-            TaskType::Remove if !out.info.deferred_remove => udev::remove_node(&out.name),
-            TaskType::Rename => match (&self.task.name, &self.task.new_name) {
-                (Some(old), Some(new)) => udev::rename_node(old, new),
-                _ => Ok(()),
             },
             _ => Ok(()),
         };
