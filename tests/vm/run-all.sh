@@ -30,6 +30,10 @@ suite "Debian dmsetup loads this library" "$here/dmsetup-loads.sh" "$build"
 suite "Debian dmsetup: same output on both libraries" "$here/dmsetup-compare.sh" "$build" "$here/dmsetup-basic.cmds"
 suite "Debian dmsetup: every device command, same output on both libraries" "$here/dmsetup-compare.sh" "$build" "$here/dmsetup-commands.cmds"
 suite "Debian cryptsetup (LUKS2, plain) on both libraries, same tables" "$here/cryptsetup.sh" "$build"
+# Further suites, one file per feature (each calls `suite`); udev stays last.
+for part in "$here"/suites.d/*.sh; do
+	[ -e "$part" ] && . "$part"
+done
 suite "udev cookies: systemd-udevd and the C library complete ours, we complete theirs (last: starts udevd)" "$here/udev.sh" "$build"
 echo "vm: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
