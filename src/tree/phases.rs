@@ -9,6 +9,7 @@
 //! Each phase issues its ioctls through tasks on the given kernel; a dry
 //! run is the same phase on a simulated kernel.
 
+use super::udev_sync::NodeChange;
 use super::{Node, NodeId, Tree, TreeError};
 use crate::kernel::Kernel;
 use crate::task::{Info, Task, TaskType};
@@ -51,39 +52,7 @@ fn dev_task(kind: TaskType, node: &Node) -> Task {
     t
 }
 
-/// A /dev/mapper change after a tree operation.
-enum NodeChange {
-    Add,
-    Remove,
-    Rename(String),
-}
-
 impl Tree {
-    /// Keeps /dev/mapper in step for a real kernel when no udev will: udev
-    /// disabled (DM_DISABLE_UDEV) or not running, unless the node's udev
-    /// flags forbid the library fallback (DM_UDEV_DISABLE_LIBRARY_FALLBACK,
-    /// which DM_DISABLE_UDEV overrides, as in the C library). With udev
-    /// running its rules make the nodes from the kernel's uevents.
-    fn sync_node(&self, kernel: &dyn Kernel, id: NodeId, change: NodeChange) {
-        use crate::udev::cookie::{udev_disabled, udev_running_now, UdevFlags};
-        if !kernel.has_device_nodes() {
-            return;
-        }
-        let n = self.node(id);
-        let no_fallback = UdevFlags::from_bits_retain(n.udev_flags).contains(UdevFlags::DISABLE_LIBRARY_FALLBACK);
-        if (no_fallback && !udev_disabled()) || (!udev_disabled() && udev_running_now()) {
-            return;
-        }
-        let result = match change {
-            NodeChange::Add => crate::udev::ensure_node(&n.name, n.major, n.minor, crate::udev::NodeOwner::default()),
-            NodeChange::Remove => crate::udev::remove_node(&n.name),
-            NodeChange::Rename(old) => crate::udev::rename_node(&old, &n.name),
-        };
-        if let Err(errno) = result {
-            crate::log_error!(errno = errno; "Failed to update the device node of {}: {}", n.name, crate::kernel::strerror(errno));
-        }
-    }
-
     fn set_info(&mut self, id: NodeId, info: Info) {
         let n = &mut self.nodes[id.0];
         n.info = info;
@@ -104,7 +73,7 @@ impl Tree {
         t.read_only = n.props.read_only;
         let out = t.run(kernel)?;
         self.set_info(id, out.info);
-        self.sync_node(kernel, id, NodeChange::Add);
+        self.sync_node(kernel, id, NodeChange::Add, None);
         Ok(())
     }
 
@@ -139,9 +108,9 @@ impl Tree {
     }
 
     pub(super) fn resume(&mut self, kernel: &dyn Kernel, id: NodeId) -> Result<(), TreeError> {
-        let out = dev_task(TaskType::Resume, self.node(id)).run(kernel)?;
+        let (out, cookie) = self.run_uevent(kernel, id, dev_task(TaskType::Resume, self.node(id)))?;
         self.set_info(id, out.info);
-        self.sync_node(kernel, id, NodeChange::Add);
+        self.sync_node(kernel, id, NodeChange::Add, cookie);
         // The read-ahead the caller asked for (u32::MAX is "auto": leave it).
         if let Some((sectors, flags)) = self.node(id).props.read_ahead.filter(|(s, _)| *s != u32::MAX) {
             if let Err(errno) = crate::udev::set_read_ahead(out.info.major, out.info.minor, sectors, flags & 1 != 0) {
@@ -154,9 +123,9 @@ impl Tree {
     fn remove(&mut self, kernel: &dyn Kernel, id: NodeId, retry: bool) -> Result<(), TreeError> {
         let mut t = dev_task(TaskType::Remove, self.node(id));
         t.retry_remove = retry;
-        t.run(kernel)?;
+        let (_, cookie) = self.run_uevent(kernel, id, t)?;
         self.nodes[id.0].info = Info { major: self.node(id).major, minor: self.node(id).minor, ..Info::default() };
-        self.sync_node(kernel, id, NodeChange::Remove);
+        self.sync_node(kernel, id, NodeChange::Remove, cookie);
         Ok(())
     }
 
@@ -300,11 +269,11 @@ impl Tree {
                     t.minor = None;
                     t.name = Some(n.name.clone());
                     t.new_name = Some(new.clone());
-                    t.run(kernel)?;
+                    let (_, cookie) = self.run_uevent(kernel, child, t)?;
                     let node = &mut self.nodes[child.0];
                     let old = std::mem::replace(&mut node.name, new);
                     node.props.new_name = None;
-                    self.sync_node(kernel, child, NodeChange::Rename(old));
+                    self.sync_node(kernel, child, NodeChange::Rename(old), cookie);
                 }
                 let n = self.node(child);
                 if !n.info.inactive_table && !n.info.suspended {
