@@ -73,10 +73,17 @@ struct SimPoolMetadata {
 }
 
 /// The simulated kernel.
-#[derive(Default)]
 pub struct SimKernel {
     devices: Mutex<BTreeMap<u32, SimDevice>>,
     pools: Mutex<BTreeMap<String, SimPoolMetadata>>,
+    /// The block major of its devices.
+    major: u32,
+}
+
+impl Default for SimKernel {
+    fn default() -> Self {
+        SimKernel { devices: Mutex::default(), pools: Mutex::default(), major: SIM_DM_MAJOR }
+    }
 }
 
 fn err(command: Command, errno: i32) -> KernelError {
@@ -87,6 +94,83 @@ impl SimKernel {
     /// An empty simulated kernel.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A simulator holding what `kernel` holds now: every device with its
+    /// number, name, uuid, state and tables, and the transaction id and
+    /// volumes of each thin pool. Only queries reach `kernel`; a phase run
+    /// on the copy is a dry run of the same phase on the original.
+    pub fn mirroring(kernel: &dyn Kernel) -> Result<SimKernel, crate::task::TaskError> {
+        use crate::task::{Task, TaskType};
+        let names = Task::new(TaskType::List).run(kernel)?.names;
+        let mut sim = SimKernel::new();
+        if let Some(first) = names.first() {
+            sim.major = super::decode_dev(first.dev).0;
+        }
+        let by_dev = |kind: TaskType, dev: u64, inactive: bool| {
+            let (major, minor) = super::decode_dev(dev);
+            let mut t = Task::new(kind);
+            t.major = Some(major);
+            t.minor = Some(minor);
+            t.query_inactive_table = inactive;
+            t.run(kernel)
+        };
+        for entry in &names {
+            let info = by_dev(TaskType::Info, entry.dev, false)?;
+            if !info.info.exists {
+                continue;
+            }
+            let live = by_dev(TaskType::Table, entry.dev, false)?.targets;
+            let inactive = if info.info.inactive_table { Some(by_dev(TaskType::Table, entry.dev, true)?.targets) } else { None };
+            for line in &live {
+                let mut words = line.params.split_whitespace();
+                if line.target_type == "thin-pool" {
+                    let status = by_dev(TaskType::Status, entry.dev, false)?;
+                    let id = status.targets.first().and_then(|l| l.params.split_whitespace().next()?.parse().ok()).unwrap_or(0);
+                    if let Some(metadata) = words.next() {
+                        sim.set_thin_pool_transaction_id(metadata, id);
+                    }
+                }
+            }
+            let (_, minor) = super::decode_dev(entry.dev);
+            let device = SimDevice {
+                name: info.name.clone(),
+                uuid: info.uuid.clone(),
+                minor,
+                live: info.info.live_table.then_some(live),
+                inactive,
+                suspended: info.info.suspended,
+                read_only: info.info.read_only,
+                inactive_read_only: false,
+                open_count: info.info.open_count,
+                event_nr: info.info.event_nr,
+                geometry: None,
+            };
+            sim.devices.get_mut().unwrap_or_else(|e| e.into_inner()).insert(minor, device);
+        }
+        // Thin volumes tell which ids their pools hold.
+        let thin_ids: Vec<(String, u32)> = {
+            let devices = sim.devices.get_mut().unwrap_or_else(|e| e.into_inner());
+            let mut ids = Vec::new();
+            for d in devices.values() {
+                for line in d.live.iter().flatten().filter(|l| l.target_type == "thin") {
+                    let mut words = line.params.split_whitespace();
+                    let (Some(pool), Some(id)) = (words.next(), words.next().and_then(|w| w.parse().ok())) else { continue };
+                    let metadata = devices
+                        .values()
+                        .find(|p| format!("{}:{}", sim.major, p.minor) == pool)
+                        .and_then(|p| Self::pool_metadata(p.live.as_ref()));
+                    if let Some(m) = metadata {
+                        ids.push((m, id));
+                    }
+                }
+            }
+            ids
+        };
+        for (metadata, id) in thin_ids {
+            sim.pools.get_mut().unwrap_or_else(|e| e.into_inner()).entry(metadata).or_default().thin_ids.insert(id);
+        }
+        Ok(sim)
     }
 
     /// Every device, by name order of creation (minor).
@@ -186,12 +270,12 @@ impl SimKernel {
     fn thin_volume_exists(&self, devices: &BTreeMap<u32, SimDevice>, line: &TargetLine) -> bool {
         let mut words = line.params.split_whitespace();
         let (Some(pool), Some(id)) = (words.next(), words.next().and_then(|w| w.parse::<u32>().ok())) else { return false };
-        let Some(pool_dev) = devices.values().find(|d| format!("{SIM_DM_MAJOR}:{}", d.minor) == pool) else { return false };
+        let Some(pool_dev) = devices.values().find(|d| format!("{}:{}", self.major, d.minor) == pool) else { return false };
         let Some(metadata) = Self::pool_metadata(pool_dev.live.as_ref()) else { return false };
         self.pools.lock().unwrap_or_else(|e| e.into_inner()).get(&metadata).is_some_and(|p| p.thin_ids.contains(&id))
     }
 
-    fn find(devices: &BTreeMap<u32, SimDevice>, r: &Request) -> Option<u32> {
+    fn find(&self, devices: &BTreeMap<u32, SimDevice>, r: &Request) -> Option<u32> {
         let id = &r.id;
         // As the kernel: more than one of uuid, name and number is invalid.
         let given = [!id.uuid.is_empty(), !id.name.is_empty(), id.dev != 0];
@@ -205,12 +289,12 @@ impl SimKernel {
             return devices.values().find(|d| d.name == id.name).map(|d| d.minor);
         }
         if id.dev != 0 {
-            return devices.values().find(|d| encode_dev(SIM_DM_MAJOR, d.minor) == id.dev).map(|d| d.minor);
+            return devices.values().find(|d| encode_dev(self.major, d.minor) == id.dev).map(|d| d.minor);
         }
         None
     }
 
-    fn info(d: &SimDevice, query_inactive: bool) -> Reply {
+    fn info(&self, d: &SimDevice, query_inactive: bool) -> Reply {
         let mut flags = Flags::empty();
         flags.set(Flags::SUSPEND, d.suspended);
         flags.set(Flags::ACTIVE_PRESENT, d.live.is_some());
@@ -222,7 +306,7 @@ impl SimKernel {
             flags,
             open_count: d.open_count,
             event_nr: d.event_nr,
-            dev: encode_dev(SIM_DM_MAJOR, d.minor),
+            dev: encode_dev(self.major, d.minor),
             target_count: table.as_ref().map(|t| t.len() as u32).unwrap_or(0),
             name: d.name.clone(),
             uuid: d.uuid.clone(),
@@ -296,7 +380,7 @@ impl SimKernel {
                 let names = devices
                     .values()
                     .map(|d| NameEntry {
-                        dev: encode_dev(SIM_DM_MAJOR, d.minor),
+                        dev: encode_dev(self.major, d.minor),
                         name: d.name.clone(),
                         event_nr: Some(d.event_nr),
                         uuid: with_uuid.then(|| d.uuid.clone()),
@@ -344,12 +428,12 @@ impl SimKernel {
                     event_nr: 0,
                     geometry: None,
                 };
-                let reply = Self::info(&dev, false);
+                let reply = self.info(&dev, false);
                 devices.insert(minor, dev);
                 Ok(reply)
             }
             _ => {
-                let minor = Self::find(&devices, r).ok_or_else(|| err(c, libc::ENXIO))?;
+                let minor = self.find(&devices, r).ok_or_else(|| err(c, libc::ENXIO))?;
                 let query_inactive = r.flags.contains(Flags::QUERY_INACTIVE_TABLE);
                 match c {
                     Command::DevRemove => {
@@ -358,7 +442,7 @@ impl SimKernel {
                             return Err(err(c, libc::EBUSY));
                         }
                         // The device is gone: the kernel reports no tables.
-                        let reply = Reply { flags: Flags::empty(), ..Self::info(d, false) };
+                        let reply = Reply { flags: Flags::empty(), ..self.info(d, false) };
                         devices.remove(&minor);
                         Ok(reply)
                     }
@@ -379,7 +463,7 @@ impl SimKernel {
                                 d.name = new.clone();
                             }
                         }
-                        Ok(Self::info(&devices[&minor], false))
+                        Ok(self.info(&devices[&minor], false))
                     }
                     Command::DevSuspend => {
                         let d = devices.get_mut(&minor).ok_or_else(|| err(c, libc::ENXIO))?;
@@ -392,11 +476,11 @@ impl SimKernel {
                             }
                             d.suspended = false;
                         }
-                        Ok(Self::info(d, false))
+                        Ok(self.info(d, false))
                     }
-                    Command::DevStatus | Command::DevWait => Ok(Self::info(&devices[&minor], query_inactive)),
+                    Command::DevStatus | Command::DevWait => Ok(self.info(&devices[&minor], query_inactive)),
                     // Like the kernel, arming a poll reports no device status.
-                    Command::DevArmPoll => Ok(Reply { flags: Flags::empty(), ..Self::info(&devices[&minor], false) }),
+                    Command::DevArmPoll => Ok(Reply { flags: Flags::empty(), ..self.info(&devices[&minor], false) }),
                     Command::TableLoad => {
                         let Payload::Table(lines) = &r.payload else { return Err(err(c, libc::EINVAL)) };
                         Self::validate_table(c, lines)?;
@@ -406,18 +490,18 @@ impl SimKernel {
                         let d = devices.get_mut(&minor).ok_or_else(|| err(c, libc::ENXIO))?;
                         d.inactive = Some(lines.clone());
                         d.inactive_read_only = r.flags.contains(Flags::READONLY);
-                        Ok(Self::info(d, false))
+                        Ok(self.info(d, false))
                     }
                     Command::TableClear => {
                         let d = devices.get_mut(&minor).ok_or_else(|| err(c, libc::ENXIO))?;
                         d.inactive = None;
-                        Ok(Self::info(d, false))
+                        Ok(self.info(d, false))
                     }
                     Command::TableDeps => {
                         let d = &devices[&minor];
                         let table = if query_inactive { &d.inactive } else { &d.live };
                         let deps = Self::deps(table.as_deref().unwrap_or(&[]));
-                        Ok(Reply { data: ReplyData::Deps(deps), ..Self::info(d, query_inactive) })
+                        Ok(Reply { data: ReplyData::Deps(deps), ..self.info(d, query_inactive) })
                     }
                     Command::TableStatus => {
                         let d = &devices[&minor];
@@ -428,7 +512,7 @@ impl SimKernel {
                         } else {
                             lines.iter().map(|l| self.status_line(l)).collect()
                         };
-                        Ok(Reply { data: ReplyData::Targets(lines), ..Self::info(d, query_inactive) })
+                        Ok(Reply { data: ReplyData::Targets(lines), ..self.info(d, query_inactive) })
                     }
                     Command::TargetMsg => {
                         // As the kernel: a message goes to the target at the
@@ -449,7 +533,7 @@ impl SimKernel {
                             self.thin_pool_message(&metadata, text).map_err(|errno| err(c, errno))?;
                         }
                         // Like the kernel, no device status comes back.
-                        Ok(Reply { flags: Flags::empty(), ..Self::info(d, false) })
+                        Ok(Reply { flags: Flags::empty(), ..self.info(d, false) })
                     }
                     Command::DevSetGeometry => {
                         let Payload::Geometry(g) = &r.payload else { return Err(err(c, libc::EINVAL)) };
@@ -458,7 +542,7 @@ impl SimKernel {
                         }
                         let d = devices.get_mut(&minor).ok_or_else(|| err(c, libc::ENXIO))?;
                         d.geometry = Some(g.clone());
-                        Ok(Reply { flags: Flags::empty(), ..Self::info(d, false) })
+                        Ok(Reply { flags: Flags::empty(), ..self.info(d, false) })
                     }
                     _ => Err(err(c, libc::EINVAL)),
                 }

@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use crate::kernel::{decode_dev, Kernel};
 mod phases;
 mod off_tree;
+mod plan;
 mod thin_pool;
 mod udev_sync;
 #[cfg(test)]
@@ -21,6 +22,7 @@ mod fault_tests;
 #[cfg(test)]
 mod test_support;
 
+pub use plan::Phase;
 pub use thin_pool::Transaction;
 
 pub use phases::{uuid_prefix_matches, NodeEvent, DEFAULT_UUID_PREFIX};
