@@ -20,6 +20,8 @@ pub mod targets;
 /// cbindgen:ignore
 pub mod tree;
 /// cbindgen:ignore
+pub mod status;
+/// cbindgen:ignore
 pub mod udev;
 /// cbindgen:ignore
 pub mod util;
