@@ -19,6 +19,12 @@ use once_cell::sync::OnceCell;
 use thiserror::Error;
 
 pub use control::Control;
+
+/// Parses "major:minor" as device-mapper tables write device numbers.
+pub fn parse_dev_text(s: &str) -> Option<(u32, u32)> {
+    let (a, b) = s.split_once(':')?;
+    Some((a.parse().ok()?, b.parse().ok()?))
+}
 pub use sim::SimKernel;
 pub use trace::Traced;
 

@@ -343,6 +343,17 @@ impl SimKernel {
                 format!("{id} 10/1024 0/1024 - rw discard_passdown queue_if_no_space - 1024")
             }
             "thin" => "0 -".to_string(),
+            // A mirror is in sync at once: <#legs> <legs> <in sync>/<regions>
+            // 1 <health> 1 core (dm-raid1's status for a core log).
+            "mirror" => {
+                let w: Vec<&str> = line.params.split_whitespace().collect();
+                let log_args: usize = w.get(1).and_then(|n| n.parse().ok()).unwrap_or(0);
+                let legs: usize = w.get(2 + log_args).and_then(|n| n.parse().ok()).unwrap_or(0);
+                let region: u64 = w.get(2).and_then(|n| n.parse().ok()).filter(|r| *r > 0).unwrap_or(1);
+                let devs: Vec<&str> = (0..legs).filter_map(|i| w.get(3 + log_args + 2 * i).copied()).collect();
+                let regions = line.length.div_ceil(region);
+                format!("{legs} {} {regions}/{regions} 1 {} 1 core", devs.join(" "), "A".repeat(legs))
+            }
             _ => line.params.clone(),
         };
         TargetLine { params, ..line.clone() }

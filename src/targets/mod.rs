@@ -96,6 +96,14 @@ pub enum Target {
     ThinPool(ThinPool),
     /// `thin <pool> <dev id> [<external origin>]` (areas: pool, external origin)
     Thin(Thin),
+    /// A line kept as read from the kernel (no areas): a device's existing
+    /// table carried over unchanged.
+    Raw {
+        /// Target type.
+        target_type: String,
+        /// Parameters.
+        params: String,
+    },
 }
 
 impl Target {
@@ -113,6 +121,7 @@ impl Target {
             Target::Mirror(_) => "mirror",
             Target::ThinPool(_) => "thin-pool",
             Target::Thin(_) => "thin",
+            Target::Raw { .. } => "raw",
         }
     }
 
@@ -121,7 +130,7 @@ impl Target {
         match self {
             Target::Linear | Target::Crypt(_) | Target::SnapshotOrigin => Some(1),
             Target::Snapshot { .. } | Target::SnapshotMerge { .. } | Target::ThinPool(_) => Some(2),
-            Target::Zero | Target::Error => Some(0),
+            Target::Zero | Target::Error | Target::Raw { .. } => Some(0),
             Target::Striped { .. } | Target::Mirror(_) | Target::Thin(_) => None,
         }
     }
@@ -163,6 +172,9 @@ impl<N: Copy> Segment<N> {
     /// The (type, parameters) of this segment's table line; `dev_of` gives
     /// a node's major:minor, None if it has none.
     pub fn table_line(&self, segment_start: u64, dev_of: impl Fn(N) -> Option<(u32, u32)>) -> Result<(String, String), TargetError> {
+        if let Target::Raw { target_type, params } = &self.target {
+            return Ok((target_type.clone(), params.clone()));
+        }
         let name = self.target.type_name();
         let ok = match self.target.areas_wanted() {
             Some(n) => self.areas.len() == n,
@@ -184,7 +196,7 @@ impl<N: Copy> Segment<N> {
         let areas: Vec<String> = devs.iter().zip(&self.areas).map(|(d, a)| format!("{d} {}", a.offset)).collect();
         let params = match &self.target {
             Target::Linear => areas.join(" "),
-            Target::Zero | Target::Error => String::new(),
+            Target::Zero | Target::Error | Target::Raw { .. } => String::new(),
             Target::Striped { stripe_size } => format!("{} {} {}", areas.len(), stripe_size, areas.join(" ")),
             Target::Crypt(c) => {
                 let mut spec = c.cipher.clone();

@@ -15,6 +15,7 @@ use crate::kernel::{decode_dev, Kernel};
 mod phases;
 mod off_tree;
 mod plan;
+pub mod query;
 mod thin_pool;
 mod udev_sync;
 #[cfg(test)]

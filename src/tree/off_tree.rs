@@ -9,7 +9,7 @@
 
 use super::{NodeId, Tree, TreeError};
 use crate::kernel::{decode_dev, Kernel};
-use crate::targets::AreaDevice;
+use crate::targets::{AreaDevice, Target};
 use crate::task::{Task, TaskType};
 
 fn by_dev(kind: TaskType, major: u32, minor: u32) -> Task {
@@ -24,6 +24,9 @@ impl Tree {
     fn new_table_devices(&self, id: NodeId) -> Vec<(u32, u32)> {
         let mut devs = Vec::new();
         for seg in &self.node(id).props.segments {
+            if let Target::Raw { params, .. } = &seg.target {
+                devs.extend(params.split_whitespace().filter_map(crate::kernel::parse_dev_text));
+            }
             for area in &seg.areas {
                 let dev = match area.device {
                     AreaDevice::Dev(ma, mi) => (ma, mi),
@@ -69,7 +72,7 @@ impl Tree {
                 continue;
             }
             if info.info.open_count > 1 {
-                crate::log_warn!("Layer {} dropped by {parent} is still open elsewhere; leaving its table.", info.name);
+                crate::log_verbose!("Layer {} dropped by {parent} is still open elsewhere; leaving its table.", info.name);
                 continue;
             }
             let live = by_dev(TaskType::Table, major, minor).run(kernel)?;
@@ -93,7 +96,6 @@ mod tests {
 
     use super::*;
     use crate::kernel::SimKernel;
-    use crate::targets::Target;
     use crate::tree::test_support::{ops, traced_on};
 
     /// top -> layer -> (7:0, 7:1), as the kernel has it; returns the tree
