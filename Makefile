@@ -5,6 +5,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
+BINDIR ?= $(PREFIX)/sbin
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 
 CARGO ?= cargo
@@ -16,7 +17,7 @@ LIB := $(OUT)/lib/$(SONAME)
 RELEASE := $(TOP)/target/release
 
 .PHONY: deps all lib header check test clippy abi-check abi-report layout-check header-check \
-	diff-check c-tests vm-setup vm-check demo install clean
+	diff-check c-tests vm-setup vm-check demo install clean pvmove-crash
 
 all: lib
 
@@ -32,6 +33,7 @@ $(LIB): FORCE
 		-Wl,--whole-archive $(RELEASE)/libdevmapper.a -Wl,--no-whole-archive \
 		-Wl,--gc-sections -lpthread -ldl -lm -lc
 	mv $@.tmp $@
+	install -D -m 0755 $(RELEASE)/dmpvmove $(OUT)/bin/dmpvmove
 	ln -sf $(SONAME) $(OUT)/lib/libdevmapper.so.1.02.1
 	ln -sf $(SONAME) $(OUT)/lib/libdevmapper.so
 	sed -e 's|@PREFIX@|$(TOP)|; s|@LIBDIR@|$(OUT)/lib|; s|@INCLUDEDIR@|$(TOP)/include|; s|@RPATH@|-Wl,-rpath,$${libdir} |' \
@@ -44,11 +46,13 @@ header: lib
 	cp $(RELEASE)/libdevmapper.h include/libdevmapper.h
 
 install: lib
-	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(BINDIR)
+	install -m 0755 $(OUT)/bin/dmpvmove $(DESTDIR)$(BINDIR)/dmpvmove
 	install -m 0755 $(LIB) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libdevmapper.so.1.02.1
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libdevmapper.so
 	install -m 0644 include/libdevmapper.h $(DESTDIR)$(INCLUDEDIR)/libdevmapper.h
+	install -m 0644 include/devmapper-pvmove.h $(DESTDIR)$(INCLUDEDIR)/devmapper-pvmove.h
 	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|; s|@RPATH@||' \
 		pkgconfig/devmapper.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/devmapper.pc
 
@@ -94,6 +98,11 @@ c-tests: lib
 
 vm-setup:
 	vm/setup.sh
+
+# The pvmove crash proof: the guest powered off at six points, rebooted,
+# the move restarted (several boots; minutes).
+pvmove-crash: lib vm-setup
+	tests/vm/pvmove-crash.sh $(OUT)
 
 vm-check: lib vm-setup
 	c-tests/build.sh $(OUT)

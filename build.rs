@@ -62,7 +62,12 @@ struct Versions {
     older: BTreeMap<String, BTreeSet<String>>,
 }
 
+/// Sort key of a version node: Base, then upstream's DM_1_02_N by N, then
+/// this project's own extension nodes (not DM_*), last.
 fn node_key(node: &str) -> u32 {
+    if !node.starts_with("DM_") {
+        return u32::MAX;
+    }
     node.rsplit('_').next().and_then(|n| n.parse().ok()).unwrap_or(0)
 }
 

@@ -1329,7 +1329,7 @@ uint64_t dm_histogram_get_sum(const struct dm_histogram *_dmh);
 
 const char *dm_histogram_to_string(const struct dm_histogram *_dmh, int _bin, int _width, int _flags);
 
-int dm_get_status_mirror(struct dm_pool *_mem, const char *_params, struct dm_status_mirror **_status);
+int dm_get_status_mirror(struct dm_pool *mem, const char *params, struct dm_status_mirror **status);
 
 int dm_get_status_raid(struct dm_pool *_mem, const char *_params, struct dm_status_raid **_status);
 

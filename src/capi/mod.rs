@@ -19,6 +19,7 @@ pub mod list;
 pub mod log;
 pub mod memory;
 pub mod pool;
+pub mod pvmove;
 pub mod regex;
 pub mod report;
 pub mod stats;

@@ -29,13 +29,34 @@ pub struct TraceEntry {
     pub errno: i32,
     /// Wall time of the call in microseconds.
     pub duration_us: u128,
+    /// What the request carried: a table load's lines ("start length type
+    /// params", joined by "; "; a crypt target's key and anything sent
+    /// with secure data masked) or a message's text; "" otherwise.
+    pub detail: String,
+}
+
+/// The detail of a request (see [`TraceEntry::detail`]).
+fn detail(request: &Request) -> String {
+    match &request.payload {
+        super::Payload::Table(lines) => lines
+            .iter()
+            .map(|l| {
+                let params = if request.flags.contains(super::Flags::SECURE_DATA) || l.target_type == "crypt" { "<masked>" } else { l.params.as_str() };
+                format!("{} {} {} {params}", l.start, l.length, l.target_type)
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        super::Payload::Message { text, .. } if request.flags.contains(super::Flags::SECURE_DATA) => "<masked>".into(),
+        super::Payload::Message { text, .. } => text.clone(),
+        _ => String::new(),
+    }
 }
 
 impl TraceEntry {
     /// The entry as one JSON object on one line.
     pub fn to_json(&self) -> String {
         format!(
-            "{{\"cmd\":\"{}\",\"name\":{},\"uuid\":{},\"dev\":{},\"flags_in\":{},\"flags_out\":{},\"errno\":{},\"duration_us\":{}}}",
+            "{{\"cmd\":\"{}\",\"name\":{},\"uuid\":{},\"dev\":{},\"flags_in\":{},\"flags_out\":{},\"errno\":{},\"duration_us\":{},\"detail\":{}}}",
             self.command,
             json_string(&self.name),
             json_string(&self.uuid),
@@ -43,7 +64,8 @@ impl TraceEntry {
             self.flags_in,
             self.flags_out,
             self.errno,
-            self.duration_us
+            self.duration_us,
+            json_string(&self.detail)
         )
     }
 }
@@ -125,6 +147,7 @@ impl Kernel for Traced {
             flags_out: result.as_ref().map(|r| r.flags.bits()).unwrap_or(0),
             errno: result.as_ref().err().map(|e| e.errno()).unwrap_or(0),
             duration_us: started.elapsed().as_micros(),
+            detail: detail(request),
         });
         result
     }

@@ -64,6 +64,12 @@ impl<'k> Mover<'k> {
         Ok(mover)
     }
 
+    /// A mover over a saved state, without touching any device (for an
+    /// abort or a clean stop).
+    pub fn from_state(kernel: &'k dyn Kernel, state: MoveState) -> Mover<'k> {
+        Mover { kernel, state }
+    }
+
     fn pvmove_dev(&self) -> Result<Option<(u32, u32)>, PvmoveError> {
         Ok(query::find_device(self.kernel, &self.state.pvmove_uuid)?.map(|d| d.dev))
     }
@@ -149,6 +155,11 @@ impl<'k> Mover<'k> {
     /// write left in flight) and the state says so, so that a restart may
     /// trust `nosync`.
     pub fn stop(&mut self) -> Result<(), PvmoveError> {
+        if self.pvmove_dev()?.is_none() {
+            // Nothing active (after a crash): nothing to take down, and no
+            // reason to call the last stop clean.
+            return Ok(());
+        }
         for v in self.state.volumes.clone() {
             self.deactivate(&v.uuid)?;
         }
