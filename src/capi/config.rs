@@ -214,6 +214,11 @@ impl Builder for CBuilder {
         };
         // SAFETY: `p` is a fresh allocation sized and aligned for a value.
         unsafe { p.write(dm_config_value { r#type, v: u, next: ptr::null_mut(), format_flags: 0 }) };
+        if let Scalar::Unknown(t) = v {
+            // A clone keeps a type code C stored, whatever it is.
+            // SAFETY: the type field of the value just written, an int.
+            unsafe { ptr::addr_of_mut!((*p).r#type).cast::<i32>().write(t) };
+        }
         Some(p)
     }
     fn set_next(&mut self, v: *mut dm_config_value, next: *mut dm_config_value) {
