@@ -10,6 +10,6 @@ CHECK_EXTRA += config-diff
 
 # Parses and writes LVM metadata with 1000 LVs BENCH_CONFIG_N times under
 # callgrind, linked to Debian's C library and to ours; prints both totals.
-BENCH_CONFIG_N ?= 20
+BENCH_CONFIG_N ?= 10
 bench-config: lib
 	tests/bench/config/run.sh $(OUT) $(BENCH_CONFIG_N)
