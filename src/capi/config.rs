@@ -939,3 +939,119 @@ pub unsafe extern "C" fn dm_config_memory(cft: *mut dm_config_tree) -> *mut dm_p
         unsafe { (*cft).mem }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tree's text as `dm_config_write_node` gives it.
+    fn written(cn: *const dm_config_node) -> String {
+        unsafe extern "C" fn collect(line: *const c_char, baton: *mut c_void) -> c_int {
+            // SAFETY: the baton is the String below; the line a C string.
+            unsafe {
+                let out = &mut *(baton as *mut String);
+                out.push_str(&CStr::from_ptr(line).to_string_lossy());
+                out.push('\n');
+            }
+            1
+        }
+        let mut out = String::new();
+        // SAFETY: a tree made by this library; the baton outlives the call.
+        let r = unsafe { dm_config_write_node(cn, Some(collect), &mut out as *mut String as *mut c_void) };
+        assert_eq!(r, 1);
+        out
+    }
+
+    #[test]
+    fn a_parsed_tree_is_made_of_linked_c_structs() {
+        // SAFETY: a C string literal; the tree is destroyed at the end.
+        unsafe {
+            let cft = dm_config_from_string(c"a { b = \"x\" c = [1, 2] }".as_ptr());
+            assert!(!cft.is_null());
+            let a = (*cft).root;
+            assert_eq!(CStr::from_ptr((*a).key), c"a");
+            let b = (*a).child;
+            assert_eq!((*b).parent, a);
+            assert_eq!(CStr::from_ptr((*(*b).v).v.str), c"x");
+            let c = (*b).sib;
+            assert_eq!((*(*(*c).v).next).v.i, 2);
+            assert_eq!(dm_config_find_node(a, c"a/c".as_ptr()), c);
+            dm_config_destroy(cft);
+        }
+    }
+
+    #[test]
+    fn find_str_returns_the_tree_string_or_the_callers_default() {
+        // SAFETY: C string literals; the tree is destroyed at the end.
+        unsafe {
+            let cft = dm_config_from_string(c"s = \"v\" i = 1".as_ptr());
+            let root = (*cft).root;
+            assert_eq!(dm_config_find_str(root, c"s".as_ptr(), ptr::null()), (*(*root).v).v.str);
+            let fail = c"fail".as_ptr();
+            assert_eq!(dm_config_find_str(root, c"i".as_ptr(), fail), fail);
+            assert_eq!(dm_config_find_str(root, c"none".as_ptr(), fail), fail);
+            dm_config_destroy(cft);
+        }
+    }
+
+    #[test]
+    fn parse_only_section_reads_the_named_section_and_the_top_level_tail() {
+        let text = "vg {\n\tphysical_volumes {\n\t\tpv0 { d = 1 }\n\t}\n\tlogical_volumes {\n\t\tlv0 { x = 1 }\n\t}\n}\nversion = 1\n";
+        // SAFETY: `text` outlives the parse; the tree is destroyed at the end.
+        unsafe {
+            let cft = dm_config_create();
+            let start = text.as_ptr() as *const c_char;
+            let r = dm_config_parse_only_section(cft, start, start.add(text.len()), c"physical_volumes".as_ptr());
+            assert_eq!(r, 1);
+            assert_eq!(written((*cft).root), "vg {\n\tphysical_volumes {\n\t\tpv0 {\n\t\t\td=1\n\t\t}\n\t}\n}\nversion=1\n");
+            dm_config_destroy(cft);
+        }
+    }
+
+    #[test]
+    fn a_failed_parse_leaves_no_root() {
+        let text = "a = ";
+        // SAFETY: `text` outlives the parse; the tree is destroyed at the end.
+        unsafe {
+            let cft = dm_config_create();
+            let start = text.as_ptr() as *const c_char;
+            assert_eq!(dm_config_parse(cft, start, start.add(text.len())), 0);
+            assert!((*cft).root.is_null());
+            dm_config_destroy(cft);
+        }
+    }
+
+    #[test]
+    fn null_arguments_fail_instead_of_crashing() {
+        // SAFETY: NULL is what is being tested.
+        unsafe {
+            assert!(dm_config_from_string(ptr::null()).is_null());
+            assert_eq!(dm_config_parse(ptr::null_mut(), ptr::null(), ptr::null()), 0);
+            assert!(dm_config_find_node(ptr::null(), c"a".as_ptr()).is_null());
+            assert_eq!(dm_config_find_int(ptr::null(), ptr::null(), 7), 7);
+            assert!(dm_config_clone_node_with_mem(ptr::null_mut(), ptr::null(), 1).is_null());
+            assert_eq!(dm_config_value_get_format_flags(ptr::null_mut()), 0);
+            assert!(dm_config_parent_name(ptr::null()).is_null());
+            dm_config_destroy(ptr::null_mut());
+        }
+    }
+
+    #[test]
+    fn nodes_built_by_a_caller_are_written_like_parsed_ones() {
+        // SAFETY: the nodes live in the tree's pool until it is destroyed.
+        unsafe {
+            let cft = dm_config_create();
+            let sec = dm_config_create_node(cft, c"sec".as_ptr());
+            let val = dm_config_create_node(cft, c"n".as_ptr());
+            (*val).v = dm_config_create_value(cft);
+            (*(*val).v).v.i = 8;
+            dm_config_value_set_format_flags((*val).v, DM_CONFIG_VALUE_FMT_INT_OCTAL as u32);
+            (*sec).child = val;
+            (*val).parent = sec;
+            (*cft).root = sec;
+            assert_eq!(written(sec), "sec {\n\tn=010\n}\n");
+            assert_eq!(CStr::from_ptr(dm_config_parent_name(val)), c"sec");
+            dm_config_destroy(cft);
+        }
+    }
+}

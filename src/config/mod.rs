@@ -14,6 +14,8 @@
 //! 1.02.185 byte for byte (checked by `make config-diff`).
 
 pub mod find;
+#[cfg(test)]
+mod behaviour;
 pub mod num;
 pub mod parse;
 pub mod tree;
@@ -165,3 +167,4 @@ mod tests {
         assert!(!maybe_section(b"a = 1"));
     }
 }
+

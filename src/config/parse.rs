@@ -184,6 +184,9 @@ fn key_hash(segment: &[u8]) -> u64 {
     h.finish()
 }
 
+/// (parent, hash of key) -> a node with that key under that parent.
+type KeyIndex<N> = HashMap<(Option<N>, u64), N, BuildHasherDefault<FxHasher>>;
+
 struct Parser<'t, 'b, B: Builder> {
     text: &'t [u8],
     tb: usize,
@@ -201,7 +204,7 @@ struct Parser<'t, 'b, B: Builder> {
     /// reversed at the end, as the C library does).
     root: Option<B::Node>,
     /// (parent, hash of key) -> a node with that key under that parent.
-    index: HashMap<(Option<B::Node>, u64), B::Node, BuildHasherDefault<FxHasher>>,
+    index: KeyIndex<B::Node>,
 }
 
 /// Parses `text` into `b`; returns the first top-level node. Warnings
