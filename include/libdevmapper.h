@@ -837,95 +837,95 @@ dm_bitset_t dm_bitset_parse_list(const char *str_, struct dm_pool *mem, size_t m
 
 struct dm_config_tree *dm_config_create(void);
 
-struct dm_config_tree *dm_config_from_string(const char *_config_settings);
+struct dm_config_tree *dm_config_from_string(const char *config_settings);
 
-int dm_config_parse(struct dm_config_tree *_cft, const char *_start, const char *_end);
+int dm_config_parse(struct dm_config_tree *cft, const char *start, const char *end);
 
-int dm_config_parse_without_dup_node_check(struct dm_config_tree *_cft, const char *_start, const char *_end);
+int dm_config_parse_without_dup_node_check(struct dm_config_tree *cft, const char *start, const char *end);
 
-void *dm_config_get_custom(struct dm_config_tree *_cft);
+int dm_config_parse_only_section(struct dm_config_tree *cft, const char *start, const char *end, const char *section);
 
-void dm_config_set_custom(struct dm_config_tree *_cft, void *_custom);
+void *dm_config_get_custom(struct dm_config_tree *cft);
 
-struct dm_config_tree *dm_config_insert_cascaded_tree(struct dm_config_tree *_first_cft, struct dm_config_tree *_second_cft);
+void dm_config_set_custom(struct dm_config_tree *cft, void *custom);
 
-struct dm_config_tree *dm_config_remove_cascaded_tree(struct dm_config_tree *_cft);
+struct dm_config_tree *dm_config_insert_cascaded_tree(struct dm_config_tree *first_cft, struct dm_config_tree *second_cft);
 
-struct dm_config_tree *dm_config_flatten(struct dm_config_tree *_cft);
+struct dm_config_tree *dm_config_remove_cascaded_tree(struct dm_config_tree *cft);
 
-void dm_config_destroy(struct dm_config_tree *_cft);
+struct dm_config_tree *dm_config_flatten(struct dm_config_tree *cft);
 
-int dm_config_write_node(const struct dm_config_node *_cn, dm_putline_fn _putline, void *_baton);
+void dm_config_destroy(struct dm_config_tree *cft);
 
-int dm_config_write_node_out(const struct dm_config_node *_cn, const struct dm_config_node_out_spec *_out_spec, void *_baton);
+int dm_config_write_node(const struct dm_config_node *cn, dm_putline_fn putline, void *baton);
 
-int dm_config_write_one_node(const struct dm_config_node *_cn, dm_putline_fn _putline, void *_baton);
+int dm_config_write_node_out(const struct dm_config_node *cn, const struct dm_config_node_out_spec *out_spec, void *baton);
 
-int dm_config_write_one_node_out(const struct dm_config_node *_cn, const struct dm_config_node_out_spec *_out_spec, void *_baton);
+int dm_config_write_one_node(const struct dm_config_node *cn, dm_putline_fn putline, void *baton);
 
-struct dm_config_node *dm_config_find_node(const struct dm_config_node *_cn, const char *_path);
+int dm_config_write_one_node_out(const struct dm_config_node *cn, const struct dm_config_node_out_spec *out_spec, void *baton);
 
-int dm_config_has_node(const struct dm_config_node *_cn, const char *_path);
+struct dm_config_node *dm_config_find_node(const struct dm_config_node *cn, const char *path);
 
-int dm_config_remove_node(struct dm_config_node *_parent, struct dm_config_node *_remove);
+int dm_config_has_node(const struct dm_config_node *cn, const char *path);
 
-const char *dm_config_find_str(const struct dm_config_node *_cn, const char *_path, const char *_fail);
+int dm_config_remove_node(struct dm_config_node *parent, struct dm_config_node *remove);
 
-const char *dm_config_find_str_allow_empty(const struct dm_config_node *_cn, const char *_path, const char *_fail);
+const char *dm_config_find_str(const struct dm_config_node *cn, const char *path, const char *fail);
 
-int dm_config_find_int(const struct dm_config_node *_cn, const char *_path, int _fail);
+const char *dm_config_find_str_allow_empty(const struct dm_config_node *cn, const char *path, const char *fail);
 
-int64_t dm_config_find_int64(const struct dm_config_node *_cn, const char *_path, int64_t _fail);
+int dm_config_find_int(const struct dm_config_node *cn, const char *path, int fail);
 
-float dm_config_find_float(const struct dm_config_node *_cn, const char *_path, float _fail);
+int64_t dm_config_find_int64(const struct dm_config_node *cn, const char *path, int64_t fail);
 
-const struct dm_config_node *dm_config_tree_find_node(const struct dm_config_tree *_cft, const char *_path);
+float dm_config_find_float(const struct dm_config_node *cn, const char *path, float fail);
 
-const char *dm_config_tree_find_str(const struct dm_config_tree *_cft, const char *_path, const char *_fail);
+const struct dm_config_node *dm_config_tree_find_node(const struct dm_config_tree *cft, const char *path);
 
-const char *dm_config_tree_find_str_allow_empty(const struct dm_config_tree *_cft, const char *_path, const char *_fail);
+const char *dm_config_tree_find_str(const struct dm_config_tree *cft, const char *path, const char *fail);
 
-int dm_config_tree_find_int(const struct dm_config_tree *_cft, const char *_path, int _fail);
+const char *dm_config_tree_find_str_allow_empty(const struct dm_config_tree *cft, const char *path, const char *fail);
 
-int64_t dm_config_tree_find_int64(const struct dm_config_tree *_cft, const char *_path, int64_t _fail);
+int dm_config_tree_find_int(const struct dm_config_tree *cft, const char *path, int fail);
 
-float dm_config_tree_find_float(const struct dm_config_tree *_cft, const char *_path, float _fail);
+int64_t dm_config_tree_find_int64(const struct dm_config_tree *cft, const char *path, int64_t fail);
 
-int dm_config_tree_find_bool(const struct dm_config_tree *_cft, const char *_path, int _fail);
+float dm_config_tree_find_float(const struct dm_config_tree *cft, const char *path, float fail);
 
-int dm_config_find_bool(const struct dm_config_node *_cn, const char *_path, int _fail);
+int dm_config_tree_find_bool(const struct dm_config_tree *cft, const char *path, int fail);
 
-int dm_config_value_is_bool(const struct dm_config_value *_v);
+int dm_config_find_bool(const struct dm_config_node *cn, const char *path, int fail);
 
-int dm_config_get_uint32(const struct dm_config_node *_cn, const char *_path, uint32_t *_result);
+int dm_config_value_is_bool(const struct dm_config_value *v);
 
-int dm_config_get_uint64(const struct dm_config_node *_cn, const char *_path, uint64_t *_result);
+int dm_config_get_uint32(const struct dm_config_node *cn, const char *path, uint32_t *result);
 
-int dm_config_get_str(const struct dm_config_node *_cn, const char *_path, const char **_result);
+int dm_config_get_uint64(const struct dm_config_node *cn, const char *path, uint64_t *result);
 
-int dm_config_get_list(const struct dm_config_node *_cn, const char *_path, const struct dm_config_value **_result);
+int dm_config_get_str(const struct dm_config_node *cn, const char *path, const char **result);
 
-int dm_config_get_section(const struct dm_config_node *_cn, const char *_path, const struct dm_config_node **_result);
+int dm_config_get_list(const struct dm_config_node *cn, const char *path, const struct dm_config_value **result);
 
-unsigned int dm_config_maybe_section(const char *_str_, unsigned int _len);
+int dm_config_get_section(const struct dm_config_node *cn, const char *path, const struct dm_config_node **result);
 
-const char *dm_config_parent_name(const struct dm_config_node *_n);
+unsigned int dm_config_maybe_section(const char *str_, unsigned int len);
 
-struct dm_config_node *dm_config_clone_node_with_mem(struct dm_pool *_mem, const struct dm_config_node *_node, int _siblings);
+const char *dm_config_parent_name(const struct dm_config_node *n);
 
-struct dm_config_node *dm_config_create_node(struct dm_config_tree *_cft, const char *_key);
+struct dm_config_node *dm_config_clone_node_with_mem(struct dm_pool *mem, const struct dm_config_node *node, int siblings);
 
-struct dm_config_value *dm_config_create_value(struct dm_config_tree *_cft);
+struct dm_config_node *dm_config_create_node(struct dm_config_tree *cft, const char *key);
 
-struct dm_config_node *dm_config_clone_node(struct dm_config_tree *_cft, const struct dm_config_node *_cn, int _siblings);
+struct dm_config_value *dm_config_create_value(struct dm_config_tree *cft);
 
-void dm_config_value_set_format_flags(struct dm_config_value *_cv, uint32_t _format_flags);
+struct dm_config_node *dm_config_clone_node(struct dm_config_tree *cft, const struct dm_config_node *cn, int siblings);
 
-uint32_t dm_config_value_get_format_flags(struct dm_config_value *_cv);
+void dm_config_value_set_format_flags(struct dm_config_value *cv, uint32_t format_flags);
 
-struct dm_pool *dm_config_memory(struct dm_config_tree *_cft);
+uint32_t dm_config_value_get_format_flags(struct dm_config_value *cv);
 
-int dm_config_parse_only_section(struct dm_config_tree *_cft, const char *_start, const char *_end, const char *_section);
+struct dm_pool *dm_config_memory(struct dm_config_tree *cft);
 
 struct dm_hash_table *dm_hash_create(unsigned int size_hint);
 

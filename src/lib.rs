@@ -12,6 +12,8 @@
 #[macro_use]
 pub mod log;
 /// cbindgen:ignore
+pub mod config;
+/// cbindgen:ignore
 pub mod kernel;
 /// cbindgen:ignore
 pub mod task;
