@@ -3,7 +3,14 @@
 //! device-mapper) once the devices it maps onto have numbers.
 //!
 //! This stage covers linear, striped, zero, error, crypt and the snapshot
-//! family; the others come with the deptree stage.
+//! family, mirror, and (one module each) raid, cache, writecache,
+//! integrity and vdo.
+
+pub mod cache;
+pub mod integrity;
+pub mod raid;
+pub mod vdo;
+pub mod writecache;
 
 /// Where an area of a segment lies: a device known by number, or a node of
 /// the tree that will have one by the time the table is loaded.
@@ -13,6 +20,8 @@ pub enum AreaDevice<N> {
     Dev(u32, u32),
     /// A tree node.
     Node(N),
+    /// No device: a raid leg left out on purpose (written as `-`).
+    Missing,
 }
 
 /// One area: a device and an offset on it, in sectors.
@@ -88,6 +97,20 @@ pub enum Target {
     /// [<#features> <features>]` (areas: the log device first with a disk
     /// log, then the legs)
     Mirror(MirrorLog),
+    /// `raid <type> <#params> <chunk size> [params] <#devs> (<meta> <data>)+`
+    /// (areas: metadata/data pairs, Missing ones written as `-`)
+    Raid(raid::Raid),
+    /// `cache <metadata> <cache> <origin> <block size> <features> <policy>`
+    /// (areas: cache data, metadata, origin: libdm's link order)
+    Cache(cache::Cache),
+    /// `writecache <p|s> <origin> <cache> <block size> <#args> [args]`
+    /// (areas: cache, origin)
+    Writecache(writecache::Writecache),
+    /// `integrity <dev> 0 <tag size> <mode> <#opts> [opts]` (areas:
+    /// metadata, data)
+    Integrity(integrity::Integrity),
+    /// `vdo V2|V4 /dev/dm-N ...` (area: the data device)
+    Vdo(vdo::Vdo),
 }
 
 impl Target {
@@ -103,6 +126,11 @@ impl Target {
             Target::Snapshot { .. } => "snapshot",
             Target::SnapshotMerge { .. } => "snapshot-merge",
             Target::Mirror(_) => "mirror",
+            Target::Raid(_) => "raid",
+            Target::Cache(_) => "cache",
+            Target::Writecache(_) => "writecache",
+            Target::Integrity(_) => "integrity",
+            Target::Vdo(_) => "vdo",
         }
     }
 
@@ -113,6 +141,10 @@ impl Target {
             Target::Snapshot { .. } | Target::SnapshotMerge { .. } => Some(2),
             Target::Zero | Target::Error => Some(0),
             Target::Striped { .. } | Target::Mirror(_) => None,
+            Target::Raid(_) => None,
+            Target::Cache(_) => Some(3),
+            Target::Writecache(_) | Target::Integrity(_) => Some(2),
+            Target::Vdo(_) => Some(1),
         }
     }
 }
@@ -162,13 +194,18 @@ impl<N: Copy> Segment<N> {
             let want = self.target.areas_wanted().map(|n| n.to_string()).unwrap_or_else(|| "at least 1".into());
             return Err(TargetError::Areas { target: name, got: self.areas.len(), want });
         }
-        let mut devs = Vec::with_capacity(self.areas.len());
+        let mut numbers = Vec::with_capacity(self.areas.len());
         for a in &self.areas {
-            let (ma, mi) = match a.device {
-                AreaDevice::Dev(ma, mi) => (ma, mi),
-                AreaDevice::Node(n) => dev_of(n).ok_or(TargetError::Unresolved { target: name })?,
-            };
-            devs.push(format!("{ma}:{mi}"));
+            numbers.push(match a.device {
+                AreaDevice::Dev(ma, mi) => Some((ma, mi)),
+                AreaDevice::Node(n) => Some(dev_of(n).ok_or(TargetError::Unresolved { target: name })?),
+                AreaDevice::Missing => None,
+            });
+        }
+        let raid_devs: Vec<Option<String>> = numbers.iter().map(|n| n.map(|(ma, mi)| format!("{ma}:{mi}"))).collect();
+        let devs: Vec<String> = raid_devs.iter().map(|d| d.clone().unwrap_or_default()).collect();
+        if !matches!(self.target, Target::Raid(_)) && numbers.iter().any(Option::is_none) {
+            return Err(TargetError::Areas { target: name, got: self.areas.len(), want: "no missing devices".into() });
         }
         let areas: Vec<String> = devs.iter().zip(&self.areas).map(|(d, a)| format!("{d} {}", a.offset)).collect();
         let params = match &self.target {
@@ -220,6 +257,11 @@ impl<N: Copy> Segment<N> {
                 }
                 line
             }
+            Target::Raid(r) => r.params(&raid_devs)?,
+            Target::Cache(c) => c.params(&devs)?,
+            Target::Writecache(w) => w.params(&devs)?,
+            Target::Integrity(i) => i.params(&devs)?,
+            Target::Vdo(v) => v.params_line(numbers[0].map(|(_, mi)| mi).unwrap_or_default())?,
         };
         Ok((name.to_string(), params))
     }
