@@ -324,6 +324,33 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_area_is_a_dash_on_raid_and_refused_elsewhere() {
+        let mut s = seg(Target::Raid(raid::Raid::new(raid::RaidLevel::Raid1)), &[(7, 0, 0), (7, 1, 0)]);
+        s.areas.insert(0, Area { device: AreaDevice::Missing, offset: 0 });
+        s.areas.insert(1, Area { device: AreaDevice::Missing, offset: 0 });
+        assert_eq!(s.table_line(0, |_| None).unwrap(), ("raid".into(), "raid1 1 0 2 - - 7:0 7:1".into()));
+        let mut l = seg(Target::Linear, &[]);
+        l.areas.push(Area { device: AreaDevice::Missing, offset: 0 });
+        assert!(l.table_line(0, |_| None).is_err());
+    }
+
+    #[test]
+    fn cache_writecache_integrity_and_vdo_take_their_devices_in_link_order() {
+        let c = cache::Cache::new(cache::FEATURE_WRITEBACK, Some("smq"), &[], 64).unwrap();
+        let l = seg(Target::Cache(c), &[(254, 1, 0), (254, 0, 0), (254, 2, 0)]).table_line(0, |_| None).unwrap();
+        assert_eq!(l, ("cache".into(), "254:0 254:1 254:2 64 1 writeback smq 0".into()));
+        let l = seg(Target::Writecache(writecache::Writecache::default()), &[(254, 1, 0), (254, 0, 0)]).table_line(0, |_| None).unwrap();
+        assert_eq!(l, ("writecache".into(), "s 254:0 254:1 4096 0".into()));
+        let i = integrity::Integrity { mode: "J".into(), tag_size: 4, block_size: 512, internal_hash: Some("crc32c".into()), ..Default::default() };
+        let l = seg(Target::Integrity(i), &[(254, 1, 0), (254, 0, 0)]).table_line(0, |_| None).unwrap();
+        assert_eq!(l.1, "254:0 0 4 J 4 fix_padding block_size:512 internal_hash:crc32c meta_device:254:1");
+        let v = vdo::Vdo { version: 4, pool_name: "p".into(), data_size: 8, params: vdo::VdoParams::default() };
+        let l = seg(Target::Vdo(v), &[(254, 5, 0)]).table_line(0, |_| None).unwrap();
+        assert!(l.1.starts_with("V4 /dev/dm-5 1 0 0 0 deduplication off compression off maxDiscard 0"), "{}", l.1);
+        assert!(seg(Target::Cache(cache::Cache::new(cache::FEATURE_WRITEBACK, None, &[], 64).unwrap()), &[(1, 1, 0)]).table_line(0, |_| None).is_err());
+    }
+
+    #[test]
     fn wrong_area_counts_are_refused() {
         assert!(seg(Target::Linear, &[]).table_line(0, |_| None).is_err());
         assert!(seg(Target::Zero, &[(7, 0, 0)]).table_line(0, |_| None).is_err());

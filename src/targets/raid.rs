@@ -181,6 +181,10 @@ impl Raid {
             return Err(TargetError::Areas { target: "raid", got: devices.len(), want: "an even number (metadata and data pairs)".into() });
         }
         let pairs = devices.len() / 2;
+        if pairs > RAID_BITMAP_SIZE * 64 {
+            // libdm would read past its rebuild and write-mostly bitmaps.
+            return Err(TargetError::Areas { target: "raid", got: devices.len(), want: format!("at most {} (metadata and data pairs)", RAID_BITMAP_SIZE * 128) });
+        }
         let bit = |map: &[u64; RAID_BITMAP_SIZE], i: usize| map.get(i / 64).is_some_and(|w| w & (1u64 << (i % 64)) != 0);
         let bits = |map: &[u64; RAID_BITMAP_SIZE]| map.iter().map(|w| w.count_ones() as usize).sum::<usize>();
         let two_if = |set: bool| if set { 2 } else { 0 };
@@ -323,6 +327,14 @@ mod tests {
         let mut r = Raid::new(RaidLevel::Raid1);
         r.data_copies = 3;
         assert_eq!(r.params(&devs(&[Some("1:1"), Some("1:2")])).unwrap(), "raid1 3 0 1 1:1 1:2");
+    }
+
+    #[test]
+    fn more_devices_than_the_bitmaps_hold_are_refused() {
+        let r = Raid::new(RaidLevel::Raid1);
+        let d: Vec<Option<String>> = (0..514).map(|i| Some(format!("7:{i}"))).collect();
+        assert!(matches!(r.params(&d), Err(TargetError::Areas { got: 514, .. })));
+        assert!(r.params(&d[..512]).is_ok());
     }
 
     #[test]

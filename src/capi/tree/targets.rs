@@ -85,9 +85,19 @@ unsafe fn add_raid(function: &'static str, node: *mut dm_tree_node, size: u64, r
     unsafe {
         build(function, node, |t, id| {
             let name = name.ok_or_else(|| format!("{function}: raid_type must not be NULL"))?;
-            let level = RaidLevel::from_name(&name).ok_or_else(|| format!("Unsupported raid type {name}."))?;
-            let mut raid = Raid::new(level);
+            let mut raid = Raid::new(RaidLevel::Raid1);
             fill(&mut raid);
+            // libdm looks the name up among all its segment types: the
+            // plain ones are accepted and take what applies of the raid
+            // parameters. Those that need devices the raid parameters
+            // cannot name (snapshot, cache, thin ...) are refused here,
+            // where libdm would fail or crash when loading the table.
+            if let Some(plain) = plain_segment(&name, &raid) {
+                t.tree.add_segment(id, size, plain);
+                return Ok(());
+            }
+            let level = RaidLevel::from_name(&name).ok_or_else(|| format!("Unsupported raid type {name}."))?;
+            raid.level = level;
             if level == RaidLevel::Raid1 && raid.stripe_size != 0 {
                 crate::log_verbose!("WARNING: Ignoring RAID1 stripe size");
             }
@@ -112,6 +122,18 @@ pub unsafe extern "C" fn dm_tree_node_add_raid_target(node: *mut dm_tree_node, s
             set_sync_flags(r, flags);
         })
     }
+}
+
+/// The segment of a non-raid type name given to a raid builder.
+fn plain_segment(name: &str, raid: &Raid) -> Option<Target> {
+    Some(match name {
+        "linear" => Target::Linear,
+        "zero" => Target::Zero,
+        "error" => Target::Error,
+        "striped" => Target::Striped { stripe_size: raid.stripe_size },
+        "mirror" => Target::Mirror(crate::targets::MirrorLog { region_size: raid.region_size, nosync: raid.nosync, forcesync: raid.forcesync, ..Default::default() }),
+        _ => return None,
+    })
 }
 
 /// libdm keeps the flags in 32 bits: only DM_NOSYNC and DM_FORCESYNC count.
