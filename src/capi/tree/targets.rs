@@ -2,7 +2,9 @@
 //! replicator target builders and null areas. Each converts the C
 //! arguments, lets `crate::targets` check them, and adds a segment whose
 //! devices are areas of the node (so the tree links the node to them).
-//! Refusals are logged with libdm's words.
+//! Refusals are logged with libdm's words. The functions mirror the C
+//! signatures, hence their many arguments.
+#![allow(clippy::too_many_arguments)]
 
 use std::ffi::*;
 use std::ptr;
@@ -111,8 +113,9 @@ unsafe fn add_raid(function: &'static str, node: *mut dm_tree_node, size: u64, r
     }
 }
 
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_add_raid_target(node: *mut dm_tree_node, size: u64, raid_type: *const c_char, region_size: u32, stripe_size: u32, rebuilds: u64, flags: u64) -> c_int {
+/// # Safety
+/// As the exported function of the same name.
+pub(super) unsafe fn dm_tree_node_add_raid_target(node: *mut dm_tree_node, size: u64, raid_type: *const c_char, region_size: u32, stripe_size: u32, rebuilds: u64, flags: u64) -> c_int {
     // SAFETY: caller's contract.
     unsafe {
         add_raid("dm_tree_node_add_raid_target", node, size, raid_type, |r| {
@@ -143,8 +146,9 @@ fn set_sync_flags(r: &mut Raid, flags: u64) {
     r.forcesync = flags & DM_FORCESYNC as u32 != 0;
 }
 
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_add_raid_target_with_params(node: *mut dm_tree_node, size: u64, p: *const dm_tree_node_raid_params) -> c_int {
+/// # Safety
+/// As the exported function of the same name.
+pub(super) unsafe fn dm_tree_node_add_raid_target_with_params(node: *mut dm_tree_node, size: u64, p: *const dm_tree_node_raid_params) -> c_int {
     if p.is_null() {
         crate::capi::boundary::log_null("dm_tree_node_add_raid_target_with_params", "p");
         return 0;
@@ -166,8 +170,9 @@ pub unsafe extern "C" fn dm_tree_node_add_raid_target_with_params(node: *mut dm_
     }
 }
 
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_add_raid_target_with_params_v2(node: *mut dm_tree_node, size: u64, p: *const dm_tree_node_raid_params_v2) -> c_int {
+/// # Safety
+/// As the exported function of the same name.
+pub(super) unsafe fn dm_tree_node_add_raid_target_with_params_v2(node: *mut dm_tree_node, size: u64, p: *const dm_tree_node_raid_params_v2) -> c_int {
     if p.is_null() {
         crate::capi::boundary::log_null("dm_tree_node_add_raid_target_with_params_v2", "p");
         return 0;
@@ -194,8 +199,9 @@ pub unsafe extern "C" fn dm_tree_node_add_raid_target_with_params_v2(node: *mut 
 
 const _: () = assert!(RAID_BITMAP_SIZE == 4);
 
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_add_null_area(node: *mut dm_tree_node, offset: u64) -> c_int {
+/// # Safety
+/// As the exported function of the same name.
+pub(super) unsafe fn dm_tree_node_add_null_area(node: *mut dm_tree_node, offset: u64) -> c_int {
     // SAFETY: caller's contract.
     unsafe {
         build("dm_tree_node_add_null_area", node, |t, id| {
@@ -245,7 +251,6 @@ unsafe fn policy_settings(settings: *const dm_config_node) -> Vec<(String, Optio
 }
 
 /// Adds a cache segment over metadata, data and origin nodes.
-#[allow(clippy::too_many_arguments)]
 fn add_cache(t: &mut dm_tree, id: NodeId, size: u64, flags: u64, metadata: Option<String>, data: Option<String>, origin: Option<String>, policy: Option<String>, settings: &[(String, Option<i64>)], block: u32) -> Result<(), String> {
     let c = Cache::new(flags, policy.as_deref(), settings, block).map_err(|e| e.to_string())?;
     let d = find(t, &data, |u| format!("Missing cache's data uuid {u}."))?;
@@ -256,8 +261,9 @@ fn add_cache(t: &mut dm_tree, id: NodeId, size: u64, flags: u64, metadata: Optio
     segment_on(t, id, size, Target::Cache(c), &[d, m, o])
 }
 
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_add_cache_target(node: *mut dm_tree_node, size: u64, feature_flags: u64, metadata_uuid: *const c_char, data_uuid: *const c_char, origin_uuid: *const c_char, policy_name: *const c_char, policy_settings_: *const dm_config_node, data_block_size: u32) -> c_int {
+/// # Safety
+/// As the exported function of the same name.
+pub(super) unsafe fn dm_tree_node_add_cache_target(node: *mut dm_tree_node, size: u64, feature_flags: u64, metadata_uuid: *const c_char, data_uuid: *const c_char, origin_uuid: *const c_char, policy_name: *const c_char, policy_settings_: *const dm_config_node, data_block_size: u32) -> c_int {
     // SAFETY: caller's contract.
     let (m, d, o, p, s) = unsafe { (opt_str(metadata_uuid), opt_str(data_uuid), opt_str(origin_uuid), opt_str(policy_name), policy_settings(policy_settings_)) };
     // SAFETY: caller's contract.
@@ -266,8 +272,9 @@ pub unsafe extern "C" fn dm_tree_node_add_cache_target(node: *mut dm_tree_node, 
 
 /// The first version (`dm_tree_node_add_cache_target@Base`): it knew only
 /// the three modes, so every other feature bit is dropped.
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_add_cache_target_base(node: *mut dm_tree_node, size: u64, feature_flags: u64, metadata_uuid: *const c_char, data_uuid: *const c_char, origin_uuid: *const c_char, policy_name: *const c_char, policy_settings: *const dm_config_node, data_block_size: u32) -> c_int {
+/// # Safety
+/// As the exported function of the same name.
+pub(super) unsafe fn dm_tree_node_add_cache_target_base(node: *mut dm_tree_node, size: u64, feature_flags: u64, metadata_uuid: *const c_char, data_uuid: *const c_char, origin_uuid: *const c_char, policy_name: *const c_char, policy_settings: *const dm_config_node, data_block_size: u32) -> c_int {
     // SAFETY: caller's contract.
     unsafe { dm_tree_node_add_cache_target(node, size, cache::base_version_flags(feature_flags), metadata_uuid, data_uuid, origin_uuid, policy_name, policy_settings, data_block_size) }
 }
@@ -275,8 +282,9 @@ pub unsafe extern "C" fn dm_tree_node_add_cache_target_base(node: *mut dm_tree_n
 /// A cache whose metadata and data live on one cache volume: the metadata
 /// and data nodes, when they have no table of their own yet, become linear
 /// layers over the cache volume at the given offsets and lengths.
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_add_cachevol_target(node: *mut dm_tree_node, size: u64, feature_flags: u64, metadata_uuid: *const c_char, data_uuid: *const c_char, cachevol_uuid: *const c_char, origin_uuid: *const c_char, policy_name: *const c_char, policy_settings_: *const dm_config_node, metadata_start: u64, metadata_len: u64, data_start: u64, data_len: u64, data_block_size: u32) -> c_int {
+/// # Safety
+/// As the exported function of the same name.
+pub(super) unsafe fn dm_tree_node_add_cachevol_target(node: *mut dm_tree_node, size: u64, feature_flags: u64, metadata_uuid: *const c_char, data_uuid: *const c_char, cachevol_uuid: *const c_char, origin_uuid: *const c_char, policy_name: *const c_char, policy_settings_: *const dm_config_node, metadata_start: u64, metadata_len: u64, data_start: u64, data_len: u64, data_block_size: u32) -> c_int {
     // SAFETY: caller's contract.
     let (m, d, v, o, p, s) = unsafe { (opt_str(metadata_uuid), opt_str(data_uuid), opt_str(cachevol_uuid), opt_str(origin_uuid), opt_str(policy_name), policy_settings(policy_settings_)) };
     // SAFETY: caller's contract.
@@ -324,8 +332,9 @@ unsafe fn writecache_settings(s: &dm_writecache_settings) -> WritecacheSettings 
     }
 }
 
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_add_writecache_target(node: *mut dm_tree_node, size: u64, origin_uuid: *const c_char, cache_uuid: *const c_char, pmem: c_int, writecache_block_size: u32, settings: *mut dm_writecache_settings) -> c_int {
+/// # Safety
+/// As the exported function of the same name.
+pub(super) unsafe fn dm_tree_node_add_writecache_target(node: *mut dm_tree_node, size: u64, origin_uuid: *const c_char, cache_uuid: *const c_char, pmem: c_int, writecache_block_size: u32, settings: *mut dm_writecache_settings) -> c_int {
     // SAFETY: caller's contract.
     let (o, c) = unsafe { (opt_str(origin_uuid), opt_str(cache_uuid)) };
     // SAFETY: NULL or the caller's settings.
@@ -341,8 +350,9 @@ pub unsafe extern "C" fn dm_tree_node_add_writecache_target(node: *mut dm_tree_n
     }
 }
 
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_add_integrity_target(node: *mut dm_tree_node, size: u64, origin_uuid: *const c_char, meta_uuid: *const c_char, settings: *mut dm_integrity_settings, recalculate: c_int) -> c_int {
+/// # Safety
+/// As the exported function of the same name.
+pub(super) unsafe fn dm_tree_node_add_integrity_target(node: *mut dm_tree_node, size: u64, origin_uuid: *const c_char, meta_uuid: *const c_char, settings: *mut dm_integrity_settings, recalculate: c_int) -> c_int {
     // SAFETY: caller's contract.
     let (o, m) = unsafe { (opt_str(origin_uuid), opt_str(meta_uuid)) };
     let integrity = if settings.is_null() {
@@ -410,8 +420,9 @@ fn vdo_params(p: &dm_vdo_target_params) -> VdoParams {
     }
 }
 
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_add_vdo_target(node: *mut dm_tree_node, size: u64, vdo_version: u32, vdo_pool_name: *const c_char, data_uuid: *const c_char, data_size: u64, vtp: *const dm_vdo_target_params) -> c_int {
+/// # Safety
+/// As the exported function of the same name.
+pub(super) unsafe fn dm_tree_node_add_vdo_target(node: *mut dm_tree_node, size: u64, vdo_version: u32, vdo_pool_name: *const c_char, data_uuid: *const c_char, data_size: u64, vtp: *const dm_vdo_target_params) -> c_int {
     // SAFETY: caller's contract.
     let (pool, data) = unsafe { (opt_str(vdo_pool_name), opt_str(data_uuid)) };
     // SAFETY: NULL or the caller's parameters.
@@ -434,15 +445,17 @@ pub unsafe extern "C" fn dm_tree_node_add_vdo_target(node: *mut dm_tree_node, si
     }
 }
 
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_add_replicator_target(_node: *mut dm_tree_node, _size: u64, _rlog_uuid: *const c_char, _rlog_type: *const c_char, _rsite_index: c_uint, _mode: c_int, _async_timeout: u32, _fall_behind_data: u64, _fall_behind_ios: u32) -> c_int {
+/// # Safety
+/// As the exported function of the same name.
+pub(super) unsafe fn dm_tree_node_add_replicator_target(_node: *mut dm_tree_node, _size: u64, _rlog_uuid: *const c_char, _rlog_type: *const c_char, _rsite_index: c_uint, _mode: c_int, _async_timeout: u32, _fall_behind_data: u64, _fall_behind_ios: u32) -> c_int {
     // The C library dropped the replicator; it refuses with these words.
     crate::log_error!(errno = libc::EINVAL; "Replicator segment is unsupported.");
     0
 }
 
-#[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_add_replicator_dev_target(_node: *mut dm_tree_node, _size: u64, _replicator_uuid: *const c_char, _rdevice_index: u64, _rdev_uuid: *const c_char, _rsite_index: c_uint, _slog_uuid: *const c_char, _slog_flags: u32, _slog_region_size: u32) -> c_int {
+/// # Safety
+/// As the exported function of the same name.
+pub(super) unsafe fn dm_tree_node_add_replicator_dev_target(_node: *mut dm_tree_node, _size: u64, _replicator_uuid: *const c_char, _rdevice_index: u64, _rdev_uuid: *const c_char, _rsite_index: c_uint, _slog_uuid: *const c_char, _slog_flags: u32, _slog_region_size: u32) -> c_int {
     crate::log_error!(errno = libc::EINVAL; "Replicator targer is unsupported.");
     0
 }
