@@ -65,6 +65,8 @@ int main(void)
 	p2.raid_type = "mirror";
 	TRY("raid params v2: a non-raid type", dm_tree_node_add_raid_target_with_params_v2(n, 8, &p2));
 
+	n = dev(t, "empty");
+	TRY("null area on a node without segments", dm_tree_node_add_null_area(n, 0));
 	n = dev(t, "lin");
 	TRY("linear target", dm_tree_node_add_linear_target(n, 8));
 	TRY("null area on a linear segment", dm_tree_node_add_null_area(n, 0));

@@ -206,7 +206,10 @@ pub(super) unsafe fn dm_tree_node_add_null_area(node: *mut dm_tree_node, offset:
     unsafe {
         build("dm_tree_node_add_null_area", node, |t, id| {
             match t.tree.node(id).props.segments.last().map(|s| &s.target) {
-                None => return Err("dm_tree_node_add_null_area: no segment to add an area to".into()),
+                None => {
+                    let n = t.tree.node(id);
+                    return Err(format!("Node {} ({}:{}) is missing a segment.", n.name, n.major, n.minor));
+                }
                 Some(Target::Raid(r)) if r.level.allows_null_areas() => {}
                 Some(_) => return Err("dm_tree_node_add_null_area() called on an unsupported segment type".into()),
             }
