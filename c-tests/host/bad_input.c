@@ -3,6 +3,7 @@
  * every refusal here happens before any ioctl). */
 #include <libdevmapper.h>
 #include "../check.h"
+#include <string.h>
 
 static int errors_logged;
 static char last[512];
@@ -120,6 +121,56 @@ int main(void)
 		REFUSED(dm_tree_add_new_dev(tree, "a/b", "DMRS-BAD-ab", 0, 0, 0, 0, NULL) != NULL, "add_new_dev: '/' in the name");
 		REFUSED(dm_tree_node_add_linear_target(NULL, 8), "linear target: NULL node");
 		REFUSED(dm_tree_next_child(NULL, NULL, 0) != NULL, "next_child: NULL arguments");
+		dm_tree_free(tree);
+	}
+
+	/* Target builders given what crashes the C library (NULL raid type,
+	 * parameters or policy name) or what only the newer builders take. */
+	{
+		struct dm_tree *tree = dm_tree_create();
+		struct dm_tree_node *n = dm_tree_add_new_dev(tree, "dmrs-bad-t", "DMRS-BAD-t", 0, 0, 0, 0, NULL);
+		struct dm_vdo_target_params vtp;
+		struct dm_integrity_settings is;
+		struct dm_writecache_settings ws;
+
+		dm_tree_add_new_dev(tree, "dmrs-bad-m", "DMRS-BAD-m", 0, 0, 0, 0, NULL);
+		dm_tree_add_new_dev(tree, "dmrs-bad-d", "DMRS-BAD-d", 0, 0, 0, 0, NULL);
+		memset(&vtp, 0, sizeof(vtp));
+		memset(&is, 0, sizeof(is));
+		memset(&ws, 0, sizeof(ws));
+		REFUSED(dm_tree_node_add_raid_target(n, 8, NULL, 0, 0, 0, 0), "raid: NULL type");
+		REFUSED(dm_tree_node_add_raid_target(NULL, 8, "raid1", 0, 0, 0, 0), "raid: NULL node");
+		REFUSED(dm_tree_node_add_raid_target_with_params(n, 8, NULL), "raid params: NULL");
+		REFUSED(dm_tree_node_add_raid_target_with_params_v2(n, 8, NULL), "raid params v2: NULL");
+		REFUSED(dm_tree_node_add_raid_target(n, 8, "raid6_zz", 0, 0, 0, 0) == 1 || strcmp(last, "Unsupported raid type raid6_zz.") != 0, "raid: unknown type, libdm's message");
+		REFUSED(dm_tree_node_add_null_area(n, 0), "null area: no segment");
+		CHECK(dm_tree_node_add_raid_target(n, 8, "raid10", 0, 0, 0, 0) == 1, "raid10 segment");
+		REFUSED(dm_tree_node_add_null_area(n, 0), "null area: not on raid10 (as libdm)");
+		REFUSED(dm_tree_node_add_cache_target(n, 8, DM_CACHE_FEATURE_WRITEBACK, "DMRS-BAD-m", "DMRS-BAD-d", NULL, NULL, NULL, 64), "cache: NULL policy and origin");
+		REFUSED(dm_tree_node_add_cache_target(n, 8, DM_CACHE_FEATURE_WRITEBACK, NULL, NULL, NULL, "smq", NULL, 64), "cache: NULL uuids");
+		REFUSED(dm_tree_node_add_cachevol_target(n, 8, DM_CACHE_FEATURE_WRITEBACK, "DMRS-BAD-m", "DMRS-BAD-d", "DMRS-BAD-none", "DMRS-BAD-d", "smq", NULL, 0, 8, 8, 8, 64), "cachevol: unknown cache volume");
+		REFUSED(dm_tree_node_add_writecache_target(n, 8, "DMRS-BAD-d", "DMRS-BAD-none", 0, 4096, &ws), "writecache: unknown cache uuid");
+		REFUSED(dm_tree_node_add_writecache_target(n, 8, NULL, "DMRS-BAD-m", 0, 4096, NULL), "writecache: NULL origin and settings");
+		REFUSED(dm_tree_node_add_integrity_target(n, 8, "DMRS-BAD-d", NULL, &is, 0) || strcmp(last, "No integrity meta uuid.") != 0, "integrity: no metadata uuid, libdm's message");
+		REFUSED(dm_tree_node_add_integrity_target(n, 8, "DMRS-BAD-d", "DMRS-BAD-m", NULL, 0), "integrity: NULL settings");
+		REFUSED(dm_tree_node_add_vdo_target(n, 8, 4, "vpool", "DMRS-BAD-d", 8, NULL), "vdo: NULL parameters");
+		REFUSED(dm_tree_node_add_vdo_target(n, 8, 4, "vpool", "DMRS-BAD-d", 8, &vtp), "vdo: all-zero parameters");
+		vtp.minimum_io_size = 8;
+		vtp.block_map_cache_size_mb = 128;
+		vtp.block_map_era_length = 1;
+		vtp.index_memory_size_mb = 256;
+		vtp.slab_size_mb = 128;
+		vtp.max_discard = 1;
+		vtp.bio_threads = 1;
+		vtp.bio_rotation = 1;
+		vtp.cpu_threads = 1;
+		vtp.hash_zone_threads = 1;
+		REFUSED(dm_tree_node_add_vdo_target(n, 8, 4, "vpool", "DMRS-BAD-d", 8, &vtp) ||
+			strcmp(last, "Value of vdo_hash_zone_threads(1), vdo_logical_threads(0), vdo_physical_threads(0) must be all zero or all non-zero.") != 0,
+			"vdo: zone threads partly zero, libdm's message");
+		vtp.hash_zone_threads = 0;
+		CHECK(dm_tree_node_add_vdo_target(n, 8, 4, "vpool", "DMRS-BAD-d", 8, &vtp) == 1, "vdo: minimal valid parameters");
+		REFUSED(dm_tree_node_add_replicator_target(n, 8, NULL, NULL, 0, 0, 0, 0, 0) || strcmp(last, "Replicator segment is unsupported.") != 0, "replicator: libdm's refusal");
 		dm_tree_free(tree);
 	}
 

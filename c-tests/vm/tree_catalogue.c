@@ -2,6 +2,12 @@
  * loop devices; prints each device's table as the kernel holds it, in a
  * form that does not depend on device numbers, so that the output of this
  * program on the C library and on this one can be compared line by line.
+ * The second part builds one tree per case (raid levels and options, null
+ * areas, cache modes, policies and both symbol versions of the cache
+ * builder), each preloaded and activated on its own, so that a table the
+ * kernel refuses is reported as "not loaded" and leaves the other cases
+ * alone; tests/vm/tree-catalogue.sh also compares the table lines the two
+ * libraries sent (strace).
  * usage: tree_catalogue LOOP_A LOOP_B LOOP_C */
 #include <libdevmapper.h>
 #include "../check.h"
@@ -16,42 +22,7 @@ static struct dm_tree_node *dev(struct dm_tree *t, const char *name)
 	return dm_tree_add_new_dev(t, name, uuid, 0, 0, 0, 0, NULL);
 }
 
-/* Prints NAME's table with every "major:minor" replaced by the name of
- * the device it is (loopN, or a catalogue device). */
-static void print_table(const char *name)
-{
-	struct dm_task *dmt = dm_task_create(DM_DEVICE_TABLE);
-	uint64_t start, len;
-	char *type, *params, word[256];
-	void *next = NULL;
-
-	if (!dmt || !dm_task_set_name(dmt, name) || !dm_task_run(dmt)) {
-		printf("%s: no table\n", name);
-		dm_task_destroy(dmt);
-		return;
-	}
-	do {
-		const char *p;
-		int n;
-
-		next = dm_get_next_target(dmt, next, &start, &len, &type, &params);
-		if (!type)
-			break;
-		printf("%s: %llu %llu %s", name, (unsigned long long) start, (unsigned long long) len, type);
-		for (p = params; p && sscanf(p, "%255s%n", word, &n) == 1; p += n) {
-			unsigned ma, mi;
-			char devname[128];
-
-			if (sscanf(word, "%u:%u", &ma, &mi) == 2 && strchr(word, ':')
-			    && dm_device_get_name(ma, mi, 0, devname, sizeof(devname)))
-				printf(" <%s>", devname);
-			else
-				printf(" %s", word);
-		}
-		printf("\n");
-	} while (next);
-	dm_task_destroy(dmt);
-}
+#include "tree_catalogue_cases.h"
 
 int main(int argc, char **argv)
 {
@@ -64,6 +35,7 @@ int main(int argc, char **argv)
 
 	if (argc != 4)
 		return 2;
+	dm_log_with_errno_init(to_stderr);
 	t = dm_tree_create();
 	n = dev(t, "cat-lin");
 	dm_tree_node_add_linear_target(n, 1024);
@@ -126,5 +98,6 @@ int main(int argc, char **argv)
 		print_table(names[i]);
 	CHECK(dm_tree_deactivate_children(root, P, strlen(P)), "deactivate the catalogue");
 	dm_tree_free(t);
+	cases(argv);
 	return DONE();
 }

@@ -701,32 +701,38 @@ pub unsafe extern "C" fn dm_tree_set_optional_uuid_suffixes(dtree: *mut dm_tree,
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_raid_target(_node: *mut dm_tree_node, _size: u64, _raid_type: *const c_char, _region_size: u32, _stripe_size: u32, _rebuilds: u64, _flags: u64) -> c_int {
-    not_implemented!("dm_tree_node_add_raid_target", 0)
+    // SAFETY: caller's contract.
+    unsafe { targets::dm_tree_node_add_raid_target(_node, _size, _raid_type, _region_size, _stripe_size, _rebuilds, _flags) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_raid_target_with_params(_node: *mut dm_tree_node, _size: u64, _p: *const dm_tree_node_raid_params) -> c_int {
-    not_implemented!("dm_tree_node_add_raid_target_with_params", 0)
+    // SAFETY: caller's contract.
+    unsafe { targets::dm_tree_node_add_raid_target_with_params(_node, _size, _p) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_raid_target_with_params_v2(_node: *mut dm_tree_node, _size: u64, _p: *const dm_tree_node_raid_params_v2) -> c_int {
-    not_implemented!("dm_tree_node_add_raid_target_with_params_v2", 0)
+    // SAFETY: caller's contract.
+    unsafe { targets::dm_tree_node_add_raid_target_with_params_v2(_node, _size, _p) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_cache_target(_node: *mut dm_tree_node, _size: u64, _feature_flags: u64, _metadata_uuid: *const c_char, _data_uuid: *const c_char, _origin_uuid: *const c_char, _policy_name: *const c_char, _policy_settings: *const dm_config_node, _data_block_size: u32) -> c_int {
-    not_implemented!("dm_tree_node_add_cache_target", 0)
+    // SAFETY: caller's contract.
+    unsafe { targets::dm_tree_node_add_cache_target(_node, _size, _feature_flags, _metadata_uuid, _data_uuid, _origin_uuid, _policy_name, _policy_settings, _data_block_size) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_replicator_target(_node: *mut dm_tree_node, _size: u64, _rlog_uuid: *const c_char, _rlog_type: *const c_char, _rsite_index: c_uint, _mode: c_int, _async_timeout: u32, _fall_behind_data: u64, _fall_behind_ios: u32) -> c_int {
-    not_implemented!("dm_tree_node_add_replicator_target", 0)
+    // SAFETY: caller's contract.
+    unsafe { targets::dm_tree_node_add_replicator_target(_node, _size, _rlog_uuid, _rlog_type, _rsite_index, _mode, _async_timeout, _fall_behind_data, _fall_behind_ios) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_replicator_dev_target(_node: *mut dm_tree_node, _size: u64, _replicator_uuid: *const c_char, _rdevice_index: u64, _rdev_uuid: *const c_char, _rsite_index: c_uint, _slog_uuid: *const c_char, _slog_flags: u32, _slog_region_size: u32) -> c_int {
-    not_implemented!("dm_tree_node_add_replicator_dev_target", 0)
+    // SAFETY: caller's contract.
+    unsafe { targets::dm_tree_node_add_replicator_dev_target(_node, _size, _replicator_uuid, _rdevice_index, _rdev_uuid, _rsite_index, _slog_uuid, _slog_flags, _slog_region_size) }
 }
 
 #[no_mangle]
@@ -839,7 +845,8 @@ pub unsafe extern "C" fn dm_tree_node_set_udev_flags(node: *mut dm_tree_node, ud
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_null_area(_node: *mut dm_tree_node, _offset: u64) -> c_int {
-    not_implemented!("dm_tree_node_add_null_area", 0)
+    // SAFETY: caller's contract.
+    unsafe { targets::dm_tree_node_add_null_area(_node, _offset) }
 }
 
 #[no_mangle]
@@ -865,25 +872,32 @@ pub unsafe extern "C" fn dm_tree_get_cookie(node: *mut dm_tree_node) -> u32 {
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_cache_target_base(_node: *mut dm_tree_node, _size: u64, _feature_flags: u64, _metadata_uuid: *const c_char, _data_uuid: *const c_char, _origin_uuid: *const c_char, _policy_name: *const c_char, _policy_settings: *const dm_config_node, _data_block_size: u32) -> c_int {
-    not_implemented!("dm_tree_node_add_cache_target_base", 0)
+    // SAFETY: caller's contract.
+    unsafe { targets::dm_tree_node_add_cache_target_base(_node, _size, _feature_flags, _metadata_uuid, _data_uuid, _origin_uuid, _policy_name, _policy_settings, _data_block_size) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_cachevol_target(_node: *mut dm_tree_node, _size: u64, _feature_flags: u64, _metadata_uuid: *const c_char, _data_uuid: *const c_char, _cachevol_uuid: *const c_char, _origin_uuid: *const c_char, _policy_name: *const c_char, _policy_settings: *const dm_config_node, _metadata_start: u64, _metadata_len: u64, _data_start: u64, _data_len: u64, _data_block_size: u32) -> c_int {
-    not_implemented!("dm_tree_node_add_cachevol_target", 0)
+    // SAFETY: caller's contract.
+    unsafe { targets::dm_tree_node_add_cachevol_target(_node, _size, _feature_flags, _metadata_uuid, _data_uuid, _cachevol_uuid, _origin_uuid, _policy_name, _policy_settings, _metadata_start, _metadata_len, _data_start, _data_len, _data_block_size) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_writecache_target(_node: *mut dm_tree_node, _size: u64, _origin_uuid: *const c_char, _cache_uuid: *const c_char, _pmem: c_int, _writecache_block_size: u32, _settings: *mut dm_writecache_settings) -> c_int {
-    not_implemented!("dm_tree_node_add_writecache_target", 0)
+    // SAFETY: caller's contract.
+    unsafe { targets::dm_tree_node_add_writecache_target(_node, _size, _origin_uuid, _cache_uuid, _pmem, _writecache_block_size, _settings) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_integrity_target(_node: *mut dm_tree_node, _size: u64, _origin_uuid: *const c_char, _meta_uuid: *const c_char, _settings: *mut dm_integrity_settings, _recalculate: c_int) -> c_int {
-    not_implemented!("dm_tree_node_add_integrity_target", 0)
+    // SAFETY: caller's contract.
+    unsafe { targets::dm_tree_node_add_integrity_target(_node, _size, _origin_uuid, _meta_uuid, _settings, _recalculate) }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_vdo_target(_node: *mut dm_tree_node, _size: u64, _vdo_version: u32, _vdo_pool_name: *const c_char, _data_uuid: *const c_char, _data_size: u64, _vtp: *const dm_vdo_target_params) -> c_int {
-    not_implemented!("dm_tree_node_add_vdo_target", 0)
+    // SAFETY: caller's contract.
+    unsafe { targets::dm_tree_node_add_vdo_target(_node, _size, _vdo_version, _vdo_pool_name, _data_uuid, _data_size, _vtp) }
 }
+
+mod targets;

@@ -2,9 +2,15 @@
 //! the table line the kernel documents (Documentation/admin-guide/
 //! device-mapper) once the devices it maps onto have numbers.
 //!
-//! Each target family with more than a line of parameters has its own
-//! module (thin).
+//! This stage covers linear, striped, zero, error, crypt and the snapshot
+//! family, mirror, and (one module each) thin, raid, cache, writecache,
+//! integrity and vdo.
 
+pub mod cache;
+pub mod integrity;
+pub mod raid;
+pub mod vdo;
+pub mod writecache;
 pub mod thin;
 pub use thin::{Thin, ThinMessage, ThinMessageError, ThinPool};
 
@@ -16,6 +22,8 @@ pub enum AreaDevice<N> {
     Dev(u32, u32),
     /// A tree node.
     Node(N),
+    /// No device: a raid leg left out on purpose (written as `-`).
+    Missing,
 }
 
 /// One area: a device and an offset on it, in sectors.
@@ -104,6 +112,20 @@ pub enum Target {
         /// Parameters.
         params: String,
     },
+    /// `raid <type> <#params> <chunk size> [params] <#devs> (<meta> <data>)+`
+    /// (areas: metadata/data pairs, Missing ones written as `-`)
+    Raid(raid::Raid),
+    /// `cache <metadata> <cache> <origin> <block size> <features> <policy>`
+    /// (areas: cache data, metadata, origin: libdm's link order)
+    Cache(cache::Cache),
+    /// `writecache <p|s> <origin> <cache> <block size> <#args> [args]`
+    /// (areas: cache, origin)
+    Writecache(writecache::Writecache),
+    /// `integrity <dev> 0 <tag size> <mode> <#opts> [opts]` (areas:
+    /// metadata, data)
+    Integrity(integrity::Integrity),
+    /// `vdo V2|V4 /dev/dm-N ...` (area: the data device)
+    Vdo(vdo::Vdo),
 }
 
 impl Target {
@@ -122,6 +144,11 @@ impl Target {
             Target::ThinPool(_) => "thin-pool",
             Target::Thin(_) => "thin",
             Target::Raw { .. } => "raw",
+            Target::Raid(_) => "raid",
+            Target::Cache(_) => "cache",
+            Target::Writecache(_) => "writecache",
+            Target::Integrity(_) => "integrity",
+            Target::Vdo(_) => "vdo",
         }
     }
 
@@ -132,6 +159,10 @@ impl Target {
             Target::Snapshot { .. } | Target::SnapshotMerge { .. } | Target::ThinPool(_) => Some(2),
             Target::Zero | Target::Error | Target::Raw { .. } => Some(0),
             Target::Striped { .. } | Target::Mirror(_) | Target::Thin(_) => None,
+            Target::Raid(_) => None,
+            Target::Cache(_) => Some(3),
+            Target::Writecache(_) | Target::Integrity(_) => Some(2),
+            Target::Vdo(_) => Some(1),
         }
     }
 }
@@ -185,13 +216,18 @@ impl<N: Copy> Segment<N> {
             let want = self.target.areas_wanted().map(|n| n.to_string()).unwrap_or_else(|| "at least 1".into());
             return Err(TargetError::Areas { target: name, got: self.areas.len(), want });
         }
-        let mut devs = Vec::with_capacity(self.areas.len());
+        let mut numbers = Vec::with_capacity(self.areas.len());
         for a in &self.areas {
-            let (ma, mi) = match a.device {
-                AreaDevice::Dev(ma, mi) => (ma, mi),
-                AreaDevice::Node(n) => dev_of(n).ok_or(TargetError::Unresolved { target: name })?,
-            };
-            devs.push(format!("{ma}:{mi}"));
+            numbers.push(match a.device {
+                AreaDevice::Dev(ma, mi) => Some((ma, mi)),
+                AreaDevice::Node(n) => Some(dev_of(n).ok_or(TargetError::Unresolved { target: name })?),
+                AreaDevice::Missing => None,
+            });
+        }
+        let raid_devs: Vec<Option<String>> = numbers.iter().map(|n| n.map(|(ma, mi)| format!("{ma}:{mi}"))).collect();
+        let devs: Vec<String> = raid_devs.iter().map(|d| d.clone().unwrap_or_default()).collect();
+        if !matches!(self.target, Target::Raid(_)) && numbers.iter().any(Option::is_none) {
+            return Err(TargetError::Areas { target: name, got: self.areas.len(), want: "no missing devices".into() });
         }
         let areas: Vec<String> = devs.iter().zip(&self.areas).map(|(d, a)| format!("{d} {}", a.offset)).collect();
         let params = match &self.target {
@@ -248,6 +284,11 @@ impl<N: Copy> Segment<N> {
                 Some(external) => format!("{} {} {external}", devs[0], thin.device_id),
                 None => format!("{} {}", devs[0], thin.device_id),
             },
+            Target::Raid(r) => r.params(&raid_devs)?,
+            Target::Cache(c) => c.params(&devs)?,
+            Target::Writecache(w) => w.params(&devs)?,
+            Target::Integrity(i) => i.params(&devs)?,
+            Target::Vdo(v) => v.params_line(numbers[0].map(|(_, mi)| mi).unwrap_or_default())?,
         };
         Ok((name.to_string(), params))
     }
@@ -316,6 +357,33 @@ mod tests {
         assert_eq!(seg(Target::Thin(Thin { device_id: 3 }), &[(254, 2, 0)]).table_line(0, |_| None).unwrap().1, "254:2 3");
         assert_eq!(seg(Target::Thin(Thin { device_id: 3 }), &[(254, 2, 0), (7, 0, 0)]).table_line(0, |_| None).unwrap().1, "254:2 3 7:0");
         assert!(seg(Target::Thin(Thin { device_id: 3 }), &[]).table_line(0, |_| None).is_err());
+    }
+
+    #[test]
+    fn a_missing_area_is_a_dash_on_raid_and_refused_elsewhere() {
+        let mut s = seg(Target::Raid(raid::Raid::new(raid::RaidLevel::Raid1)), &[(7, 0, 0), (7, 1, 0)]);
+        s.areas.insert(0, Area { device: AreaDevice::Missing, offset: 0 });
+        s.areas.insert(1, Area { device: AreaDevice::Missing, offset: 0 });
+        assert_eq!(s.table_line(0, |_| None).unwrap(), ("raid".into(), "raid1 1 0 2 - - 7:0 7:1".into()));
+        let mut l = seg(Target::Linear, &[]);
+        l.areas.push(Area { device: AreaDevice::Missing, offset: 0 });
+        assert!(l.table_line(0, |_| None).is_err());
+    }
+
+    #[test]
+    fn cache_writecache_integrity_and_vdo_take_their_devices_in_link_order() {
+        let c = cache::Cache::new(cache::FEATURE_WRITEBACK, Some("smq"), &[], 64).unwrap();
+        let l = seg(Target::Cache(c), &[(254, 1, 0), (254, 0, 0), (254, 2, 0)]).table_line(0, |_| None).unwrap();
+        assert_eq!(l, ("cache".into(), "254:0 254:1 254:2 64 1 writeback smq 0".into()));
+        let l = seg(Target::Writecache(writecache::Writecache::default()), &[(254, 1, 0), (254, 0, 0)]).table_line(0, |_| None).unwrap();
+        assert_eq!(l, ("writecache".into(), "s 254:0 254:1 4096 0".into()));
+        let i = integrity::Integrity { mode: "J".into(), tag_size: 4, block_size: 512, internal_hash: Some("crc32c".into()), ..Default::default() };
+        let l = seg(Target::Integrity(i), &[(254, 1, 0), (254, 0, 0)]).table_line(0, |_| None).unwrap();
+        assert_eq!(l.1, "254:0 0 4 J 4 fix_padding block_size:512 internal_hash:crc32c meta_device:254:1");
+        let v = vdo::Vdo { version: 4, pool_name: "p".into(), data_size: 8, params: vdo::VdoParams::default() };
+        let l = seg(Target::Vdo(v), &[(254, 5, 0)]).table_line(0, |_| None).unwrap();
+        assert!(l.1.starts_with("V4 /dev/dm-5 1 0 0 0 deduplication off compression off maxDiscard 0"), "{}", l.1);
+        assert!(seg(Target::Cache(cache::Cache::new(cache::FEATURE_WRITEBACK, None, &[], 64).unwrap()), &[(1, 1, 0)]).table_line(0, |_| None).is_err());
     }
 
     #[test]

@@ -457,6 +457,12 @@ impl Tree {
             return Err(TreeError::Invalid(format!("{}: no segment to add an area to", self.nodes[id.0].name)));
         }
         let child = match device {
+            AreaDevice::Missing => {
+                if let Some(seg) = self.nodes[id.0].props.segments.last_mut() {
+                    seg.areas.push(Area { device: AreaDevice::Missing, offset });
+                }
+                return Ok(());
+            }
             AreaDevice::Node(c) => c,
             AreaDevice::Dev(ma, mi) => match self.find(ma, mi) {
                 Some(c) => c,

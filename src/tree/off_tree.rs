@@ -28,11 +28,11 @@ impl Tree {
                 devs.extend(params.split_whitespace().filter_map(crate::kernel::parse_dev_text));
             }
             for area in &seg.areas {
-                let dev = match area.device {
-                    AreaDevice::Dev(ma, mi) => (ma, mi),
-                    AreaDevice::Node(n) => (self.node(n).major, self.node(n).minor),
-                };
-                devs.push(dev);
+                match area.device {
+                    AreaDevice::Dev(ma, mi) => devs.push((ma, mi)),
+                    AreaDevice::Node(n) => devs.push((self.node(n).major, self.node(n).minor)),
+                    AreaDevice::Missing => {}
+                }
             }
         }
         devs

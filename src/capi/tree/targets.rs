@@ -1,0 +1,464 @@
+//! C entry points: the raid, cache, cachevol, writecache, integrity, vdo and
+//! replicator target builders and null areas. Each converts the C
+//! arguments, lets `crate::targets` check them, and adds a segment whose
+//! devices are areas of the node (so the tree links the node to them).
+//! Refusals are logged with libdm's words. The functions mirror the C
+//! signatures, hence their many arguments.
+#![allow(clippy::too_many_arguments)]
+
+use std::ffi::*;
+use std::ptr;
+
+use super::{node_mut, opt_str, dm_tree, dm_tree_node};
+use crate::capi::types::*;
+use crate::kernel::default_kernel;
+use crate::targets::cache::{self, Cache};
+use crate::targets::integrity::Integrity;
+use crate::targets::raid::{Raid, RaidLevel, RAID_BITMAP_SIZE};
+use crate::targets::vdo::{Vdo, VdoParams};
+use crate::targets::writecache::{Writecache, WritecacheSettings};
+use crate::targets::{AreaDevice, Target};
+use crate::task::{Task, TaskType};
+use crate::tree::{NodeId, Tree, TreeError};
+
+/// Runs `f` on a node's tree; an error is logged as its message alone
+/// (libdm's words), and the function returns 0.
+///
+/// # Safety
+/// `node` is NULL or a node handle of a live tree.
+unsafe fn build(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut dm_tree, NodeId) -> Result<(), String>) -> c_int {
+    crate::capi::boundary::guard(function, 0, || {
+        // SAFETY: caller's contract.
+        let Some(n) = (unsafe { node_mut(function, node) }) else { return 0 };
+        let id = n.id;
+        // SAFETY: a node's tree outlives its handles.
+        let t = unsafe { &mut *n.tree };
+        let r = f(t, id);
+        t.sync_handles();
+        match r {
+            Ok(()) => 1,
+            Err(e) => {
+                crate::log_error!(errno = libc::EINVAL; "{e}");
+                0
+            }
+        }
+    })
+}
+
+/// The tree node with `uuid` (libdm's lookup), or `missing` formatted with
+/// the uuid as the error.
+fn find(t: &dm_tree, uuid: &Option<String>, missing: impl Fn(&str) -> String) -> Result<NodeId, String> {
+    let u = uuid.as_deref().unwrap_or("");
+    match uuid {
+        Some(u) if !u.is_empty() => t.tree.find_by_uuid(u).filter(|c| *c != Tree::ROOT).ok_or_else(|| missing(u)),
+        _ => Err(missing(if u.is_empty() { "(null)" } else { u })),
+    }
+}
+
+/// Appends a segment whose areas are the given nodes, in order.
+fn segment_on(t: &mut dm_tree, id: NodeId, size: u64, target: Target, devices: &[NodeId]) -> Result<(), String> {
+    t.tree.add_segment(id, size, target);
+    for d in devices {
+        t.tree.add_area(id, AreaDevice::Node(*d), 0).map_err(|e: TreeError| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// The version of the kernel's raid target, as libdm asks for it: None when
+/// the kernel does not list it; [0, 0, 0] when the list cannot be read.
+fn raid_target_version() -> Option<[u32; 3]> {
+    match Task::new(TaskType::ListVersions).run(default_kernel().as_ref()) {
+        Ok(out) => out.versions.iter().find(|v| v.name == "raid").map(|v| v.version),
+        Err(e) => {
+            crate::log_debug!("Failed to get raid target versions: {e}");
+            Some([0, 0, 0])
+        }
+    }
+}
+
+/// Adds a raid segment of `raid_type` set up by `fill`.
+///
+/// # Safety
+/// `node` as in [`build`]; `raid_type` NULL or NUL-terminated.
+unsafe fn add_raid(function: &'static str, node: *mut dm_tree_node, size: u64, raid_type: *const c_char, fill: impl FnOnce(&mut Raid)) -> c_int {
+    // SAFETY: caller's contract.
+    let name = unsafe { opt_str(raid_type) };
+    // SAFETY: caller's contract.
+    unsafe {
+        build(function, node, |t, id| {
+            let name = name.ok_or_else(|| format!("{function}: raid_type must not be NULL"))?;
+            let mut raid = Raid::new(RaidLevel::Raid1);
+            fill(&mut raid);
+            // libdm looks the name up among all its segment types: the
+            // plain ones are accepted and take what applies of the raid
+            // parameters. Those that need devices the raid parameters
+            // cannot name (snapshot, cache, thin ...) are refused here,
+            // where libdm would fail or crash when loading the table.
+            if let Some(plain) = plain_segment(&name, &raid) {
+                t.tree.add_segment(id, size, plain);
+                return Ok(());
+            }
+            let level = RaidLevel::from_name(&name).ok_or_else(|| format!("Unsupported raid type {name}."))?;
+            raid.level = level;
+            if level == RaidLevel::Raid1 && raid.stripe_size != 0 {
+                crate::log_verbose!("WARNING: Ignoring RAID1 stripe size");
+            }
+            // libdm asks at load time; without the target listed it cannot
+            // load the table, while the kernel would load dm-raid itself:
+            // the documented order is then used.
+            raid.legacy_order = raid_target_version().is_some_and(Raid::order_is_legacy);
+            t.tree.add_segment(id, size, Target::Raid(raid));
+            Ok(())
+        })
+    }
+}
+
+/// # Safety
+/// As the exported function of the same name.
+pub(super) unsafe fn dm_tree_node_add_raid_target(node: *mut dm_tree_node, size: u64, raid_type: *const c_char, region_size: u32, stripe_size: u32, rebuilds: u64, flags: u64) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe {
+        add_raid("dm_tree_node_add_raid_target", node, size, raid_type, |r| {
+            r.region_size = region_size;
+            r.stripe_size = stripe_size;
+            r.rebuilds[0] = rebuilds;
+            set_sync_flags(r, flags);
+        })
+    }
+}
+
+/// The segment of a non-raid type name given to a raid builder.
+fn plain_segment(name: &str, raid: &Raid) -> Option<Target> {
+    Some(match name {
+        "linear" => Target::Linear,
+        "zero" => Target::Zero,
+        "error" => Target::Error,
+        "striped" => Target::Striped { stripe_size: raid.stripe_size },
+        "mirror" => Target::Mirror(crate::targets::MirrorLog { region_size: raid.region_size, nosync: raid.nosync, forcesync: raid.forcesync, ..Default::default() }),
+        _ => return None,
+    })
+}
+
+/// libdm keeps the flags in 32 bits: only DM_NOSYNC and DM_FORCESYNC count.
+fn set_sync_flags(r: &mut Raid, flags: u64) {
+    let flags = flags as u32;
+    r.nosync = flags & DM_NOSYNC as u32 != 0;
+    r.forcesync = flags & DM_FORCESYNC as u32 != 0;
+}
+
+/// # Safety
+/// As the exported function of the same name.
+pub(super) unsafe fn dm_tree_node_add_raid_target_with_params(node: *mut dm_tree_node, size: u64, p: *const dm_tree_node_raid_params) -> c_int {
+    if p.is_null() {
+        crate::capi::boundary::log_null("dm_tree_node_add_raid_target_with_params", "p");
+        return 0;
+    }
+    // SAFETY: non-NULL, and the caller's struct.
+    let p = unsafe { &*p };
+    // SAFETY: caller's contract.
+    unsafe {
+        add_raid("dm_tree_node_add_raid_target_with_params", node, size, p.raid_type, |r| {
+            r.region_size = p.region_size;
+            r.stripe_size = p.stripe_size;
+            r.rebuilds[0] = p.rebuilds;
+            r.writemostly[0] = p.writemostly;
+            r.writebehind = p.writebehind;
+            r.min_recovery_rate = p.min_recovery_rate;
+            r.max_recovery_rate = p.max_recovery_rate;
+            set_sync_flags(r, p.flags);
+        })
+    }
+}
+
+/// # Safety
+/// As the exported function of the same name.
+pub(super) unsafe fn dm_tree_node_add_raid_target_with_params_v2(node: *mut dm_tree_node, size: u64, p: *const dm_tree_node_raid_params_v2) -> c_int {
+    if p.is_null() {
+        crate::capi::boundary::log_null("dm_tree_node_add_raid_target_with_params_v2", "p");
+        return 0;
+    }
+    // SAFETY: non-NULL, and the caller's struct.
+    let p = unsafe { &*p };
+    // SAFETY: caller's contract.
+    unsafe {
+        add_raid("dm_tree_node_add_raid_target_with_params_v2", node, size, p.raid_type, |r| {
+            r.region_size = p.region_size;
+            r.stripe_size = p.stripe_size;
+            r.delta_disks = p.delta_disks;
+            r.data_offset = p.data_offset;
+            r.rebuilds = p.rebuilds;
+            r.writemostly = p.writemostly;
+            r.writebehind = p.writebehind;
+            r.data_copies = p.data_copies;
+            r.min_recovery_rate = p.min_recovery_rate;
+            r.max_recovery_rate = p.max_recovery_rate;
+            set_sync_flags(r, p.flags);
+        })
+    }
+}
+
+const _: () = assert!(RAID_BITMAP_SIZE == 4);
+
+/// # Safety
+/// As the exported function of the same name.
+pub(super) unsafe fn dm_tree_node_add_null_area(node: *mut dm_tree_node, offset: u64) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe {
+        build("dm_tree_node_add_null_area", node, |t, id| {
+            match t.tree.node(id).props.segments.last().map(|s| &s.target) {
+                None => {
+                    let n = t.tree.node(id);
+                    return Err(format!("Node {} ({}:{}) is missing a segment.", n.name, n.major, n.minor));
+                }
+                Some(Target::Raid(r)) if r.level.allows_null_areas() => {}
+                Some(_) => return Err("dm_tree_node_add_null_area() called on an unsupported segment type".into()),
+            }
+            t.tree.add_area(id, AreaDevice::Missing, offset).map_err(|e| e.to_string())
+        })
+    }
+}
+
+/// The policy settings: the children of `settings` as (key, integer value
+/// or None when the value is not an integer).
+///
+/// # Safety
+/// `settings` NULL or a valid config node whose children, keys and values
+/// are valid.
+unsafe fn policy_settings(settings: *const dm_config_node) -> Vec<(String, Option<i64>)> {
+    let mut out = Vec::new();
+    if settings.is_null() {
+        return out;
+    }
+    // SAFETY: per this function's contract.
+    let mut cn = unsafe { (*settings).child };
+    let mut guard = 0;
+    while !cn.is_null() && guard < 100_000 {
+        // SAFETY: a node of the caller's tree.
+        let (key, v, sib) = unsafe { ((*cn).key, (*cn).v, (*cn).sib) };
+        // SAFETY: keys are NUL-terminated or NULL.
+        let key = unsafe { opt_str(key) }.unwrap_or_default();
+        let value = if v.is_null() {
+            None
+        } else {
+            // SAFETY: a value of the caller's tree; the type is read as an
+            // integer, so an out-of-range value is no undefined behaviour.
+            let ty = unsafe { ptr::addr_of!((*v).r#type).cast::<u32>().read() };
+            // SAFETY: as above; `i` is the union's integer member.
+            (ty == dm_config_value_type_e::DM_CFG_INT as u32).then(|| unsafe { ptr::addr_of!((*v).v).cast::<i64>().read() })
+        };
+        out.push((key, value));
+        cn = sib;
+        guard += 1;
+    }
+    out
+}
+
+/// Adds a cache segment over metadata, data and origin nodes.
+fn add_cache(t: &mut dm_tree, id: NodeId, size: u64, flags: u64, metadata: Option<String>, data: Option<String>, origin: Option<String>, policy: Option<String>, settings: &[(String, Option<i64>)], block: u32) -> Result<(), String> {
+    let c = Cache::new(flags, policy.as_deref(), settings, block).map_err(|e| e.to_string())?;
+    let d = find(t, &data, |u| format!("Missing cache's data uuid {u}."))?;
+    let m = find(t, &metadata, |u| format!("Missing cache's metadata uuid {u}."))?;
+    // libdm names the metadata uuid in this message too.
+    let o = find(t, &origin, |_| format!("Missing cache's origin uuid {}.", metadata.as_deref().unwrap_or("(null)")))?;
+    // Areas in libdm's link order (which preload follows): data, metadata, origin.
+    segment_on(t, id, size, Target::Cache(c), &[d, m, o])
+}
+
+/// # Safety
+/// As the exported function of the same name.
+pub(super) unsafe fn dm_tree_node_add_cache_target(node: *mut dm_tree_node, size: u64, feature_flags: u64, metadata_uuid: *const c_char, data_uuid: *const c_char, origin_uuid: *const c_char, policy_name: *const c_char, policy_settings_: *const dm_config_node, data_block_size: u32) -> c_int {
+    // SAFETY: caller's contract.
+    let (m, d, o, p, s) = unsafe { (opt_str(metadata_uuid), opt_str(data_uuid), opt_str(origin_uuid), opt_str(policy_name), policy_settings(policy_settings_)) };
+    // SAFETY: caller's contract.
+    unsafe { build("dm_tree_node_add_cache_target", node, |t, id| add_cache(t, id, size, feature_flags, m, d, o, p, &s, data_block_size)) }
+}
+
+/// The first version (`dm_tree_node_add_cache_target@Base`): it knew only
+/// the three modes, so every other feature bit is dropped.
+/// # Safety
+/// As the exported function of the same name.
+pub(super) unsafe fn dm_tree_node_add_cache_target_base(node: *mut dm_tree_node, size: u64, feature_flags: u64, metadata_uuid: *const c_char, data_uuid: *const c_char, origin_uuid: *const c_char, policy_name: *const c_char, policy_settings: *const dm_config_node, data_block_size: u32) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { dm_tree_node_add_cache_target(node, size, cache::base_version_flags(feature_flags), metadata_uuid, data_uuid, origin_uuid, policy_name, policy_settings, data_block_size) }
+}
+
+/// A cache whose metadata and data live on one cache volume: the metadata
+/// and data nodes, when they have no table of their own yet, become linear
+/// layers over the cache volume at the given offsets and lengths.
+/// # Safety
+/// As the exported function of the same name.
+pub(super) unsafe fn dm_tree_node_add_cachevol_target(node: *mut dm_tree_node, size: u64, feature_flags: u64, metadata_uuid: *const c_char, data_uuid: *const c_char, cachevol_uuid: *const c_char, origin_uuid: *const c_char, policy_name: *const c_char, policy_settings_: *const dm_config_node, metadata_start: u64, metadata_len: u64, data_start: u64, data_len: u64, data_block_size: u32) -> c_int {
+    // SAFETY: caller's contract.
+    let (m, d, v, o, p, s) = unsafe { (opt_str(metadata_uuid), opt_str(data_uuid), opt_str(cachevol_uuid), opt_str(origin_uuid), opt_str(policy_name), policy_settings(policy_settings_)) };
+    // SAFETY: caller's contract.
+    unsafe {
+        build("dm_tree_node_add_cachevol_target", node, |t, id| {
+            let vol = find(t, &v, |u| format!("Missing cache's cachevol uuid {u}."))?;
+            let mn = find(t, &m, |u| format!("Missing cache's metadata uuid {u}."))?;
+            let dn = find(t, &d, |u| format!("Missing cache's data uuid {u}."))?;
+            Cache::new(feature_flags, p.as_deref(), &s, data_block_size).map_err(|e| e.to_string())?;
+            for (layer, start, len) in [(mn, metadata_start, metadata_len), (dn, data_start, data_len)] {
+                if t.tree.node(layer).props.segments.is_empty() {
+                    t.tree.add_segment(layer, len, Target::Linear);
+                    t.tree.add_area(layer, AreaDevice::Node(vol), start).map_err(|e| e.to_string())?;
+                }
+            }
+            add_cache(t, id, size, feature_flags, m, d, o, p, &s, data_block_size)
+        })
+    }
+}
+
+/// The settings a C caller set (the `*_set` bits of the header's bitfield).
+///
+/// # Safety
+/// `s` points to a valid dm_writecache_settings; its strings NULL or
+/// NUL-terminated.
+unsafe fn writecache_settings(s: &dm_writecache_settings) -> WritecacheSettings {
+    let bit = |n: u32| s.flags & (1 << n) != 0;
+    let some64 = |n: u32, v: u64| bit(n).then_some(v);
+    let some32 = |n: u32, v: u32| bit(n).then_some(v);
+    // SAFETY: per this function's contract.
+    let (key, val) = unsafe { (opt_str(s.new_key), opt_str(s.new_val)) };
+    WritecacheSettings {
+        high_watermark: some64(0, s.high_watermark),
+        low_watermark: some64(1, s.low_watermark),
+        writeback_jobs: some64(2, s.writeback_jobs),
+        autocommit_blocks: some64(3, s.autocommit_blocks),
+        autocommit_time: some64(4, s.autocommit_time),
+        fua: bit(5),
+        nofua: bit(6),
+        cleaner: bit(7) && s.cleaner != 0,
+        max_age: some32(8, s.max_age),
+        metadata_only: bit(9),
+        pause_writeback: some32(10, s.pause_writeback),
+        extra: key.zip(val),
+    }
+}
+
+/// # Safety
+/// As the exported function of the same name.
+pub(super) unsafe fn dm_tree_node_add_writecache_target(node: *mut dm_tree_node, size: u64, origin_uuid: *const c_char, cache_uuid: *const c_char, pmem: c_int, writecache_block_size: u32, settings: *mut dm_writecache_settings) -> c_int {
+    // SAFETY: caller's contract.
+    let (o, c) = unsafe { (opt_str(origin_uuid), opt_str(cache_uuid)) };
+    // SAFETY: NULL or the caller's settings.
+    let settings = unsafe { settings.as_ref() }.map(|s| unsafe { writecache_settings(s) }).unwrap_or_default();
+    // SAFETY: caller's contract.
+    unsafe {
+        build("dm_tree_node_add_writecache_target", node, |t, id| {
+            let cn = find(t, &c, |u| format!("Missing writecache's cache uuid {u}."))?;
+            let on = find(t, &o, |u| format!("Missing writecache's origin uuid {u}."))?;
+            let w = Writecache { pmem: pmem != 0, block_size: writecache_block_size, settings };
+            segment_on(t, id, size, Target::Writecache(w), &[cn, on])
+        })
+    }
+}
+
+/// # Safety
+/// As the exported function of the same name.
+pub(super) unsafe fn dm_tree_node_add_integrity_target(node: *mut dm_tree_node, size: u64, origin_uuid: *const c_char, meta_uuid: *const c_char, settings: *mut dm_integrity_settings, recalculate: c_int) -> c_int {
+    // SAFETY: caller's contract.
+    let (o, m) = unsafe { (opt_str(origin_uuid), opt_str(meta_uuid)) };
+    let integrity = if settings.is_null() {
+        None
+    } else {
+        // SAFETY: non-NULL, the caller's settings.
+        let s = unsafe { &*settings };
+        let bit = |n: u32| s.flags & (1 << n) != 0;
+        let mode: Vec<u8> = s.mode.iter().take_while(|c| **c != 0).map(|c| *c as u8).collect();
+        Some(Integrity {
+            mode: String::from_utf8_lossy(&mode).into_owned(),
+            tag_size: s.tag_size,
+            block_size: s.block_size,
+            // SAFETY: NULL or NUL-terminated, per the caller.
+            internal_hash: unsafe { opt_str(s.internal_hash) },
+            journal_sectors: bit(0).then_some(s.journal_sectors),
+            interleave_sectors: bit(1).then_some(s.interleave_sectors),
+            buffer_sectors: bit(2).then_some(s.buffer_sectors),
+            journal_watermark: bit(3).then_some(s.journal_watermark),
+            commit_time: bit(4).then_some(s.commit_time),
+            bitmap_flush_interval: bit(5).then_some(s.bitmap_flush_interval),
+            sectors_per_bit: bit(6).then_some(s.sectors_per_bit),
+            allow_discards: bit(7) && s.allow_discards != 0,
+            recalculate: recalculate != 0,
+        })
+    };
+    // SAFETY: caller's contract.
+    unsafe {
+        build("dm_tree_node_add_integrity_target", node, |t, id| {
+            if m.is_none() {
+                return Err("No integrity meta uuid.".into());
+            }
+            let mn = find(t, &m, |u| format!("Missing integrity's meta uuid {u}."))?;
+            let on = find(t, &o, |u| format!("Missing integrity's origin uuid {u}."))?;
+            let i = integrity.ok_or("dm_tree_node_add_integrity_target: settings must not be NULL")?;
+            segment_on(t, id, size, Target::Integrity(i), &[mn, on])
+        })
+    }
+}
+
+/// The VDO parameters of a C caller's struct.
+fn vdo_params(p: &dm_vdo_target_params) -> VdoParams {
+    // SAFETY: the enum member is read as the integer it is in C, so a value
+    // outside the enum is no undefined behaviour.
+    let write_policy = unsafe { ptr::addr_of!(p.write_policy).cast::<u32>().read() };
+    VdoParams {
+        minimum_io_size: p.minimum_io_size,
+        block_map_cache_size_mb: p.block_map_cache_size_mb,
+        block_map_era_length: p.block_map_era_length,
+        index_memory_size_mb: p.index_memory_size_mb,
+        slab_size_mb: p.slab_size_mb,
+        max_discard: p.max_discard,
+        ack_threads: p.ack_threads,
+        bio_threads: p.bio_threads,
+        bio_rotation: p.bio_rotation,
+        cpu_threads: p.cpu_threads,
+        hash_zone_threads: p.hash_zone_threads,
+        logical_threads: p.logical_threads,
+        physical_threads: p.physical_threads,
+        use_compression: p.use_compression != 0,
+        use_deduplication: p.use_deduplication != 0,
+        use_metadata_hints: p.use_metadata_hints != 0,
+        use_sparse_index: p.use_sparse_index != 0,
+        write_policy,
+    }
+}
+
+/// # Safety
+/// As the exported function of the same name.
+pub(super) unsafe fn dm_tree_node_add_vdo_target(node: *mut dm_tree_node, size: u64, vdo_version: u32, vdo_pool_name: *const c_char, data_uuid: *const c_char, data_size: u64, vtp: *const dm_vdo_target_params) -> c_int {
+    // SAFETY: caller's contract.
+    let (pool, data) = unsafe { (opt_str(vdo_pool_name), opt_str(data_uuid)) };
+    // SAFETY: NULL or the caller's parameters.
+    let params = unsafe { vtp.as_ref() }.map(vdo_params);
+    // SAFETY: caller's contract.
+    unsafe {
+        build("dm_tree_node_add_vdo_target", node, |t, id| {
+            let dn = find(t, &data, |u| format!("Missing VDO's data uuid {u}."))?;
+            let params = params.ok_or("dm_tree_node_add_vdo_target: vtp must not be NULL")?;
+            let problems = params.problems(size);
+            if let Some((last, rest)) = problems.split_last() {
+                for p in rest {
+                    crate::log_error!(errno = libc::EINVAL; "{p}");
+                }
+                return Err(last.clone());
+            }
+            let v = Vdo { version: vdo_version, pool_name: pool.unwrap_or_default(), data_size, params };
+            segment_on(t, id, size, Target::Vdo(v), &[dn])
+        })
+    }
+}
+
+/// # Safety
+/// As the exported function of the same name.
+pub(super) unsafe fn dm_tree_node_add_replicator_target(_node: *mut dm_tree_node, _size: u64, _rlog_uuid: *const c_char, _rlog_type: *const c_char, _rsite_index: c_uint, _mode: c_int, _async_timeout: u32, _fall_behind_data: u64, _fall_behind_ios: u32) -> c_int {
+    // The C library dropped the replicator; it refuses with these words.
+    crate::log_error!(errno = libc::EINVAL; "Replicator segment is unsupported.");
+    0
+}
+
+/// # Safety
+/// As the exported function of the same name.
+pub(super) unsafe fn dm_tree_node_add_replicator_dev_target(_node: *mut dm_tree_node, _size: u64, _replicator_uuid: *const c_char, _rdevice_index: u64, _rdev_uuid: *const c_char, _rsite_index: c_uint, _slog_uuid: *const c_char, _slog_flags: u32, _slog_region_size: u32) -> c_int {
+    crate::log_error!(errno = libc::EINVAL; "Replicator targer is unsupported.");
+    0
+}
