@@ -378,31 +378,363 @@ pub unsafe extern "C" fn dm_get_status_integrity(mem: *mut dm_pool, params: *con
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn dm_raid_count_failed_devices(_dev_path: *const c_char, _nr_failed: *mut u32) -> c_int {
-    not_implemented!("dm_raid_count_failed_devices", 0)
+pub unsafe extern "C" fn dm_raid_count_failed_devices(dev_path: *const c_char, nr_failed: *mut u32) -> c_int {
+    ffi!("dm_raid_count_failed_devices", 0 => {
+        // SAFETY: the caller's contract.
+        unsafe { raid_failed_devices("dm_raid_count_failed_devices", dev_path, nr_failed, false) }
+    })
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn dm_raid_clear_failed_devices(_dev_path: *const c_char, _nr_failed: *mut u32) -> c_int {
-    not_implemented!("dm_raid_clear_failed_devices", 0)
+pub unsafe extern "C" fn dm_raid_clear_failed_devices(dev_path: *const c_char, nr_failed: *mut u32) -> c_int {
+    ffi!("dm_raid_clear_failed_devices", 0 => {
+        // SAFETY: the caller's contract.
+        unsafe { raid_failed_devices("dm_raid_clear_failed_devices", dev_path, nr_failed, true) }
+    })
+}
+
+/// Counts (and with `clear`, clears) the failed devices of the raid
+/// metadata volume `dev_path`; `nr_failed` may be NULL.
+///
+/// # Safety
+/// `dev_path` NULL or a C string; `nr_failed` NULL or writable.
+unsafe fn raid_failed_devices(function: &str, dev_path: *const c_char, nr_failed: *mut u32, clear: bool) -> c_int {
+    // SAFETY: per this function's contract.
+    let Some(path) = (unsafe { crate::capi::boundary::c_str(function, "dev_path", dev_path) }) else {
+        return 0;
+    };
+    match status::raid_sb::count_or_clear(path, clear) {
+        Ok(n) => {
+            if !nr_failed.is_null() {
+                // SAFETY: non-NULL and writable per this function's contract.
+                unsafe { *nr_failed = n };
+            }
+            1
+        }
+        Err(e) => {
+            let errno = match &e {
+                status::raid_sb::RaidSbError::Io { errno, .. } => *errno,
+                _ => -1,
+            };
+            crate::dm_log!(crate::log::LOG_ERR, errno, "{e}");
+            0
+        }
+    }
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn dm_vdo_validate_target_params(_vtp: *const dm_vdo_target_params, _vdo_size: u64) -> c_int {
-    not_implemented!("dm_vdo_validate_target_params", 0)
+pub unsafe extern "C" fn dm_vdo_validate_target_params(vtp: *const dm_vdo_target_params, vdo_size: u64) -> c_int {
+    ffi!("dm_vdo_validate_target_params", 0 => {
+        require!("dm_vdo_validate_target_params", vtp, 0);
+        // SAFETY: a readable struct per the caller's contract. The write
+        // policy is read as the integer C stored (any value), never as the
+        // Rust enum.
+        let p = unsafe {
+            status::vdo::VdoTargetParams {
+                minimum_io_size: (*vtp).minimum_io_size,
+                block_map_cache_size_mb: (*vtp).block_map_cache_size_mb,
+                block_map_era_length: (*vtp).block_map_era_length,
+                index_memory_size_mb: (*vtp).index_memory_size_mb,
+                slab_size_mb: (*vtp).slab_size_mb,
+                max_discard: (*vtp).max_discard,
+                ack_threads: (*vtp).ack_threads,
+                bio_threads: (*vtp).bio_threads,
+                bio_rotation: (*vtp).bio_rotation,
+                cpu_threads: (*vtp).cpu_threads,
+                hash_zone_threads: (*vtp).hash_zone_threads,
+                logical_threads: (*vtp).logical_threads,
+                physical_threads: (*vtp).physical_threads,
+                write_policy: ptr::read(ptr::addr_of!((*vtp).write_policy) as *const u32),
+            }
+        };
+        let errors = status::vdo::validate_target_params(&p, vdo_size);
+        for e in &errors {
+            crate::dm_log!(crate::log::LOG_ERR, -1, "{e}");
+        }
+        c_int::from(errors.is_empty())
+    })
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn dm_vdo_parse_logical_size(_vdo_path: *const c_char, _logical_blocks: *mut u64) -> c_int {
-    not_implemented!("dm_vdo_parse_logical_size", 0)
+pub unsafe extern "C" fn dm_vdo_parse_logical_size(vdo_path: *const c_char, logical_blocks: *mut u64) -> c_int {
+    ffi!("dm_vdo_parse_logical_size", 0 => {
+        require!("dm_vdo_parse_logical_size", logical_blocks, 0);
+        // SAFETY: writable per the caller's contract.
+        unsafe { *logical_blocks = 0 };
+        // SAFETY: NULL or a C string per the caller's contract.
+        let Some(path) = (unsafe { crate::capi::boundary::c_str("dm_vdo_parse_logical_size", "vdo_path", vdo_path) }) else {
+            return 0;
+        };
+        match status::vdo::parse_logical_size(path) {
+            Ok(n) => {
+                // SAFETY: as above.
+                unsafe { *logical_blocks = n };
+                1
+            }
+            Err(e) => {
+                crate::log_debug!("{e}");
+                0
+            }
+        }
+    })
+}
+
+/// `n` bytes zeroed: from the pool, or from malloc when there is no pool
+/// (the caller then frees with free/dm_free, as with libdm).
+fn zeroed_bytes(mem: *mut dm_pool, n: usize) -> *mut u8 {
+    if mem.is_null() {
+        // SAFETY: calloc has no preconditions.
+        return unsafe { libc::calloc(1, n) } as *mut u8;
+    }
+    // SAFETY: a live pool handle, per the caller's contract.
+    match unsafe { pool_mut(mem) }.zalloc(n) {
+        Ok(p) => p.as_ptr(),
+        Err(e) => {
+            crate::log_error!("{e}");
+            ptr::null_mut()
+        }
+    }
+}
+
+/// A NUL-terminated copy of `bytes`, from the pool or malloc.
+fn copied_str(mem: *mut dm_pool, bytes: &[u8]) -> *mut c_char {
+    let p = zeroed_bytes(mem, bytes.len() + 1);
+    if !p.is_null() {
+        // SAFETY: `p` has bytes.len() + 1 zeroed bytes.
+        unsafe { ptr::copy_nonoverlapping(bytes.as_ptr(), p, bytes.len()) };
+    }
+    p as *mut c_char
+}
+
+/// Writes `msg` into a C char buffer as snprintf would (cut, NUL-terminated).
+fn set_c_message(buf: &mut [c_char], msg: &str) {
+    let n = msg.len().min(buf.len().saturating_sub(1));
+    for (d, &s) in buf.iter_mut().zip(msg.as_bytes()[..n].iter()) {
+        *d = s as c_char;
+    }
+    if let Some(end) = buf.get_mut(n) {
+        *end = 0;
+    }
+}
+
+fn vdo_mode(m: status::vdo::OperatingMode) -> dm_vdo_operating_mode {
+    use status::vdo::OperatingMode as M;
+    match m {
+        M::Recovering => dm_vdo_operating_mode::DM_VDO_MODE_RECOVERING,
+        M::ReadOnly => dm_vdo_operating_mode::DM_VDO_MODE_READ_ONLY,
+        M::Normal => dm_vdo_operating_mode::DM_VDO_MODE_NORMAL,
+    }
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn dm_vdo_status_parse(_mem: *mut dm_pool, _input: *const c_char, _result: *mut dm_vdo_status_parse_result) -> c_int {
-    not_implemented!("dm_vdo_status_parse", 0)
+pub unsafe extern "C" fn dm_vdo_status_parse(mem: *mut dm_pool, input: *const c_char, result: *mut dm_vdo_status_parse_result) -> c_int {
+    ffi!("dm_vdo_status_parse", 0 => {
+        require!("dm_vdo_status_parse", input, 0);
+        require!("dm_vdo_status_parse", result, 0);
+        use status::vdo::{CompressionState as C, IndexState as I};
+        // SAFETY: a C string per the caller's contract.
+        let line = unsafe { c_bytes(input) };
+        // SAFETY: `result` is writable per the caller's contract.
+        let result = unsafe { &mut *result };
+        let st = match status::vdo::parse_status(line) {
+            Ok(st) => st,
+            Err(e) => {
+                set_c_message(&mut result.error, &e.to_string());
+                return 0;
+            }
+        };
+        let s = zeroed_bytes(mem, std::mem::size_of::<dm_vdo_status>()) as *mut dm_vdo_status;
+        let device = if s.is_null() { ptr::null_mut() } else { copied_str(mem, &st.device) };
+        if s.is_null() || device.is_null() {
+            set_c_message(&mut result.error, "out of memory");
+            return 0;
+        }
+        // SAFETY: `s` is a zeroed dm_vdo_status (pool chunks and calloc are
+        // aligned for it); only valid enum values are stored.
+        unsafe {
+            (*s).device = device;
+            (*s).operating_mode = vdo_mode(st.operating_mode);
+            (*s).recovering = c_int::from(st.recovering);
+            (*s).index_state = match st.index_state {
+                I::Error => dm_vdo_index_state::DM_VDO_INDEX_ERROR,
+                I::Closed => dm_vdo_index_state::DM_VDO_INDEX_CLOSED,
+                I::Opening => dm_vdo_index_state::DM_VDO_INDEX_OPENING,
+                I::Closing => dm_vdo_index_state::DM_VDO_INDEX_CLOSING,
+                I::Offline => dm_vdo_index_state::DM_VDO_INDEX_OFFLINE,
+                I::Online => dm_vdo_index_state::DM_VDO_INDEX_ONLINE,
+                I::Unknown => dm_vdo_index_state::DM_VDO_INDEX_UNKNOWN,
+            };
+            (*s).compression_state = match st.compression_state {
+                C::Online => dm_vdo_compression_state::DM_VDO_COMPRESSION_ONLINE,
+                C::Offline => dm_vdo_compression_state::DM_VDO_COMPRESSION_OFFLINE,
+            };
+            (*s).used_blocks = st.used_blocks;
+            (*s).total_blocks = st.total_blocks;
+        }
+        result.status = s;
+        1
+    })
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn dm_vdo_stats_parse(_mem: *mut dm_pool, _stats_str: *const c_char, _flags: c_uint) -> *mut dm_vdo_stats_full {
-    not_implemented!("dm_vdo_stats_parse", ptr::null_mut())
+pub unsafe extern "C" fn dm_vdo_stats_parse(mem: *mut dm_pool, stats_str: *const c_char, flags: c_uint) -> *mut dm_vdo_stats_full {
+    ffi!("dm_vdo_stats_parse", ptr::null_mut() => {
+        if stats_str.is_null() {
+            return ptr::null_mut();
+        }
+        let full = flags & DM_VDO_STATS_FULL as c_uint != 0;
+        // SAFETY: a C string per the caller's contract.
+        let st = status::vdo::parse_stats(unsafe { c_bytes(stats_str) }, full);
+        // One block, as libdm: the header, the fields (full only), the stats.
+        let head = std::mem::size_of::<dm_vdo_stats_full>();
+        let field = std::mem::size_of::<dm_vdo_stats_field>();
+        let fields_size = if full { status::vdo::MAX_STATS * field } else { 0 };
+        let base = zeroed_bytes(mem, head + fields_size + std::mem::size_of::<dm_vdo_stats>());
+        if base.is_null() {
+            return ptr::null_mut();
+        }
+        let f = base as *mut dm_vdo_stats_full;
+        // SAFETY: `base` holds the three parts, zeroed, and the stats part is
+        // aligned (head and the fields are multiples of 8 bytes); at most
+        // MAX_STATS fields are written, each string under 64 bytes.
+        unsafe {
+            let stats = base.add(head + fields_size) as *mut dm_vdo_stats;
+            (*f).stats = stats;
+            (*stats).physical_blocks = st.physical_blocks;
+            (*stats).logical_blocks = st.logical_blocks;
+            (*stats).bytes_per_physical_block = st.bytes_per_physical_block;
+            (*stats).bytes_per_logical_block = st.bytes_per_logical_block;
+            (*stats).data_blocks_used = st.data_blocks_used;
+            (*stats).overhead_blocks_used = st.overhead_blocks_used;
+            (*stats).logical_blocks_used = st.logical_blocks_used;
+            (*stats).bios_in = st.bios_in;
+            (*stats).bios_out = st.bios_out;
+            (*stats).bios_meta = st.bios_meta;
+            (*stats).operating_mode = vdo_mode(st.operating_mode);
+            // The flexible array starts at its own offset (12: it is made of
+            // chars), inside the header's padding, as in C.
+            let fields = ptr::addr_of_mut!((*f).fields) as *mut dm_vdo_stats_field;
+            let n = if full { st.fields.len().min(status::vdo::MAX_STATS) } else { 0 };
+            for (i, (label, value)) in st.fields.iter().take(n).enumerate() {
+                let slot = &mut *fields.add(i);
+                for (d, &s) in slot.label.iter_mut().zip(label.iter().take(63)) {
+                    *d = s as c_char;
+                }
+                for (d, &s) in slot.value.iter_mut().zip(value.iter().take(63)) {
+                    *d = s as c_char;
+                }
+            }
+            (*f).field_count = n as c_uint;
+        }
+        f
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capi::pool::{dm_pool_create, dm_pool_destroy};
+
+    #[test]
+    fn mirror_status_lands_in_the_callers_pool() {
+        // SAFETY: a fresh pool, a C string literal, a local out-pointer.
+        unsafe {
+            let mem = dm_pool_create(c"t".as_ptr(), 512);
+            let mut s: *mut dm_status_mirror = ptr::null_mut();
+            assert_eq!(dm_get_status_mirror(mem, c"2 254:1 254:2 3/4 1 AD 3 disk 254:0 A".as_ptr(), &mut s), 1);
+            assert_eq!(((*s).insync_regions, (*s).total_regions, (*s).dev_count, (*s).log_count), (3, 4, 2, 1));
+            let devs = (*s).devs as *const [u32; 3];
+            assert_eq!(*devs.add(1), [u32::from(b'D'), 254, 2]);
+            assert_eq!(CStr::from_ptr((*s).log_type).to_bytes(), b"disk");
+            dm_pool_destroy(mem);
+        }
+    }
+
+    #[test]
+    fn a_rejected_mirror_line_sets_status_to_null() {
+        // SAFETY: as above.
+        unsafe {
+            let mem = dm_pool_create(c"t".as_ptr(), 512);
+            let mut s = ptr::NonNull::<dm_status_mirror>::dangling().as_ptr();
+            assert_eq!(dm_get_status_mirror(mem, c"2 254:1".as_ptr(), &mut s), 0);
+            assert!(s.is_null());
+            dm_pool_destroy(mem);
+        }
+    }
+
+    #[test]
+    fn a_rejected_snapshot_line_leaves_status_alone() {
+        // SAFETY: as above.
+        unsafe {
+            let mem = dm_pool_create(c"t".as_ptr(), 512);
+            let mut s = ptr::NonNull::<dm_status_snapshot>::dangling().as_ptr();
+            let before = s;
+            assert_eq!(dm_get_status_snapshot(mem, c"x".as_ptr(), &mut s), 0);
+            assert_eq!(s, before);
+            assert_eq!(dm_get_status_snapshot(mem, c"1/2 3".as_ptr(), &mut s), 1);
+            assert_eq!(((*s).used_sectors, (*s).metadata_sectors, (*s).flags), (1, 3, 1));
+            dm_pool_destroy(mem);
+        }
+    }
+
+    #[test]
+    fn vdo_status_errors_go_to_the_result_buffer() {
+        // SAFETY: a zeroed result struct and C string literals.
+        unsafe {
+            let mut r: dm_vdo_status_parse_result = std::mem::zeroed();
+            assert_eq!(dm_vdo_status_parse(ptr::null_mut(), c"dev normal".as_ptr(), &mut r), 0);
+            assert_eq!(CStr::from_ptr(r.error.as_ptr()).to_bytes(), b"couldn't get token for 'recovering'");
+            assert_eq!(dm_vdo_status_parse(ptr::null_mut(), c"dev normal - online offline 5 9".as_ptr(), &mut r), 1);
+            assert_eq!(((*r.status).used_blocks, (*r.status).total_blocks), (5, 9));
+            assert_eq!(CStr::from_ptr((*r.status).device).to_bytes(), b"dev");
+            libc::free((*r.status).device as *mut c_void);
+            libc::free(r.status as *mut c_void);
+        }
+    }
+
+    #[test]
+    fn vdo_stats_full_fills_the_label_value_pairs() {
+        // SAFETY: a fresh pool and a C string literal.
+        unsafe {
+            let mem = dm_pool_create(c"t".as_ptr(), 512);
+            let f = dm_vdo_stats_parse(mem, c"{ logicalBlocks : 100, mode : normal }".as_ptr(), DM_VDO_STATS_FULL as c_uint);
+            assert_eq!((*f).field_count, 2);
+            assert_eq!((*(*f).stats).logical_blocks, 100);
+            let first = &*(*f).fields.as_ptr();
+            assert_eq!(CStr::from_ptr(first.label.as_ptr()).to_bytes(), b"logical blocks");
+            assert!(dm_vdo_stats_parse(mem, ptr::null(), 0).is_null());
+            dm_pool_destroy(mem);
+        }
+    }
+
+    #[test]
+    fn raid_superblock_failed_devices_are_counted_and_cleared() {
+        let dir = std::env::temp_dir().join(format!("dm-raid-sb-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("rmeta");
+        let mut block = vec![0u8; 8192];
+        block[..4].copy_from_slice(b"DmRd");
+        block[24] = 0b111;
+        std::fs::write(&path, &block).unwrap();
+        let cpath = CString::new(path.to_str().unwrap()).unwrap();
+        let mut n = 0u32;
+        // SAFETY: a C string and a local out-pointer.
+        unsafe {
+            assert_eq!(dm_raid_count_failed_devices(cpath.as_ptr(), &mut n), 1);
+            assert_eq!(n, 3);
+            assert_eq!(dm_raid_clear_failed_devices(cpath.as_ptr(), &mut n), 1);
+            assert_eq!(dm_raid_count_failed_devices(cpath.as_ptr(), &mut n), 1);
+        }
+        assert_eq!(n, 0);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn vdo_params_out_of_range_are_each_reported() {
+        // SAFETY: a zeroed params struct (all-zero is a valid C value).
+        unsafe {
+            let p: dm_vdo_target_params = std::mem::zeroed();
+            assert_eq!(dm_vdo_validate_target_params(&p, 0), 0);
+        }
+    }
 }

@@ -12,7 +12,7 @@ pub mod cache;
 pub mod integrity;
 pub mod mirror;
 pub mod raid;
-// pub mod raid_sb;
+pub mod raid_sb;
 pub mod scan;
 pub mod snapshot;
 pub mod thin;
