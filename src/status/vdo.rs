@@ -566,6 +566,43 @@ mod tests {
         assert!(parse_stats(deep.as_bytes(), true).fields.is_empty());
     }
 
+    /// A volume file: geometry block (version 5) at 0, super block at
+    /// block `data_start`, with `nonce` in both.
+    fn volume(data_start: u64, nonces: (u64, u64), logical_blocks: u64) -> Vec<u8> {
+        let mut v = vec![0u8; 4096 * (data_start as usize + 1)];
+        v[..8].copy_from_slice(b"dmvdo001");
+        v[8..12].copy_from_slice(&5u32.to_le_bytes());
+        v[12..16].copy_from_slice(&5u32.to_le_bytes());
+        v[32..40].copy_from_slice(&nonces.0.to_le_bytes());
+        v[80..88].copy_from_slice(&data_start.to_le_bytes());
+        let sb = 4096 * data_start as usize;
+        v[sb + 32..sb + 36].copy_from_slice(&41u32.to_le_bytes());
+        v[sb + 60..sb + 68].copy_from_slice(&logical_blocks.to_le_bytes());
+        v[sb + 100..sb + 108].copy_from_slice(&nonces.1.to_le_bytes());
+        v
+    }
+
+    #[test]
+    fn the_logical_size_comes_from_the_super_block() {
+        let dir = std::env::temp_dir().join(format!("vdo-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let good = dir.join("good");
+        std::fs::write(&good, volume(2, (77, 77), 123_456)).unwrap();
+        assert_eq!(parse_logical_size(good.to_str().unwrap()).unwrap(), 123_456);
+        let bad = dir.join("bad");
+        std::fs::write(&bad, volume(2, (77, 78), 1)).unwrap();
+        assert_eq!(
+            parse_logical_size(bad.to_str().unwrap()).unwrap_err().to_string(),
+            "VDO metadata has mismatching VDO nonces 78 != 77."
+        );
+        let short = dir.join("short");
+        let mut v = volume(2, (1, 1), 1);
+        v.truncate(4096 * 2 + 100);
+        std::fs::write(&short, v).unwrap();
+        assert!(parse_logical_size(short.to_str().unwrap()).unwrap_err().to_string().starts_with("File/Device is shorter"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[test]
     fn valid_params_give_no_error() {
         let p = VdoTargetParams {
