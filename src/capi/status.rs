@@ -730,6 +730,30 @@ mod tests {
     }
 
     #[test]
+    fn null_arguments_fail_without_a_crash() {
+        // SAFETY: NULLs are what is being tested; a fresh pool otherwise.
+        unsafe {
+            let mem = dm_pool_create(c"t".as_ptr(), 512);
+            let line = c"1 2".as_ptr();
+            assert_eq!(dm_get_status_mirror(mem, ptr::null(), &mut ptr::null_mut()), 0);
+            assert_eq!(dm_get_status_raid(ptr::null_mut(), line, &mut ptr::null_mut()), 0);
+            assert_eq!(dm_get_status_cache(mem, ptr::null(), &mut ptr::null_mut()), 0);
+            assert_eq!(dm_get_status_snapshot(mem, ptr::null(), &mut ptr::null_mut()), 0);
+            assert_eq!(dm_get_status_thin_pool(mem, ptr::null(), &mut ptr::null_mut()), 0);
+            assert_eq!(dm_get_status_thin(mem, ptr::null(), &mut ptr::null_mut()), 0);
+            assert_eq!(dm_get_status_writecache(mem, line, ptr::null_mut()), 0);
+            assert_eq!(dm_get_status_integrity(ptr::null_mut(), line, &mut ptr::null_mut()), 0);
+            assert_eq!(dm_raid_count_failed_devices(ptr::null(), ptr::null_mut()), 0);
+            assert_eq!(dm_raid_clear_failed_devices(ptr::null(), ptr::null_mut()), 0);
+            assert_eq!(dm_vdo_validate_target_params(ptr::null(), 0), 0);
+            assert_eq!(dm_vdo_parse_logical_size(line, ptr::null_mut()), 0);
+            assert_eq!(dm_vdo_status_parse(mem, ptr::null(), ptr::null_mut()), 0);
+            assert!(dm_vdo_stats_parse(mem, ptr::null(), 1).is_null());
+            dm_pool_destroy(mem);
+        }
+    }
+
+    #[test]
     fn vdo_params_out_of_range_are_each_reported() {
         // SAFETY: a zeroed params struct (all-zero is a valid C value).
         unsafe {
