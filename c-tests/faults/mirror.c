@@ -24,9 +24,8 @@ static int upconvert(void)
 {
 	struct dm_tree *tree = dm_tree_create();
 	struct dm_tree_node *n;
-	struct dm_info i = info_of("dmrs-fmir-lv");
 
-	if (!tree || (i.exists && !dm_tree_add_dev(tree, i.major, i.minor))
+	if (!tree || !add_existing(tree, names)
 	    || !(n = dm_tree_add_new_dev(tree, "dmrs-fmir-mimage_0", P "mimage_0", 0, 0, 0, 0, NULL))
 	    || !dm_tree_node_add_linear_target(n, 4096) || !dm_tree_node_add_target_area(n, dev0, NULL, 0)
 	    || !(n = dm_tree_add_new_dev(tree, "dmrs-fmir-mimage_1", P "mimage_1", 0, 0, 0, 0, NULL))

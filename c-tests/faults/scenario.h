@@ -108,6 +108,22 @@ static __attribute__((unused)) int zero_head(const char *path, uint64_t sectors)
 	return ok;
 }
 
+/* A volume manager first reads the devices that exist into the tree
+ * (dm_tree_add_dev), then describes what it wants (dm_tree_add_new_dev
+ * finds those nodes by uuid). Adds each of NAMES (NULL-terminated) that
+ * exists; returns 0 when one could not be read. */
+static __attribute__((unused)) int add_existing(struct dm_tree *tree, const char *const *names)
+{
+	struct dm_info i;
+
+	for (; *names; names++) {
+		i = info_of(*names);
+		if (i.exists && !dm_tree_add_dev(tree, i.major, i.minor))
+			return 0;
+	}
+	return 1;
+}
+
 /* What a volume manager does after each tree phase, failed or not: waits
  * for udev on the tree's cookie and starts the next phase without one. */
 static __attribute__((unused)) int tree_wait(struct dm_tree_node *root, int ok)
@@ -127,14 +143,8 @@ static int deactivate_names(const char *const *names, const char *prefix)
 {
 	struct dm_tree *tree = dm_tree_create();
 	struct dm_tree_node *root;
-	struct dm_info i;
-	int ok = tree != NULL;
+	int ok = tree && add_existing(tree, names);
 
-	for (; ok && *names; names++) {
-		i = info_of(*names);
-		if (i.exists && !dm_tree_add_dev(tree, i.major, i.minor))
-			ok = 0;
-	}
 	root = ok ? dm_tree_find_node(tree, 0, 0) : NULL;
 	ok = root && tree_wait(root, dm_tree_deactivate_children(root, prefix, strlen(prefix)));
 	if (tree)

@@ -15,7 +15,7 @@ static struct dm_tree *build(void)
 
 	if (!tree)
 		return NULL;
-	if (!(n = dm_tree_add_new_dev(tree, "dmrs-fsnap-real", P "real", 0, 0, 0, 0, NULL))
+	if (!add_existing(tree, names) || !(n = dm_tree_add_new_dev(tree, "dmrs-fsnap-real", P "real", 0, 0, 0, 0, NULL))
 	    || !dm_tree_node_add_linear_target(n, 4096) || !dm_tree_node_add_target_area(n, dev0, NULL, 0)
 	    || !(n = dm_tree_add_new_dev(tree, "dmrs-fsnap-cow", P "cow", 0, 0, 0, 0, NULL))
 	    || !dm_tree_node_add_linear_target(n, 4096) || !dm_tree_node_add_target_area(n, dev1, NULL, 0)

@@ -15,7 +15,7 @@ static struct dm_tree *build(void)
 
 	if (!tree)
 		return NULL;
-	if (!(n = dm_tree_add_new_dev(tree, "dmrs-fstack-bottom", P "bottom", 0, 0, 0, 0, NULL))
+	if (!add_existing(tree, names) || !(n = dm_tree_add_new_dev(tree, "dmrs-fstack-bottom", P "bottom", 0, 0, 0, 0, NULL))
 	    || !dm_tree_node_add_linear_target(n, 4096) || !dm_tree_node_add_target_area(n, dev0, NULL, 0)
 	    || !(n = dm_tree_add_new_dev(tree, "dmrs-fstack-left", P "left", 0, 0, 0, 0, NULL))
 	    || !dm_tree_node_add_linear_target(n, 2048) || !dm_tree_node_add_target_area(n, NULL, P "bottom", 0)

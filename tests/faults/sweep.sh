@@ -9,8 +9,8 @@
 # the C library, whatever library the scenario ran on.
 #
 # usage: sweep.sh [--errors "EIO EBUSY ENOMEM"] [--libs "ours clib"]
-#                 [--out DIR] [--max N] BUILD_DIR SCENARIO...
-# A SCENARIO is a name: BUILD/faults/NAME (+ NAME.clib) built from
+#                 [--out DIR] [--max N] BUILD_DIR [SCENARIO...]
+# A SCENARIO (default: all of c-tests/faults) is a name: BUILD/faults/NAME (+ NAME.clib) built from
 # c-tests/faults/NAME.c, or the script c-tests/faults/NAME.sh (run with
 # LD_LIBRARY_PATH=BUILD/lib for "ours"). Exit status 0 when no point left
 # a device suspended or behind, an inactive table, a semaphore, or lost
@@ -28,6 +28,12 @@ while [ $# -gt 0 ]; do
 done
 build=$(cd "$1" && pwd); shift
 top=$(cd "$(dirname "$0")/../.." && pwd)
+# No scenario named: every one there is.
+if [ $# -eq 0 ]; then
+	for f in "$top"/c-tests/faults/*.c "$top"/c-tests/faults/*.sh; do
+		[ -e "$f" ] && set -- "$@" "$(basename "${f%.*}")"
+	done
+fi
 out=${out:-$build/faults-results}
 mkdir -p "$out"
 work=$(mktemp -d)
