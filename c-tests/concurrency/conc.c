@@ -71,25 +71,45 @@ static int op(int type, const char *name, const char *new_name)
 	return ok;
 }
 
+static int info_exists(const char *name)
+{
+	struct dm_task *dmt;
+	struct dm_info info;
+	int exists;
+
+	if (use_lock)
+		pthread_mutex_lock(&lock);
+	dmt = dm_task_create(DM_DEVICE_INFO);
+	exists = dmt && dm_task_set_name(dmt, name) && dm_task_run(dmt) && dm_task_get_info(dmt, &info) && info.exists;
+	if (dmt)
+		dm_task_destroy(dmt);
+	if (use_lock)
+		pthread_mutex_unlock(&lock);
+	return exists;
+}
+
 static void *worker(void *arg)
 {
 	char name[64], renamed[64];
-	long id = (long) arg, ops = 0, failures = 0;
+	long id = (long) arg;
 
 	snprintf(name, sizeof(name), PREFIX "%ld", id);
 	snprintf(renamed, sizeof(renamed), PREFIX "%ld-r", id);
+	/* Counted as they happen, so that a thread that hangs still counts. */
 	while (now() < deadline) {
-		int ok = op(DM_DEVICE_CREATE, name, NULL);
-		failures += !ok;
+		int ok = op(DM_DEVICE_CREATE, name, NULL), failures = !ok;
 		failures += !op(DM_DEVICE_INFO, name, NULL);
 		failures += !op(DM_DEVICE_RENAME, name, renamed);
 		failures += !op(DM_DEVICE_REMOVE, renamed, NULL);
-		ops += 4;
-		if (!ok)	/* clean up whichever name is left */
-			op(DM_DEVICE_REMOVE, name, NULL);
+		atomic_fetch_add(&totals->ops, 4);
+		atomic_fetch_add(&totals->failures, failures);
+		if (failures) {	/* clean up whichever name is left */
+			if (info_exists(name))
+				op(DM_DEVICE_REMOVE, name, NULL);
+			if (info_exists(renamed))
+				op(DM_DEVICE_REMOVE, renamed, NULL);
+		}
 	}
-	atomic_fetch_add(&totals->ops, ops);
-	atomic_fetch_add(&totals->failures, failures);
 	return NULL;
 }
 
