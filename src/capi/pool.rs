@@ -238,9 +238,13 @@ pub unsafe extern "C" fn dm_pool_strndup(p: *mut dm_pool, str_: *const c_char, n
     ffi!("dm_pool_strndup", ptr::null_mut() => {
         require!("dm_pool_strndup", p, ptr::null_mut());
         require!("dm_pool_strndup", str_, ptr::null_mut());
+        // The length strnlen would give, in Rust (Miri can check it).
+        let mut len = 0;
         // SAFETY: str_ is readable up to its NUL or n bytes, whichever
-        // comes first (strnlen reads no further).
-        let len = unsafe { libc::strnlen(str_, n) };
+        // comes first, and the loop reads no further.
+        while len < n && unsafe { *str_.add(len) } != 0 {
+            len += 1;
+        }
         // SAFETY: the `len` bytes strnlen just read.
         let bytes = unsafe { std::slice::from_raw_parts(str_ as *const u8, len) };
         // SAFETY: a live pool handle, per the caller's contract.

@@ -495,6 +495,50 @@ mod tests {
         assert_eq!(ops(&log), ["DM_DEV_CREATE bad", "DM_DEV_REMOVE 253:0"]);
     }
 
+    /// The simulated kernel with the Nth request (1-based) failing with EIO.
+    struct FailNth {
+        inner: crate::kernel::Traced,
+        n: usize,
+        seen: std::sync::atomic::AtomicUsize,
+    }
+
+    impl Kernel for FailNth {
+        fn execute(&self, request: &crate::kernel::Request) -> Result<crate::kernel::Reply, crate::kernel::KernelError> {
+            if self.seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1 == self.n {
+                return Err(crate::kernel::KernelError::Ioctl { command: request.command.ioctl_name(), errno: libc::EIO });
+            }
+            self.inner.execute(request)
+        }
+    }
+
+    #[test]
+    fn a_failed_resume_in_preload_removes_the_device_it_created_and_goes_on() {
+        let (k, log) = traced();
+        // The 3rd request is the bottom's resume (create, load, resume);
+        // the simulated kernel then gives the freed minor to the sibling.
+        let k = FailNth { inner: k, n: 3, seen: Default::default() };
+        let mut tree = Tree::new();
+        let bottom = tree.add_new_dev("bottom", "T-bottom", 0, 0, false, 0).unwrap();
+        tree.add_segment(bottom, 16, Target::Zero);
+        let other = tree.add_new_dev("other", "T-other", 0, 0, false, 0).unwrap();
+        tree.add_segment(other, 16, Target::Zero);
+        let top = tree.add_new_dev("top", "T-top", 0, 0, false, 0).unwrap();
+        tree.add_segment(top, 8, Target::Linear);
+        tree.add_area(top, AreaDevice::Node(bottom), 0).unwrap();
+        tree.add_segment(top, 8, Target::Linear);
+        tree.add_area(top, AreaDevice::Node(other), 0).unwrap();
+        assert!(tree.preload_children(&k, top, None, &mut |_, _| true).is_err());
+        assert_eq!(
+            ops(&log),
+            [
+                "DM_DEV_CREATE bottom", "DM_TABLE_LOAD 253:0", "DM_DEV_REMOVE 253:0",
+                "DM_DEV_CREATE other", "DM_TABLE_LOAD 253:0", "DM_DEV_SUSPEND 253:0",
+                "DM_DEV_REMOVE 253:0",
+            ],
+            "the failed resume (not traced: failed below the trace) is followed by the remove; the sibling is still preloaded, then removed with everything the failed preload created"
+        );
+    }
+
     #[test]
     fn prefixes_match_with_and_without_the_default_prefix() {
         assert!(uuid_prefix_matches("LVM-abc", Some("LVM-a")));
