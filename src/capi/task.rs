@@ -5,7 +5,7 @@ use std::ptr;
 
 use crate::capi::types::*;
 
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::Ordering;
 
 use crate::capi::boundary::c_str;
 use crate::capi::system::dm_timestamp;
@@ -37,7 +37,6 @@ pub struct dm_task {
     timestamp: Option<Box<dm_timestamp>>,
 }
 
-static SUSPENDED_COUNTER: AtomicI32 = AtomicI32::new(0);
 
 /// Borrows a task handle, logging a NULL.
 ///
@@ -200,7 +199,7 @@ impl dm_task {
 
     fn run(&mut self) -> bool {
         let kernel = default_kernel();
-        let suspended = SUSPENDED_COUNTER.load(Ordering::Relaxed);
+        let suspended = crate::tree::suspended_counter();
         if self.task.kind == TaskType::Reload && suspended > 0 {
             crate::log_error!(
                 "{}Performing unsafe table load while {suspended} device(s) are known to be suspended: {}",
@@ -208,16 +207,6 @@ impl dm_task {
                 self.c_name.to_string_lossy()
             );
         }
-        let was_suspended = if matches!(self.task.kind, TaskType::Suspend | TaskType::Resume) {
-            let mut info = Task::new(TaskType::Info);
-            info.name = self.task.name.clone();
-            info.uuid = self.task.uuid.clone();
-            info.major = self.task.major;
-            info.minor = self.task.minor;
-            info.run(kernel.as_ref()).map(|o| o.info.exists && o.info.suspended).ok()
-        } else {
-            None
-        };
         let cookie_set = !self.cookie.is_null();
         let support = crate::capi::udev::support();
         let uevent_ioctl = matches!(self.task.kind, TaskType::Resume | TaskType::Remove | TaskType::Rename)
@@ -238,15 +227,6 @@ impl dm_task {
         }
         match result {
             Ok(out) => {
-                match (self.task.kind, was_suspended) {
-                    (TaskType::Suspend, Some(false)) => {
-                        SUSPENDED_COUNTER.fetch_add(1, Ordering::Relaxed);
-                    }
-                    (TaskType::Resume, Some(true)) => {
-                        SUSPENDED_COUNTER.fetch_sub(1, Ordering::Relaxed);
-                    }
-                    _ => {}
-                }
                 self.update_nodes(&out);
                 self.apply_read_ahead(&out);
                 self.errno = 0;
@@ -1194,6 +1174,6 @@ pub unsafe extern "C" fn dm_driver_version(version: *mut c_char, size: usize) ->
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_get_suspended_counter() -> c_int {
-    SUSPENDED_COUNTER.load(Ordering::Relaxed)
+    crate::tree::suspended_counter()
 }
 

@@ -30,6 +30,21 @@ pub use phases::{uuid_prefix_matches, NodeEvent, DEFAULT_UUID_PREFIX};
 
 use crate::task::{Info, Task, TaskError, TaskType};
 
+/// Devices the tree phases suspended and have not resumed, process-wide
+/// (libdm's suspended-device counter: only deptree suspends count, as in
+/// the C library; a table load while it is non-zero is reported).
+static SUSPENDED: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+
+/// The suspended-device counter (`dm_get_suspended_counter`).
+pub fn suspended_counter() -> i32 {
+    SUSPENDED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+fn count_suspended(delta: i32) {
+    let now = SUSPENDED.fetch_add(delta, std::sync::atomic::Ordering::Relaxed) + delta;
+    crate::log_debug!("Suspended device counter {} to {now}", if delta > 0 { "increased" } else { "decreased" });
+}
+
 /// A node's index in its tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct NodeId(pub usize);

@@ -108,7 +108,11 @@ impl Tree {
     }
 
     pub(super) fn resume(&mut self, kernel: &dyn Kernel, id: NodeId) -> Result<(), TreeError> {
+        let was_suspended = self.node(id).info.suspended;
         let (out, cookie) = self.run_uevent(kernel, id, dev_task(TaskType::Resume, self.node(id)))?;
+        if was_suspended && kernel.has_device_nodes() {
+            super::count_suspended(-1);
+        }
         self.set_info(id, out.info);
         self.sync_node(kernel, id, NodeChange::Add, cookie);
         // The read-ahead the caller asked for (u32::MAX is "auto": leave it).
@@ -338,7 +342,12 @@ impl Tree {
             t.skip_lockfs = self.settings.skip_lockfs;
             t.no_flush = self.settings.no_flush;
             match t.run(kernel) {
-                Ok(out) => self.set_info(child, out.info),
+                Ok(out) => {
+                    if kernel.has_device_nodes() {
+                        super::count_suspended(1);
+                    }
+                    self.set_info(child, out.info);
+                }
                 Err(e) => {
                     crate::log_error!(errno = e.errno(); "Unable to suspend {}: {e}", self.node(child).name);
                     first_error.get_or_insert(TreeError::from(e));
