@@ -22,9 +22,15 @@
 /* The kernel's suspend flag in struct dm_ioctl (DM_SUSPEND_FLAG). */
 #define SC_DM_SUSPEND_FLAG (1u << 1)
 
+/* /dev/dm-N of NAME (a path that does not exist when NAME does not). */
 static inline void dev_path(const char *name, char *path, size_t size)
 {
-	snprintf(path, size, "/dev/dm-%u", info_of(name).minor);
+	struct dm_info info = info_of(name);
+
+	if (info.exists)
+		snprintf(path, size, "/dev/dm-%u", info.minor);
+	else
+		snprintf(path, size, "/nonexistent/%s", name);
 }
 
 /* Reads or writes LEN bytes at OFFSET of device NAME with O_DIRECT

@@ -15,3 +15,7 @@ suite "scenario: a stack six layers deep, suspended and resumed, on the C librar
 	"$here/scenario.sh" dmrs-six- 2 8M "$build/c-tests/tree_six_layers.clib"
 suite "scenario: the same stack on this library, order checked in the trace" \
 	"$here/scenario.sh" dmrs-six- 2 8M "$build/c-tests/tree_six_layers" DM_TRACE=$sc_trace.six
+suite "scenario: thin snapshot with messages at suspend, transaction rules (seed 004) on the C library" \
+	"$here/scenario.sh" dmrs-thin- 2 32M "$build/c-tests/tree_thin.clib"
+suite "scenario: the same thin snapshot on this library, order checked in the trace" \
+	"$here/scenario.sh" dmrs-thin- 2 32M "$build/c-tests/tree_thin" DM_TRACE=$sc_trace.thin
