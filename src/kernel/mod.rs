@@ -7,6 +7,7 @@
 //! a decoded [`Reply`] comes out.
 
 pub mod control;
+pub mod fault;
 pub mod ioctl;
 pub mod sim;
 pub mod sysv;
@@ -348,6 +349,12 @@ pub trait Kernel: Send + Sync {
     /// Lets go of held resources (the control device); the next request
     /// takes them again.
     fn release(&self) {}
+
+    /// Whether the devices are real ones with nodes under /dev (false for
+    /// the simulator: nothing on the host's /dev is touched for it).
+    fn has_device_nodes(&self) -> bool {
+        false
+    }
 }
 
 static DEFAULT: OnceCell<Arc<dyn Kernel>> = OnceCell::new();

@@ -64,10 +64,19 @@ pub struct SimState {
     pub inactive: Option<Vec<TargetLine>>,
 }
 
+/// A thin pool's metadata as the simulator keeps it, by metadata device:
+/// like the kernel's, it outlives the pool device.
+#[derive(Debug, Clone, Default)]
+struct SimPoolMetadata {
+    transaction_id: u64,
+    thin_ids: std::collections::BTreeSet<u32>,
+}
+
 /// The simulated kernel.
 #[derive(Default)]
 pub struct SimKernel {
     devices: Mutex<BTreeMap<u32, SimDevice>>,
+    pools: Mutex<BTreeMap<String, SimPoolMetadata>>,
 }
 
 fn err(command: Command, errno: i32) -> KernelError {
@@ -95,12 +104,91 @@ impl SimKernel {
             .collect()
     }
 
+    /// The major:minor of the device `name` on any kernel (0:0 if none).
+    pub fn dev_of(kernel: &dyn Kernel, name: &str) -> (u32, u32) {
+        let mut t = crate::task::Task::new(crate::task::TaskType::Info);
+        t.name = Some(name.into());
+        t.run(kernel).map(|o| (o.info.major, o.info.minor)).unwrap_or((0, 0))
+    }
+
     /// Pretends `n` openers hold the device `name` (for remove-while-busy tests).
     pub fn set_open_count(&self, name: &str, n: i32) {
         let mut devices = self.devices.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(d) = devices.values_mut().find(|d| d.name == name) {
             d.open_count = n;
         }
+    }
+
+    /// The transaction id of the thin pool whose metadata is on `metadata_dev`
+    /// ("major:minor"), as a test sets it up or reads it back.
+    pub fn thin_pool_transaction_id(&self, metadata_dev: &str) -> u64 {
+        self.pools.lock().unwrap_or_else(|e| e.into_inner()).get(metadata_dev).map(|p| p.transaction_id).unwrap_or(0)
+    }
+
+    /// The thin ids the pool on `metadata_dev` holds.
+    pub fn thin_ids(&self, metadata_dev: &str) -> Vec<u32> {
+        self.pools.lock().unwrap_or_else(|e| e.into_inner()).get(metadata_dev).map(|p| p.thin_ids.iter().copied().collect()).unwrap_or_default()
+    }
+
+    /// Sets the transaction id of the pool on `metadata_dev` (an interrupted
+    /// transaction, for tests).
+    pub fn set_thin_pool_transaction_id(&self, metadata_dev: &str, id: u64) {
+        self.pools.lock().unwrap_or_else(|e| e.into_inner()).entry(metadata_dev.to_string()).or_default().transaction_id = id;
+    }
+
+    /// The metadata device of the thin-pool line of a table.
+    fn pool_metadata(table: Option<&Vec<TargetLine>>) -> Option<String> {
+        let line = table?.iter().find(|l| l.target_type == "thin-pool")?;
+        line.params.split_whitespace().next().map(str::to_string)
+    }
+
+    /// A thin-pool message, applied as dm-thin does (pool-message in
+    /// thin-provisioning.rst).
+    fn thin_pool_message(&self, metadata: &str, text: &str) -> Result<(), i32> {
+        let mut pools = self.pools.lock().unwrap_or_else(|e| e.into_inner());
+        let pool = pools.entry(metadata.to_string()).or_default();
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let num = |i: usize| words.get(i).and_then(|w| w.parse::<u64>().ok()).ok_or(libc::EINVAL);
+        match words.first().copied() {
+            Some("create_thin") => {
+                if !pool.thin_ids.insert(num(1)? as u32) {
+                    return Err(libc::EEXIST);
+                }
+            }
+            Some("create_snap") => {
+                let (id, origin) = (num(1)? as u32, num(2)? as u32);
+                if !pool.thin_ids.contains(&origin) {
+                    return Err(libc::ENODATA);
+                }
+                if !pool.thin_ids.insert(id) {
+                    return Err(libc::EEXIST);
+                }
+            }
+            Some("delete") => {
+                if !pool.thin_ids.remove(&(num(1)? as u32)) {
+                    return Err(libc::ENODATA);
+                }
+            }
+            Some("set_transaction_id") => {
+                if num(1)? != pool.transaction_id {
+                    return Err(libc::EINVAL);
+                }
+                pool.transaction_id = num(2)?;
+            }
+            Some("reserve_metadata_snap") | Some("release_metadata_snap") => {}
+            _ => return Err(libc::EINVAL),
+        }
+        Ok(())
+    }
+
+    /// Whether a thin line names a volume its pool has (the thin target's
+    /// constructor refuses others).
+    fn thin_volume_exists(&self, devices: &BTreeMap<u32, SimDevice>, line: &TargetLine) -> bool {
+        let mut words = line.params.split_whitespace();
+        let (Some(pool), Some(id)) = (words.next(), words.next().and_then(|w| w.parse::<u32>().ok())) else { return false };
+        let Some(pool_dev) = devices.values().find(|d| format!("{SIM_DM_MAJOR}:{}", d.minor) == pool) else { return false };
+        let Some(metadata) = Self::pool_metadata(pool_dev.live.as_ref()) else { return false };
+        self.pools.lock().unwrap_or_else(|e| e.into_inner()).get(&metadata).is_some_and(|p| p.thin_ids.contains(&id))
     }
 
     fn find(devices: &BTreeMap<u32, SimDevice>, r: &Request) -> Option<u32> {
@@ -162,9 +250,15 @@ impl SimKernel {
         Ok(())
     }
 
-    fn status_line(line: &TargetLine) -> TargetLine {
+    fn status_line(&self, line: &TargetLine) -> TargetLine {
         let params = match line.target_type.as_str() {
             "linear" | "striped" | "zero" | "error" => String::new(),
+            "thin-pool" => {
+                let metadata = line.params.split_whitespace().next().unwrap_or("");
+                let id = self.thin_pool_transaction_id(metadata);
+                format!("{id} 10/1024 0/1024 - rw discard_passdown queue_if_no_space - 1024")
+            }
+            "thin" => "0 -".to_string(),
             _ => line.params.clone(),
         };
         TargetLine { params, ..line.clone() }
@@ -306,6 +400,9 @@ impl SimKernel {
                     Command::TableLoad => {
                         let Payload::Table(lines) = &r.payload else { return Err(err(c, libc::EINVAL)) };
                         Self::validate_table(c, lines)?;
+                        if lines.iter().any(|l| l.target_type == "thin" && !self.thin_volume_exists(&devices, l)) {
+                            return Err(err(c, libc::EINVAL));
+                        }
                         let d = devices.get_mut(&minor).ok_or_else(|| err(c, libc::ENXIO))?;
                         d.inactive = Some(lines.clone());
                         d.inactive_read_only = r.flags.contains(Flags::READONLY);
@@ -329,7 +426,7 @@ impl SimKernel {
                         let lines = if r.flags.contains(Flags::STATUS_TABLE) {
                             lines
                         } else {
-                            lines.iter().map(Self::status_line).collect()
+                            lines.iter().map(|l| self.status_line(l)).collect()
                         };
                         Ok(Reply { data: ReplyData::Targets(lines), ..Self::info(d, query_inactive) })
                     }
@@ -345,6 +442,11 @@ impl SimKernel {
                             .ok_or_else(|| err(c, libc::EINVAL))?;
                         if matches!(target.target_type.as_str(), "linear" | "striped" | "zero" | "error") {
                             return Err(err(c, libc::EINVAL));
+                        }
+                        if target.target_type == "thin-pool" {
+                            let Payload::Message { text, .. } = &r.payload else { return Err(err(c, libc::EINVAL)) };
+                            let metadata = target.params.split_whitespace().next().unwrap_or("").to_string();
+                            self.thin_pool_message(&metadata, text).map_err(|errno| err(c, errno))?;
                         }
                         // Like the kernel, no device status comes back.
                         Ok(Reply { flags: Flags::empty(), ..Self::info(d, false) })
