@@ -3,7 +3,7 @@
 # any is missing (the VM harness installs its own in vm/setup.sh).
 # Idempotent; needs root only when something is missing.
 set -eu
-need="gcc make pkg-config python3 binutils libdevmapper-dev linux-libc-dev dmsetup"
+need="gcc make pkg-config python3 binutils libdevmapper-dev linux-libc-dev dmsetup strace"
 missing=""
 for p in $need; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
