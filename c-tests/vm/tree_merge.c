@@ -13,7 +13,7 @@
 
 #define P "DMRS-MG-"
 #define N "dmrs-mg-"
-#define SIZE 8192ULL
+#define SIZE 4096ULL
 #define BYTES (SIZE * 512)
 #define CHUNK 16
 

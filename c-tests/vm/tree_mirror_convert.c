@@ -21,7 +21,7 @@
 
 #define P "DMRS-MC-"
 #define N "dmrs-mc-"
-#define SIZE 8192ULL /* sectors of each leg and of the mirror */
+#define SIZE 4096ULL /* sectors of each leg and of the mirror */
 #define BYTES (SIZE * 512)
 #define REGION 512
 

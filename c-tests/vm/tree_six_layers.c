@@ -18,7 +18,7 @@
 
 #define P "DMRS-SIX-"
 #define N "dmrs-six-"
-#define SIZE 8192ULL
+#define SIZE 4096ULL
 #define BYTES (SIZE * 512)
 
 static const char *names[] = { "top", "str", "lin_m", "mir", "lin_a", "lin_b", "base_a", "base_b", NULL };

@@ -26,7 +26,7 @@
 #define N "dmrs-thin-"
 #define META 8192ULL  /* sectors */
 #define DATA 65536ULL
-#define VOL 8192ULL
+#define VOL 4096ULL
 #define BYTES (VOL * 512)
 #define BLOCK 128     /* data block size, sectors */
 

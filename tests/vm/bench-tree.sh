@@ -3,16 +3,17 @@
 # (default "200 1000"), N thin volumes on one pool and N linear volumes on
 # a loop device are activated and deactivated through the tree by the same
 # driver (benches/tree_activate.c) linked to this library and to the C
-# library. One run of each under `strace -f -e trace=ioctl,write` gives the
-# wall time of each phase (measured by the driver; both libraries carry the
-# same strace overhead) and the DM_* ioctl count (same method for both); for
-# ours DM_TRACE is set in the same run as a cross-check of the count. With
-# BENCH_REPS=k, k further untraced runs add the median untraced wall time.
+# library. Wall time (untraced_*): the median of $BENCH_REPS (default 1)
+# runs without any tracing, measured by the driver around each phase.
+# ioctls: one run of each under `strace -f --seccomp-bpf -e trace=ioctl,write`
+# (every DM_* ioctl counted, same method for both libraries; its wall time
+# is reported too but includes strace's stops); for ours DM_TRACE is set in
+# that run as a cross-check of the count.
 # usage: bench-tree.sh BENCH_DIR  (holding tree_activate and tree_activate.clib)
 set -eu
 bin=$1
 ns=${BENCH_NS:-"200 1000"}
-reps=${BENCH_REPS:-0}
+reps=${BENCH_REPS:-1}
 dir=$(mktemp -d)
 truncate -s 16M "$dir/meta" "$dir/data" "$dir/lin"
 meta=$(losetup -f --show "$dir/meta")
@@ -29,7 +30,7 @@ field() { tr ' ' '\n' | sed -n "s/^$1=//p"; }
 # per-command breakdown in $dir/breakdown.
 traced_run() {
 	out=$dir/strace.out
-	line=$(strace -f -e trace=ioctl,write -o "$out" "$@")
+	line=$(strace -f --seccomp-bpf -e trace=ioctl,write -o "$out" "$@")
 	counts=$(awk 'BEGIN { phase = 0 }
 	     /tree_activate:deactivate/ { phase = 1; next }
 	     /ioctl\(.*DM_[A-Z_]+/ { c[phase]++ }
@@ -80,6 +81,9 @@ run_mode() { # MODE N [LOOP]: prints one result line per library
 
 rc=0
 for n in $ns; do
+	# a fresh pool: zero the metadata (a pool left from the previous N is
+	# already at transaction 1 and would rightly skip the new messages)
+	dd if=/dev/zero of="$meta" bs=1M count=1 conv=fsync status=none
 	"$bin/tree_activate.clib" setup-thin "$n" "$meta" "$data" || { echo "setup-thin $n failed"; rc=1; break; }
 	run_mode thin "$n" || rc=1
 	"$bin/tree_activate.clib" teardown-thin || rc=1
