@@ -51,8 +51,13 @@ impl dm_tree {
         }
         for h in self.handles.iter_mut() {
             let n = self.tree.node(h.id);
-            h.name = CString::new(n.name.clone()).unwrap_or_default();
-            h.uuid = CString::new(n.uuid.clone()).unwrap_or_default();
+            // Compared first: this runs after every call, on every node.
+            if h.name.as_bytes() != n.name.as_bytes() {
+                h.name = CString::new(n.name.clone()).unwrap_or_default();
+            }
+            if h.uuid.as_bytes() != n.uuid.as_bytes() {
+                h.uuid = CString::new(n.uuid.clone()).unwrap_or_default();
+            }
             h.info = c_info(&self.tree, h.id);
         }
     }

@@ -169,4 +169,8 @@ impl Kernel for Control {
     fn has_device_nodes(&self) -> bool {
         true
     }
+
+    fn dm_major(&self) -> Option<u32> {
+        super::dm_major_from_proc()
+    }
 }

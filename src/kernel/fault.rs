@@ -41,4 +41,12 @@ impl Kernel for FailAt {
         }
         self.inner.execute(request)
     }
+
+    fn dm_major(&self) -> Option<u32> {
+        self.inner.dm_major()
+    }
+
+    fn has_device_nodes(&self) -> bool {
+        self.inner.has_device_nodes()
+    }
 }

@@ -361,6 +361,26 @@ pub trait Kernel: Send + Sync {
     fn has_device_nodes(&self) -> bool {
         false
     }
+
+    /// The block major of device-mapper devices, when known (a device of
+    /// another major is not asked about: it is no dm device).
+    fn dm_major(&self) -> Option<u32> {
+        None
+    }
+}
+
+/// device-mapper's block major from /proc/devices ("254 device-mapper").
+pub fn dm_major_from_proc() -> Option<u32> {
+    static MAJOR: OnceCell<Option<u32>> = OnceCell::new();
+    *MAJOR.get_or_init(|| {
+        let text = std::fs::read_to_string("/proc/devices").ok()?;
+        let block = text.split("Block devices:").nth(1)?;
+        block.lines().find_map(|l| {
+            let mut w = l.split_whitespace();
+            let major = w.next()?.parse().ok()?;
+            (w.next()? == "device-mapper").then_some(major)
+        })
+    })
 }
 
 static DEFAULT: OnceCell<Arc<dyn Kernel>> = OnceCell::new();

@@ -569,4 +569,8 @@ impl Kernel for SimKernel {
         let reply = self.run(request)?;
         decode_reply(request.command, &encode_reply(&reply))
     }
+
+    fn dm_major(&self) -> Option<u32> {
+        Some(self.major)
+    }
 }

@@ -155,4 +155,8 @@ impl Kernel for Traced {
     fn has_device_nodes(&self) -> bool {
         self.inner.has_device_nodes()
     }
+
+    fn dm_major(&self) -> Option<u32> {
+        self.inner.dm_major()
+    }
 }

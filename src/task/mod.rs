@@ -314,6 +314,9 @@ pub struct TaskOutput {
     pub targets: Vec<TargetLine>,
     /// Devices used.
     pub deps: Vec<u64>,
+    /// RELOAD with suppression: the size of the live table it read first
+    /// (libdm's `dm_task_get_existing_table_size`).
+    pub existing_table_size: Option<u64>,
     /// Device list.
     pub names: Vec<NameEntry>,
     /// Targets and versions.
@@ -619,6 +622,7 @@ impl Task {
         table.query_inactive_table = false;
         table.suppress_identical_reload = false;
         let live = table.run(kernel)?;
+        let existing = Some(live.targets.iter().map(|l| l.length).sum::<u64>());
         let words = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
         let same = live.info.live_table
             && !live.info.inactive_table
@@ -628,11 +632,12 @@ impl Task {
             });
         if same {
             crate::log_verbose!("Suppressed {} identical table reload.", self.describe());
-            return Ok(live);
+            return Ok(TaskOutput { existing_table_size: existing, ..live });
         }
         let mut load = self.clone();
         load.suppress_identical_reload = false;
-        load.run(kernel)
+        let out = load.run(kernel)?;
+        Ok(TaskOutput { existing_table_size: existing, ..out })
     }
 
     /// Logs an internal error for each dm device below this one that is

@@ -77,6 +77,7 @@ pub struct Node {
 pub struct Tree {
     nodes: Vec<Node>,
     by_dev: HashMap<(u32, u32), NodeId>,
+    by_uuid: HashMap<String, NodeId>,
     /// Settings that apply to every node.
     pub settings: TreeSettings,
     optional_uuid_suffixes: Vec<String>,
@@ -96,7 +97,7 @@ impl Tree {
 
     /// A tree holding only its root.
     pub fn new() -> Tree {
-        Tree { nodes: vec![Node::default()], by_dev: HashMap::new(), settings: TreeSettings::default(), optional_uuid_suffixes: Vec::new(), cookie: 0 }
+        Tree { nodes: vec![Node::default()], by_dev: HashMap::new(), by_uuid: HashMap::new(), settings: TreeSettings::default(), optional_uuid_suffixes: Vec::new(), cookie: 0 }
     }
 
     /// A node.
@@ -124,7 +125,7 @@ impl Tree {
         if uuid.is_empty() {
             return Some(Tree::ROOT);
         }
-        let exact = |u: &str| self.ids().skip(1).find(|id| self.node(*id).uuid == u);
+        let exact = |u: &str| self.by_uuid.get(u).copied();
         let with_old_prefix = |u: &str| exact(u).or_else(|| u.strip_prefix(phases::DEFAULT_UUID_PREFIX).and_then(exact));
         if let Some(id) = with_old_prefix(uuid) {
             return Some(id);
@@ -214,6 +215,9 @@ impl Tree {
     fn insert(&mut self, node: Node) -> NodeId {
         let id = NodeId(self.nodes.len());
         self.by_dev.insert((node.major, node.minor), id);
+        if !node.uuid.is_empty() {
+            self.by_uuid.entry(node.uuid.clone()).or_insert(id);
+        }
         self.nodes.push(node);
         id
     }
@@ -244,7 +248,18 @@ impl Tree {
         let mut deps = Task::new(TaskType::Deps);
         deps.major = Some(major);
         deps.minor = Some(minor);
-        let (node, uses) = match deps.run(kernel) {
+        // A device of another major is no dm device: a leaf, unasked.
+        let result = match kernel.dm_major() {
+            Some(dm) if dm != major => Err(TaskError::Ioctl {
+                op: "deps",
+                name: String::new(),
+                uuid: String::new(),
+                dev: Some((major, minor)),
+                errno: libc::ENXIO,
+            }),
+            _ => deps.run(kernel),
+        };
+        let (node, uses) = match result {
             Ok(out) => (
                 Node {
                     name: out.name,
@@ -426,6 +441,7 @@ impl Tree {
             return Ok(id);
         }
         let id = NodeId(self.nodes.len());
+        self.by_uuid.insert(uuid.to_string(), id);
         self.nodes.push(Node {
             name: name.to_string(),
             uuid: uuid.to_string(),

@@ -87,13 +87,9 @@ impl Tree {
         for (start, len, ty, params) in &lines {
             t.add_target(*start, *len, ty, params);
         }
-        let old_size = if n.info.live_table {
-            let live = dev_task(TaskType::Table, n).run(kernel)?;
-            Some(live.targets.iter().map(|l| l.length).sum::<u64>())
-        } else {
-            None
-        };
         let out = t.run(kernel)?;
+        // A live table was read first (suppression): its size.
+        let old_size = out.existing_table_size;
         let delayed = old_size.is_none() && n.props.delay_resume_if_new;
         let old = old_size.unwrap_or(0);
         let changed = match new_size.cmp(&old) {
