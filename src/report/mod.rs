@@ -260,14 +260,41 @@ fn implicit_table() -> &'static [Implicit] {
     }
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Lines printed by this thread's reports (tests only).
+    pub(crate) static CAPTURE: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+}
+
+#[cfg(test)]
+fn captured(line: &str) -> bool {
+    CAPTURE.with(|c| match c.borrow_mut().as_mut() {
+        Some(v) => {
+            v.push(line.to_string());
+            true
+        }
+        None => false,
+    })
+}
+
+#[cfg(not(test))]
+fn captured(_line: &str) -> bool {
+    false
+}
+
 /// Prints a report line (libdm `log_print`).
 pub(crate) fn print(line: &[u8]) {
-    crate::dm_log!(crate::log::LOG_WARN, 0, "{}", String::from_utf8_lossy(line));
+    let line = String::from_utf8_lossy(line);
+    if !captured(&line) {
+        crate::dm_log!(crate::log::LOG_WARN, 0, "{}", line);
+    }
 }
 
 /// Prints a help line (libdm `log_warn`).
 pub(crate) fn warn(line: &str) {
-    crate::log_warn!("{line}");
+    if !captured(line) {
+        crate::log_warn!("{line}");
+    }
 }
 
 /// Why a report could not be made or used; the details are logged.
@@ -479,7 +506,9 @@ impl Report {
         for t in &self.types {
             id_len = id_len.max(t.prefix.len() + 3);
         }
-        let mut last: Option<TypeRef> = None;
+        // libdm compares the description pointers; identical literals are
+        // one string in C programs, so equal texts are one section here.
+        let mut last: Option<String> = None;
         for (_, id, desc, fflags, type_id) in &list {
             let t = match self.find_type(*type_id) {
                 Some(t) => t,
@@ -489,8 +518,8 @@ impl Report {
                 }
             };
             let (tdesc, tprefix, tid) = self.type_desc_prefix(t);
-            if last != Some(t) {
-                if last.is_some() {
+            if last.as_deref() != Some(tdesc) {
+                if last.as_ref().is_some_and(|l| !l.is_empty()) {
                     warn(" ");
                 }
                 warn(&format!("{tdesc} Fields"));
@@ -511,7 +540,7 @@ impl Report {
                 line.push(']');
             }
             warn(&line);
-            last = Some(t);
+            last = Some(tdesc.to_string());
         }
     }
 
