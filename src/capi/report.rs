@@ -34,6 +34,8 @@ pub struct CReport {
     /// A pool allocation made before the first buffered row's values:
     /// freeing it releases everything the report functions allocated.
     mark: *mut c_void,
+    /// The columns and their field flags (fixed once the report is made).
+    columns: Vec<(Column, u32)>,
 }
 
 /// The C handle behind `struct dm_report_field *`.
@@ -229,7 +231,8 @@ unsafe fn init(
         crate::log_error!("dm_report_init: allocation of memory pool failed");
         return ptr::null_mut();
     }
-    let rh = CReport { engine, mem, fields, types, private: private_data, cache: HashMap::new(), mark: ptr::null_mut() };
+    let columns = engine.columns().into_iter().enumerate().map(|(i, c)| (c, engine.column_flags(i))).collect();
+    let rh = CReport { engine, mem, fields, types, private: private_data, cache: HashMap::new(), mark: ptr::null_mut(), columns };
     Box::into_raw(Box::new(rh)) as *mut dm_report
 }
 
@@ -293,25 +296,28 @@ unsafe fn do_report_object(rh: *mut dm_report, object: *mut c_void, do_output: b
             // SAFETY: the report's own pool.
             r.mark = unsafe { crate::capi::pool::dm_pool_alloc(r.mem, 1) };
         }
-        let flags: Vec<u32> = (0..r.engine.columns().len()).map(|i| r.engine.column_flags(i)).collect();
-        (r.engine.columns().into_iter().zip(flags).collect::<Vec<_>>(), r.fields, r.types, r.mem, r.private)
+        ((r.columns.as_ptr(), r.columns.len()), r.fields, r.types, r.mem, r.private)
     };
+    let (cols, ncols) = (columns.0, columns.1);
+    // SAFETY: the column list is not changed while objects are reported
+    // (report functions cannot add columns).
+    let columns = unsafe { std::slice::from_raw_parts(cols, ncols) };
     let mut values = Vec::with_capacity(columns.len());
-    for (col, flags) in columns {
+    for &(col, flags) in columns {
         match col {
             Column::User { field, type_idx } => {
                 // SAFETY: the caller's tables, which outlive the report.
                 let (f, t) = unsafe { (&*fields.add(field), &*types.add(type_idx)) };
-                let id = fixed(&f.id);
+                let id = || fixed(&f.id);
                 if object.is_null() {
                     crate::log_error!("{}_report_get_field_data: missing object.", crate::log::INTERNAL_ERROR);
-                    crate::log_error!("_do_report_object: no data assigned to field {id}");
+                    crate::log_error!("_do_report_object: no data assigned to field {}", id());
                     return 0;
                 }
                 // SAFETY: the caller's data function on its object.
                 let base = unsafe { (t.data_fn.expect("type has a data_fn"))(object) };
                 if base.is_null() {
-                    crate::log_error!("_do_report_object: no data assigned to field {id}");
+                    crate::log_error!("_do_report_object: no data assigned to field {}", id());
                     return 0;
                 }
                 // SAFETY: the offset is within the object the caller describes.
@@ -321,7 +327,7 @@ unsafe fn do_report_object(rh: *mut dm_report, object: *mut c_void, do_output: b
                 // SAFETY: the caller's report function with its own arguments.
                 let ok = unsafe { report_fn(rh, mem, &mut cf as *mut CField as *mut dm_report_field, data, private) };
                 if ok == 0 {
-                    crate::log_error!("_do_report_object: report function failed for field {id}");
+                    crate::log_error!("_do_report_object: report function failed for field {}", id());
                     return 0;
                 }
                 values.push(cf.value);
@@ -650,7 +656,7 @@ pub unsafe extern "C" fn dm_report_field_set_value(field: *mut dm_report_field, 
                     Sort::Num(u64::from_le_bytes(b))
                 }
                 TYPE_STRING_LIST => Sort::List(if text.is_empty() { Vec::new() } else { vec![(0, text.len())] }),
-                _ => Sort::Str(text.clone()),
+                _ => Sort::Text,
             }
         } else {
             match t {

@@ -93,6 +93,8 @@ pub enum Sort {
     Num(u64),
     /// A C string.
     Str(Vec<u8>),
+    /// The display text itself (a string field's usual sort value).
+    Text,
     /// A string list: the items' (start, length) in the report text, sorted.
     List(Vec<(usize, usize)>),
 }
@@ -109,7 +111,7 @@ pub struct Value {
 impl Value {
     /// A string field value.
     pub fn string(s: &[u8]) -> Value {
-        Value { text: s.to_vec(), sort: Sort::Str(s.to_vec()) }
+        Value { text: s.to_vec(), sort: Sort::Text }
     }
 
     /// A number displayed in decimal.
@@ -155,11 +157,12 @@ impl Value {
 
     /// The sort value read as libdm reads it for string comparisons: the
     /// bytes a `const char *` to it would show.
-    fn c_string(&self) -> Vec<u8> {
+    fn c_string(&self) -> std::borrow::Cow<'_, [u8]> {
+        use std::borrow::Cow;
         match &self.sort {
-            Sort::Str(s) => s.clone(),
-            Sort::Num(n) => n.to_le_bytes().iter().copied().take_while(|b| *b != 0).collect(),
-            Sort::List(_) => self.text.clone(),
+            Sort::Str(s) => Cow::Borrowed(s),
+            Sort::Text | Sort::List(_) => Cow::Borrowed(&self.text),
+            Sort::Num(n) => Cow::Owned(n.to_le_bytes().iter().copied().take_while(|b| *b != 0).collect()),
         }
     }
 
@@ -167,6 +170,7 @@ impl Value {
         match &self.sort {
             Sort::Num(n) => *n,
             Sort::Str(s) => s_to_u64(s),
+            Sort::Text => s_to_u64(&self.text),
             Sort::List(_) => 0,
         }
     }
@@ -790,7 +794,7 @@ impl Report {
                     sel_field = Some(i);
                     return Value::number("1".into(), 1);
                 }
-                v.unwrap_or(Value { text: Vec::new(), sort: Sort::Str(Vec::new()) })
+                v.unwrap_or(Value { text: Vec::new(), sort: Sort::Text })
             })
             .collect();
         let mut row = Row { values, selected: true, sel_field };
@@ -1238,6 +1242,7 @@ fn json_escape(line: &mut Vec<u8>, s: &[u8]) {
 fn cmp_c_strings(a: &Value, b: &Value) -> std::cmp::Ordering {
     match (&a.sort, &b.sort) {
         (Sort::Str(x), Sort::Str(y)) => x.cmp(y),
+        (Sort::Text, Sort::Text) => a.text.cmp(&b.text),
         _ => a.c_string().cmp(&b.c_string()),
     }
 }

@@ -911,8 +911,8 @@ fn compare(rh: &Report, v: &Value, pflags: u32, fs: &FieldSel) -> bool {
                 _ => return false,
             };
             match fs.flags & CMP_MASK {
-                CMP_EQUAL => &s == sel,
-                f if f == CMP_NOT | CMP_EQUAL => &s != sel,
+                CMP_EQUAL => *s == **sel,
+                f if f == CMP_NOT | CMP_EQUAL => *s != **sel,
                 _ => {
                     crate::log_error!("{}_cmp_field_string: unsupported string comparison type for selection field {fid}", crate::log::INTERNAL_ERROR);
                     false
