@@ -187,7 +187,7 @@ unsafe fn c_reserved(res: *const dm_report_reserved_value, fields: &[FieldDef]) 
 /// # Safety
 /// `rh` comes from `dm_report_init*` and is not freed; no other reference
 /// to it is live.
-unsafe fn report<'a>(rh: *mut dm_report) -> &'a mut CReport {
+unsafe fn creport<'a>(rh: *mut dm_report) -> &'a mut CReport {
     // SAFETY: per this function's contract.
     unsafe { &mut *(rh as *mut CReport) }
 }
@@ -242,7 +242,7 @@ pub unsafe extern "C" fn dm_report_value_cache_set(rh: *mut dm_report, name: *co
         require!("dm_report_value_cache_set", rh, 0);
         require!("dm_report_value_cache_set", name, 0);
         // SAFETY: a live report and a C string.
-        let (r, name) = unsafe { (report(rh), CStr::from_ptr(name).to_bytes().to_vec()) };
+        let (r, name) = unsafe { (creport(rh), CStr::from_ptr(name).to_bytes().to_vec()) };
         r.cache.insert(name, data);
         1
     })
@@ -254,7 +254,7 @@ pub unsafe extern "C" fn dm_report_value_cache_get(rh: *mut dm_report, name: *co
         require!("dm_report_value_cache_get", rh, ptr::null());
         require!("dm_report_value_cache_get", name, ptr::null());
         // SAFETY: a live report and a C string.
-        let (r, name) = unsafe { (report(rh), CStr::from_ptr(name).to_bytes()) };
+        let (r, name) = unsafe { (creport(rh), CStr::from_ptr(name).to_bytes()) };
         r.cache.get(name).copied().unwrap_or(ptr::null())
     })
 }
@@ -288,7 +288,7 @@ unsafe fn do_report_object(rh: *mut dm_report, object: *mut c_void, do_output: b
     // Short borrows only: report functions call back into this report.
     let (columns, fields, types, mem, private) = {
         // SAFETY: a live report.
-        let r = unsafe { report(rh) };
+        let r = unsafe { creport(rh) };
         if r.engine.already_reported() {
             return 1;
         }
@@ -336,7 +336,7 @@ unsafe fn do_report_object(rh: *mut dm_report, object: *mut c_void, do_output: b
         }
     }
     // SAFETY: a live report; no C call below.
-    let r = unsafe { report(rh) };
+    let r = unsafe { creport(rh) };
     match r.engine.add_row(values, do_output) {
         Ok(sel) => {
             if !selected.is_null() {
@@ -394,7 +394,7 @@ pub unsafe extern "C" fn dm_report_compact_fields(rh: *mut dm_report) -> c_int {
             return 0;
         }
         // SAFETY: a live report.
-        c_int::from(unsafe { report(rh) }.engine.compact_fields(None).is_ok())
+        c_int::from(unsafe { creport(rh) }.engine.compact_fields(None).is_ok())
     })
 }
 
@@ -403,7 +403,7 @@ pub unsafe extern "C" fn dm_report_compact_given_fields(rh: *mut dm_report, fiel
     ffi!("dm_report_compact_given_fields", 0 => {
         require!("dm_report_compact_given_fields", rh, 0);
         // SAFETY: a live report and a C string or NULL.
-        let (r, f) = unsafe { (report(rh), bytes(fields)) };
+        let (r, f) = unsafe { (creport(rh), bytes(fields)) };
         c_int::from(r.engine.compact_fields(Some(f)).is_ok())
     })
 }
@@ -413,7 +413,7 @@ pub unsafe extern "C" fn dm_report_is_empty(rh: *mut dm_report) -> c_int {
     ffi!("dm_report_is_empty", 1 => {
         require!("dm_report_is_empty", rh, 1);
         // SAFETY: a live report.
-        c_int::from(unsafe { report(rh) }.engine.is_empty())
+        c_int::from(unsafe { creport(rh) }.engine.is_empty())
     })
 }
 
@@ -422,7 +422,7 @@ pub unsafe extern "C" fn dm_report_destroy_rows(rh: *mut dm_report) {
     ffi!("dm_report_destroy_rows", () => {
         require_void!("dm_report_destroy_rows", rh);
         // SAFETY: a live report.
-        let r = unsafe { report(rh) };
+        let r = unsafe { creport(rh) };
         r.engine.destroy_rows();
         release_rows_memory(r);
     })
@@ -433,7 +433,7 @@ pub unsafe extern "C" fn dm_report_output(rh: *mut dm_report) -> c_int {
     ffi!("dm_report_output", 0 => {
         require!("dm_report_output", rh, 0);
         // SAFETY: a live report.
-        let r = unsafe { report(rh) };
+        let r = unsafe { creport(rh) };
         let ok = r.engine.output().is_ok();
         if r.engine.is_empty() {
             release_rows_memory(r);
@@ -447,7 +447,7 @@ pub unsafe extern "C" fn dm_report_column_headings(rh: *mut dm_report) -> c_int 
     ffi!("dm_report_column_headings", 0 => {
         require!("dm_report_column_headings", rh, 0);
         // SAFETY: a live report.
-        c_int::from(unsafe { report(rh) }.engine.column_headings().is_ok())
+        c_int::from(unsafe { creport(rh) }.engine.column_headings().is_ok())
     })
 }
 
@@ -468,7 +468,7 @@ pub unsafe extern "C" fn dm_report_set_output_field_name_prefix(rh: *mut dm_repo
         require!("dm_report_set_output_field_name_prefix", rh, 0);
         require!("dm_report_set_output_field_name_prefix", report_prefix, 0);
         // SAFETY: a live report and a C string.
-        let (r, p) = unsafe { (report(rh), CStr::from_ptr(report_prefix).to_bytes()) };
+        let (r, p) = unsafe { (creport(rh), CStr::from_ptr(report_prefix).to_bytes()) };
         r.engine.set_output_field_name_prefix(p);
         1
     })
@@ -479,7 +479,7 @@ pub unsafe extern "C" fn dm_report_set_selection(rh: *mut dm_report, selection: 
     ffi!("dm_report_set_selection", 0 => {
         require!("dm_report_set_selection", rh, 0);
         // SAFETY: a live report and a C string or NULL.
-        let (r, s) = unsafe { (report(rh), bytes(selection)) };
+        let (r, s) = unsafe { (creport(rh), bytes(selection)) };
         c_int::from(r.engine.set_selection(s).is_ok())
     })
 }
@@ -673,19 +673,19 @@ pub unsafe extern "C" fn dm_report_field_set_value(field: *mut dm_report_field, 
 
 /// # Safety
 /// `g` comes from `dm_report_group_create` and is not destroyed.
-unsafe fn group<'a>(g: *mut dm_report_group) -> &'a Group {
+unsafe fn cgroup<'a>(g: *mut dm_report_group) -> &'a Group {
     // SAFETY: per this function's contract.
     unsafe { &*(g as *const Group) }
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn dm_report_group_create(type_: c_int, data: *mut c_void) -> *mut dm_report_group {
+pub unsafe extern "C" fn dm_report_group_create(r#type: c_int, data: *mut c_void) -> *mut dm_report_group {
     ffi!("dm_report_group_create", ptr::null_mut() => {
         let _ = data;
-        match GroupKind::from_c(type_) {
+        match GroupKind::from_c(r#type) {
             Some(k) => Box::into_raw(Box::new(Group::new(k))) as *mut dm_report_group,
             None => {
-                crate::log_error!("dm_report: dm_report_group_create: unknown group type {type_}");
+                crate::log_error!("dm_report: dm_report_group_create: unknown group type {}", r#type);
                 ptr::null_mut()
             }
         }
@@ -693,42 +693,42 @@ pub unsafe extern "C" fn dm_report_group_create(type_: c_int, data: *mut c_void)
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn dm_report_group_push(group_: *mut dm_report_group, report_: *mut dm_report, data: *mut c_void) -> c_int {
+pub unsafe extern "C" fn dm_report_group_push(group: *mut dm_report_group, report: *mut dm_report, data: *mut c_void) -> c_int {
     ffi!("dm_report_group_push", 0 => {
-        if group_.is_null() {
+        if group.is_null() {
             return 1;
         }
         // SAFETY: a live group.
-        let g = unsafe { group(group_) };
+        let g = unsafe { cgroup(group) };
         // SAFETY: for basic and JSON groups the data is a name (C string).
         let name = unsafe { bytes(data as *const c_char) };
-        let rep = if report_.is_null() {
+        let rep = if report.is_null() {
             None
         } else {
             // SAFETY: a live report.
-            Some((&mut unsafe { report(report_) }.engine, report_ as usize))
+            Some((&mut unsafe { creport(report) }.engine, report as usize))
         };
         c_int::from(g.push(rep, name).is_ok())
     })
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn dm_report_group_pop(group_: *mut dm_report_group) -> c_int {
+pub unsafe extern "C" fn dm_report_group_pop(group: *mut dm_report_group) -> c_int {
     ffi!("dm_report_group_pop", 0 => {
-        if group_.is_null() {
+        if group.is_null() {
             return 1;
         }
         // SAFETY: a live group.
-        c_int::from(unsafe { group(group_) }.pop().is_ok())
+        c_int::from(unsafe { cgroup(group) }.pop().is_ok())
     })
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn dm_report_group_output_and_pop_all(group_: *mut dm_report_group) -> c_int {
+pub unsafe extern "C" fn dm_report_group_output_and_pop_all(group: *mut dm_report_group) -> c_int {
     ffi!("dm_report_group_output_and_pop_all", 0 => {
-        require!("dm_report_group_output_and_pop_all", group_, 0);
+        require!("dm_report_group_output_and_pop_all", group, 0);
         // SAFETY: a live group.
-        let g = unsafe { group(group_) };
+        let g = unsafe { cgroup(group) };
         while !g.top_is_root() {
             if let Some(Some(h)) = g.top_report() {
                 // SAFETY: the handle of a report pushed into this group and
@@ -747,15 +747,15 @@ pub unsafe extern "C" fn dm_report_group_output_and_pop_all(group_: *mut dm_repo
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn dm_report_group_destroy(group_: *mut dm_report_group) -> c_int {
+pub unsafe extern "C" fn dm_report_group_destroy(group: *mut dm_report_group) -> c_int {
     ffi!("dm_report_group_destroy", 0 => {
-        if group_.is_null() {
+        if group.is_null() {
             return 1;
         }
         // SAFETY: a live group.
-        let r = unsafe { dm_report_group_output_and_pop_all(group_) };
+        let r = unsafe { dm_report_group_output_and_pop_all(group) };
         // SAFETY: the caller gives back a group from dm_report_group_create, once.
-        drop(unsafe { Box::from_raw(group_ as *mut Group) });
+        drop(unsafe { Box::from_raw(group as *mut Group) });
         r
     })
 }
