@@ -589,7 +589,7 @@ impl Parser<'_> {
             let (n, tmp) = self.or_ex(next)?;
             let (t3, after) = tok_op(OP_LOG, tmp, SEL_PE);
             if t3 == 0 {
-                crate::log_error!("Syntax error: right parenthesis expected at '{}'", lossy(next));
+                crate::log_error!("Syntax error: right parenthesis expected at '{}'", lossy(after));
                 return Err(());
             }
             Ok((n, after))

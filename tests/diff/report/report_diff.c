@@ -291,7 +291,7 @@ static const char *selections[] = {
 	"uuid=~'-1'", "name=dash", "name='dash'", "name=-", "flag=1", "flag=1%", "ruuid=~2$",
 	"!(name=~obj) || count=0", "((count>1))", "!(!(count>1))", "help", "?", "count>=", "name=~",
 	"name=~(obj1)", "name=~{obj[0-9]}", "name=~[obj]", "tags={}", "tags=[]", "when=@abc", "help=1",
-	"selected>0", "name=obj1 || name=obj2 && count=3", "name=obj1 # name=obj2 , count=3",
+	"selected>0", "name=obj1 || name=obj2 && count=3", "(name=x", "( count=1 ) && (name=x", "!(count=1", "!count", "name=obj1 # name=obj2 , count=3",
 };
 
 static void _groups(void)
