@@ -942,3 +942,32 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod sweep {
+    use super::Regex;
+
+    #[test]
+    fn random_patterns_compile_or_fail_without_panicking() {
+        const PIECES: &[&[u8]] = &[b"a", b"b", b".", b"*", b"+", b"?", b"|", b"(", b")", b"[", b"]", b"^", b"$", b"\\", b"-", b"[^", b"\xff", b"\x02"];
+        let mut x: u64 = 7;
+        let mut next = || {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x >> 33
+        };
+        let mut compiled = 0;
+        for _ in 0..3000 {
+            let n = 1 + next() % 10;
+            let p: Vec<u8> = (0..n).flat_map(|_| PIECES[(next() % PIECES.len() as u64) as usize].iter().copied()).collect();
+            if let Ok(mut re) = Regex::new(&[&p[..], b"ab"]) {
+                compiled += 1;
+                // A broken first pattern may swallow the second (as in
+                // libdm), so only the index bound is certain.
+                assert!(re.matches(b"xaby").is_none_or(|i| i <= 1));
+                let _ = re.matches(&p);
+                let _ = re.fingerprint();
+            }
+        }
+        assert!(compiled > 100, "only {compiled} random patterns compiled");
+    }
+}

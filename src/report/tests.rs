@@ -209,3 +209,37 @@ fn time_values_parse_as_iso_dates_with_ranges() {
     assert_eq!(crate::util::time::parse_date_time(b"2021-06-15 10:00:00 +02:00"), Some((1623744000, None)));
     assert_eq!(crate::util::time::parse_date_time(b"2021-13-01"), None);
 }
+
+/// A small deterministic generator for the no-panic sweeps below.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+}
+
+#[test]
+fn random_selections_fail_or_evaluate_without_panicking() {
+    const PIECES: &[&str] = &[
+        "name", "count", "pct", "tags", "=", "!=", "=~", "!~", ">", ">=", "<", "<=", "since", "&&", "||", ",", "#", "!", "(", ")",
+        "[", "]", "{", "}", "'", "\"", " ", "5", "1.5", "m", "%", "x", "a*", "@1", "2021-06-15", "10:00", "+02:00", "selected", "all",
+    ];
+    let mut rng = Lcg(42);
+    let mut accepted = 0;
+    capture(|| {
+        for _ in 0..3000 {
+            let n = 1 + rng.next() % 8;
+            let sel: String = (0..n).map(|_| PIECES[(rng.next() % PIECES.len() as u64) as usize]).collect();
+            if let Ok(mut rh) = Report::with_selection(None, types(), fields(), b"name", b" ", OUTPUT_BUFFERED, None, Some(sel.as_bytes()), None) {
+                accepted += 1;
+                for t in THINGS {
+                    let v = values(&rh, t);
+                    rh.add_row(v, true).expect("row");
+                }
+                rh.output().expect("output");
+            }
+        }
+    });
+    assert!(accepted > 10, "only {accepted} random selections parsed");
+}
