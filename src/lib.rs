@@ -30,6 +30,10 @@ pub mod status;
 pub mod udev;
 /// cbindgen:ignore
 pub mod util;
+/// cbindgen:ignore
+pub mod regex;
+/// cbindgen:ignore
+pub mod report;
 
 #[allow(missing_docs, non_camel_case_types, non_snake_case, unused_variables)]
 pub mod capi;
