@@ -28,6 +28,7 @@ from .device import (
     info,
     library_version,
     list_devices,
+    load_table,
     message,
     remove,
     rename,
@@ -58,7 +59,7 @@ __all__ = [
     "CacheStatus", "DMError", "DevNo", "DeviceEntry", "DeviceNotFound", "Info", "LegHealth", "LibraryInfo",
     "MirrorStatus", "NodeInfo", "PARSED_TARGETS", "RaidStatus", "SnapshotStatus", "Target", "TargetStatus",
     "ThinPoolStatus", "ThinStatus", "Tree", "TreeNode", "clear", "create", "create_snap", "create_thin", "deps",
-    "driver_version", "exists", "info", "library_info", "library_version", "list_devices", "load", "message",
+    "driver_version", "exists", "info", "library_info", "library_version", "list_devices", "load", "load_table", "message",
     "parse_status", "remove", "rename", "resume", "status", "suspend", "suspended", "suspended_counter", "table",
     "target_versions", "wait_event",
 ]

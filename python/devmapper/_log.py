@@ -19,6 +19,7 @@ collected per thread while a binding call runs, for the exception it raises.
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import logging
 import threading
@@ -121,7 +122,13 @@ _callback_errno = _LOG_ERRNO_FN(_on_log_errno)
 
 
 def install(lib: "Library") -> None:
-    """Register the callback with ``lib`` (see the module docstring)."""
+    """Register the callback with ``lib`` (see the module docstring).
+
+    At interpreter exit the library's default log is restored first: the
+    library's destructor may still log (the C library reports unreleased
+    pools there), and Python must not be called once it is finalised.
+    """
+    atexit.register(_uninstall, lib)
     if lib.info.is_devmapper:
         lib.dm_log_with_errno_init(ctypes.cast(_callback_errno, c_void_p))
     else:
@@ -130,3 +137,10 @@ def install(lib: "Library") -> None:
     # logger's level at load time (set_verbose changes it later).
     if logger.isEnabledFor(logging.DEBUG):
         lib.dm_log_init_verbose(7)
+
+
+def _uninstall(lib: "Library") -> None:
+    if lib.info.is_devmapper:
+        lib.dm_log_with_errno_init(None)
+    else:
+        lib.dm_log_init(None)

@@ -311,7 +311,7 @@ def create(name: StrLike, table: Union[str, Sequence[TargetLike], None] = None, 
     return info(name)
 
 
-def load(name: Optional[StrLike], table: Union[str, Sequence[TargetLike]], *, uuid: Optional[StrLike] = None,
+def load_table(name: Optional[StrLike], table: Union[str, Sequence[TargetLike]], *, uuid: Optional[StrLike] = None,
          dev: Optional[DevLike] = None, read_only: bool = False) -> None:
     """Load ``table`` into the device's inactive slot (``resume`` makes it live)."""
     lines = _checked_table(table)

@@ -19,7 +19,7 @@ import ctypes
 from contextlib import contextmanager
 from ctypes import c_void_p
 from dataclasses import dataclass
-from typing import Any, Iterator, List, Optional, Sequence, Set, Tuple, Union
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 from . import _lib, _log
 from ._task import StrLike, cstr, dm_name, dm_uuid, fail, text, uint
@@ -60,9 +60,13 @@ Area = Union["TreeNode", str]
 class TreeNode:
     """One device of a ``Tree``; its target methods add table segments."""
 
-    def __init__(self, tree: "Tree", handle: int) -> None:
+    def __init__(self, tree: "Tree", handle: int, name: Optional[str] = None, uuid: Optional[str] = None) -> None:
         self.tree = tree
         self.handle = handle
+        # libdevmapper reports a node's name and uuid only once the device
+        # exists; a new node keeps the ones it was given.
+        self._name = name
+        self._uuid = uuid
 
     def __repr__(self) -> str:
         return f"TreeNode({self.name!r}, uuid={self.uuid!r})"
@@ -76,11 +80,13 @@ class TreeNode:
     # -- properties -----------------------------------------------------
     @property
     def name(self) -> str:
-        return text(self.tree._lib.dm_tree_node_get_name(self.tree._h(self.handle)))
+        got = text(self.tree._lib.dm_tree_node_get_name(self.tree._h(self.handle)))
+        return got or self._name or ""
 
     @property
     def uuid(self) -> str:
-        return text(self.tree._lib.dm_tree_node_get_uuid(self.tree._h(self.handle)))
+        got = text(self.tree._lib.dm_tree_node_get_uuid(self.tree._h(self.handle)))
+        return got or self._uuid or ""
 
     @property
     def is_root(self) -> bool:
@@ -105,7 +111,7 @@ class TreeNode:
             child = lib.dm_tree_next_child(ctypes.byref(handle), self.tree._h(self.handle), 1 if inverted else 0)
             if not child:
                 break
-            node = TreeNode(self.tree, child)
+            node = self.tree._new.get(child) or TreeNode(self.tree, child)
             if not node.is_root:
                 out.append(node)
         return out
@@ -245,6 +251,13 @@ class Tree:
             raise fail("dm_tree_create", cap)
         self.handle: Optional[int] = handle
         self._suspended: Set[Tuple[int, bytes]] = set()
+        self._new: Dict[int, TreeNode] = {}
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:
+            pass
 
     def __enter__(self) -> "Tree":
         return self
@@ -311,13 +324,17 @@ class Tree:
                                                  1 if read_only else 0, 1 if clear_inactive else 0, None)
         if not node:
             raise fail("dm_tree_add_new_dev", cap)
-        return TreeNode(self, node)
+        made = TreeNode(self, node, text(dm_name(name)), text(dm_uuid(uuid)))
+        self._new[node] = made
+        return made
 
     def find(self, uuid: StrLike) -> Optional[TreeNode]:
         if not self.handle:
             raise ValueError("the tree has been freed")
         node = self._lib.dm_tree_find_node_by_uuid(self.handle, cstr(uuid, "uuid"))
-        return TreeNode(self, node) if node else None
+        if not node:
+            return None
+        return self._new.get(node) or TreeNode(self, node)
 
     # -- phases ----------------------------------------------------------
     def _phase(self, function: str, uuid_prefix: StrLike, node: Optional[TreeNode]) -> None:
