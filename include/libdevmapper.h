@@ -1639,7 +1639,7 @@ void *dm_tree_node_get_context(const struct dm_tree_node *node);
 
 int dm_tree_node_num_children(const struct dm_tree_node *node, uint32_t inverted);
 
-void dm_tree_set_optional_uuid_suffixes(struct dm_tree *_dtree, const char **_optional_uuid_suffixes);
+void dm_tree_set_optional_uuid_suffixes(struct dm_tree *dtree, const char **optional_uuid_suffixes);
 
 int dm_tree_node_add_raid_target(struct dm_tree_node *_node, uint64_t _size, const char *_raid_type, uint32_t _region_size, uint32_t _stripe_size, uint64_t _rebuilds, uint64_t _flags);
 
@@ -1653,29 +1653,29 @@ int dm_tree_node_add_replicator_target(struct dm_tree_node *_node, uint64_t _siz
 
 int dm_tree_node_add_replicator_dev_target(struct dm_tree_node *_node, uint64_t _size, const char *_replicator_uuid, uint64_t _rdevice_index, const char *_rdev_uuid, unsigned int _rsite_index, const char *_slog_uuid, uint32_t _slog_flags, uint32_t _slog_region_size);
 
-int dm_tree_node_add_thin_pool_target(struct dm_tree_node *_node, uint64_t _size, uint64_t _transaction_id, const char *_metadata_uuid, const char *_pool_uuid, uint32_t _data_block_size, uint64_t _low_water_mark, unsigned int _skip_block_zeroing);
+int dm_tree_node_add_thin_pool_target(struct dm_tree_node *node, uint64_t size, uint64_t transaction_id, const char *metadata_uuid, const char *pool_uuid, uint32_t data_block_size, uint64_t low_water_mark, unsigned int skip_block_zeroing);
 
-int dm_tree_node_add_thin_pool_target_v1(struct dm_tree_node *_node, uint64_t _size, uint64_t _transaction_id, const char *_metadata_uuid, const char *_pool_uuid, uint32_t _data_block_size, uint64_t _low_water_mark, unsigned int _skip_block_zeroing, unsigned int _crop_metadata);
+int dm_tree_node_add_thin_pool_target_v1(struct dm_tree_node *node, uint64_t size, uint64_t transaction_id, const char *metadata_uuid, const char *pool_uuid, uint32_t data_block_size, uint64_t low_water_mark, unsigned int skip_block_zeroing, unsigned int crop_metadata);
 
-int dm_tree_node_add_thin_pool_message(struct dm_tree_node *_node, int _type_, uint64_t _id1, uint64_t _id2);
+int dm_tree_node_add_thin_pool_message(struct dm_tree_node *node, int type_, uint64_t id1, uint64_t id2);
 
-int dm_tree_node_set_thin_pool_discard(struct dm_tree_node *_node, unsigned int _ignore, unsigned int _no_passdown);
+int dm_tree_node_set_thin_pool_discard(struct dm_tree_node *node, unsigned int ignore, unsigned int no_passdown);
 
-int dm_tree_node_set_thin_pool_error_if_no_space(struct dm_tree_node *_node, unsigned int _error_if_no_space);
+int dm_tree_node_set_thin_pool_error_if_no_space(struct dm_tree_node *node, unsigned int error_if_no_space);
 
-int dm_tree_node_set_thin_pool_read_only(struct dm_tree_node *_node, unsigned int _read_only);
+int dm_tree_node_set_thin_pool_read_only(struct dm_tree_node *node, unsigned int read_only);
 
-int dm_tree_node_add_thin_target(struct dm_tree_node *_node, uint64_t _size, const char *_pool_uuid, uint32_t _device_id);
+int dm_tree_node_add_thin_target(struct dm_tree_node *node, uint64_t size, const char *pool_uuid, uint32_t device_id);
 
-int dm_tree_node_set_thin_external_origin(struct dm_tree_node *_node, const char *_external_uuid);
+int dm_tree_node_set_thin_external_origin(struct dm_tree_node *node, const char *external_uuid);
 
-void dm_tree_node_set_udev_flags(struct dm_tree_node *_node, uint16_t _udev_flags);
+void dm_tree_node_set_udev_flags(struct dm_tree_node *node, uint16_t udev_flags);
 
 int dm_tree_node_add_null_area(struct dm_tree_node *_node, uint64_t _offset);
 
-void dm_tree_set_cookie(struct dm_tree_node *_node, uint32_t _cookie);
+void dm_tree_set_cookie(struct dm_tree_node *node, uint32_t cookie);
 
-uint32_t dm_tree_get_cookie(struct dm_tree_node *_node);
+uint32_t dm_tree_get_cookie(struct dm_tree_node *node);
 
 int dm_tree_node_add_cachevol_target(struct dm_tree_node *_node, uint64_t _size, uint64_t _feature_flags, const char *_metadata_uuid, const char *_data_uuid, const char *_cachevol_uuid, const char *_origin_uuid, const char *_policy_name, const struct dm_config_node *_policy_settings, uint64_t _metadata_start, uint64_t _metadata_len, uint64_t _data_start, uint64_t _data_len, uint32_t _data_block_size);
 

@@ -19,6 +19,11 @@ pub mod task;
 pub mod targets;
 /// cbindgen:ignore
 pub mod tree;
+
+/// The mirror/pvmove helpers.
+pub mod pvmove;
+/// cbindgen:ignore
+pub mod status;
 /// cbindgen:ignore
 pub mod udev;
 /// cbindgen:ignore

@@ -679,8 +679,24 @@ pub unsafe extern "C" fn dm_tree_node_num_children(node: *const dm_tree_node, in
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn dm_tree_set_optional_uuid_suffixes(_dtree: *mut dm_tree, _optional_uuid_suffixes: *mut *const c_char) {
-    not_implemented!("dm_tree_set_optional_uuid_suffixes")
+pub unsafe extern "C" fn dm_tree_set_optional_uuid_suffixes(dtree: *mut dm_tree, optional_uuid_suffixes: *mut *const c_char) {
+    ffi!("dm_tree_set_optional_uuid_suffixes", () => {
+        // SAFETY: caller's contract.
+        let Some(t) = (unsafe { tree_mut("dm_tree_set_optional_uuid_suffixes", dtree) }) else { return };
+        let mut suffixes = Vec::new();
+        if !optional_uuid_suffixes.is_null() {
+            for i in 0.. {
+                // SAFETY: the caller passes a NULL-terminated array of strings.
+                let p = unsafe { *optional_uuid_suffixes.add(i) };
+                if p.is_null() {
+                    break;
+                }
+                // SAFETY: each element is a C string.
+                suffixes.push(unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned());
+            }
+        }
+        t.tree.set_optional_uuid_suffixes(suffixes);
+    })
 }
 
 #[no_mangle]
@@ -714,48 +730,111 @@ pub unsafe extern "C" fn dm_tree_node_add_replicator_dev_target(_node: *mut dm_t
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_add_thin_pool_target(_node: *mut dm_tree_node, _size: u64, _transaction_id: u64, _metadata_uuid: *const c_char, _pool_uuid: *const c_char, _data_block_size: u32, _low_water_mark: u64, _skip_block_zeroing: c_uint) -> c_int {
-    not_implemented!("dm_tree_node_add_thin_pool_target", 0)
+pub unsafe extern "C" fn dm_tree_node_add_thin_pool_target(node: *mut dm_tree_node, size: u64, transaction_id: u64, metadata_uuid: *const c_char, pool_uuid: *const c_char, data_block_size: u32, low_water_mark: u64, skip_block_zeroing: c_uint) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { dm_tree_node_add_thin_pool_target_v1(node, size, transaction_id, metadata_uuid, pool_uuid, data_block_size, low_water_mark, skip_block_zeroing, 1) }
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_add_thin_pool_target_v1(_node: *mut dm_tree_node, _size: u64, _transaction_id: u64, _metadata_uuid: *const c_char, _pool_uuid: *const c_char, _data_block_size: u32, _low_water_mark: u64, _skip_block_zeroing: c_uint, _crop_metadata: c_uint) -> c_int {
-    not_implemented!("dm_tree_node_add_thin_pool_target_v1", 0)
+pub unsafe extern "C" fn dm_tree_node_add_thin_pool_target_v1(node: *mut dm_tree_node, size: u64, transaction_id: u64, metadata_uuid: *const c_char, pool_uuid: *const c_char, data_block_size: u32, low_water_mark: u64, skip_block_zeroing: c_uint, crop_metadata: c_uint) -> c_int {
+    // SAFETY: caller's contract.
+    let (metadata, data) = unsafe { (opt_str(metadata_uuid), opt_str(pool_uuid)) };
+    // SAFETY: caller's contract.
+    unsafe {
+        with_tree("dm_tree_node_add_thin_pool_target", node, |t, id| {
+            let m = node_by_uuid(t, metadata, "metadata")?;
+            let d = node_by_uuid(t, data, "pool")?;
+            let pool = crate::targets::ThinPool {
+                transaction_id,
+                data_block_size,
+                low_water_mark,
+                skip_block_zeroing: skip_block_zeroing != 0,
+                crop_metadata: crop_metadata != 0,
+                ..Default::default()
+            };
+            t.tree.add_thin_pool(id, size, pool, m, d)
+        })
+    }
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_add_thin_pool_message(_node: *mut dm_tree_node, _type_: c_int, _id1: u64, _id2: u64) -> c_int {
-    not_implemented!("dm_tree_node_add_thin_pool_message", 0)
+pub unsafe extern "C" fn dm_tree_node_add_thin_pool_message(node: *mut dm_tree_node, type_: c_int, id1: u64, id2: u64) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { with_tree("dm_tree_node_add_thin_pool_message", node, |t, id| t.tree.add_thin_message(id, type_, id1, id2)) }
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_set_thin_pool_discard(_node: *mut dm_tree_node, _ignore: c_uint, _no_passdown: c_uint) -> c_int {
-    not_implemented!("dm_tree_node_set_thin_pool_discard", 0)
+pub unsafe extern "C" fn dm_tree_node_set_thin_pool_discard(node: *mut dm_tree_node, ignore: c_uint, no_passdown: c_uint) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe {
+        with_tree("dm_tree_node_set_thin_pool_discard", node, |t, id| {
+            let pool = t.tree.last_thin_pool_mut(id)?;
+            pool.ignore_discard = ignore != 0;
+            pool.no_discard_passdown = no_passdown != 0;
+            Ok(())
+        })
+    }
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_set_thin_pool_error_if_no_space(_node: *mut dm_tree_node, _error_if_no_space: c_uint) -> c_int {
-    not_implemented!("dm_tree_node_set_thin_pool_error_if_no_space", 0)
+pub unsafe extern "C" fn dm_tree_node_set_thin_pool_error_if_no_space(node: *mut dm_tree_node, error_if_no_space: c_uint) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe {
+        with_tree("dm_tree_node_set_thin_pool_error_if_no_space", node, |t, id| {
+            let pool = t.tree.last_thin_pool_mut(id)?;
+            pool.error_if_no_space = error_if_no_space != 0;
+            Ok(())
+        })
+    }
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_set_thin_pool_read_only(_node: *mut dm_tree_node, _read_only: c_uint) -> c_int {
-    not_implemented!("dm_tree_node_set_thin_pool_read_only", 0)
+pub unsafe extern "C" fn dm_tree_node_set_thin_pool_read_only(node: *mut dm_tree_node, read_only: c_uint) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe {
+        with_tree("dm_tree_node_set_thin_pool_read_only", node, |t, id| {
+            let pool = t.tree.last_thin_pool_mut(id)?;
+            pool.read_only = read_only != 0;
+            Ok(())
+        })
+    }
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_add_thin_target(_node: *mut dm_tree_node, _size: u64, _pool_uuid: *const c_char, _device_id: u32) -> c_int {
-    not_implemented!("dm_tree_node_add_thin_target", 0)
+pub unsafe extern "C" fn dm_tree_node_add_thin_target(node: *mut dm_tree_node, size: u64, pool_uuid: *const c_char, device_id: u32) -> c_int {
+    // SAFETY: caller's contract.
+    let pool = unsafe { opt_str(pool_uuid) };
+    // SAFETY: caller's contract.
+    unsafe {
+        with_tree("dm_tree_node_add_thin_target", node, |t, id| {
+            let p = node_by_uuid(t, pool, "pool")?;
+            t.tree.add_thin(id, size, device_id, p)
+        })
+    }
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_set_thin_external_origin(_node: *mut dm_tree_node, _external_uuid: *const c_char) -> c_int {
-    not_implemented!("dm_tree_node_set_thin_external_origin", 0)
+pub unsafe extern "C" fn dm_tree_node_set_thin_external_origin(node: *mut dm_tree_node, external_uuid: *const c_char) -> c_int {
+    // SAFETY: caller's contract.
+    let external = unsafe { opt_str(external_uuid) };
+    // SAFETY: caller's contract.
+    unsafe {
+        with_tree("dm_tree_node_set_thin_external_origin", node, |t, id| {
+            let o = node_by_uuid(t, external, "thin external origin")?;
+            t.tree.set_thin_external_origin(id, o)
+        })
+    }
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn dm_tree_node_set_udev_flags(_node: *mut dm_tree_node, _udev_flags: u16) {
-    not_implemented!("dm_tree_node_set_udev_flags")
+pub unsafe extern "C" fn dm_tree_node_set_udev_flags(node: *mut dm_tree_node, udev_flags: u16) {
+    // SAFETY: caller's contract.
+    unsafe {
+        with_tree("dm_tree_node_set_udev_flags", node, |t, id| {
+            t.tree.set_udev_flags(id, udev_flags);
+            Ok(())
+        });
+    }
 }
 
 #[no_mangle]
@@ -764,13 +843,24 @@ pub unsafe extern "C" fn dm_tree_node_add_null_area(_node: *mut dm_tree_node, _o
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn dm_tree_set_cookie(_node: *mut dm_tree_node, _cookie: u32) {
-    not_implemented!("dm_tree_set_cookie")
+pub unsafe extern "C" fn dm_tree_set_cookie(node: *mut dm_tree_node, cookie: u32) {
+    // SAFETY: caller's contract.
+    unsafe {
+        with_tree("dm_tree_set_cookie", node, |t, _| {
+            t.tree.cookie = cookie;
+            Ok(())
+        });
+    }
 }
 
 #[no_mangle]
-pub unsafe extern "C" fn dm_tree_get_cookie(_node: *mut dm_tree_node) -> u32 {
-    not_implemented!("dm_tree_get_cookie", 0)
+pub unsafe extern "C" fn dm_tree_get_cookie(node: *mut dm_tree_node) -> u32 {
+    ffi!("dm_tree_get_cookie", 0 => {
+        // SAFETY: caller's contract.
+        let Some(n) = (unsafe { node_ref("dm_tree_get_cookie", node) }) else { return 0 };
+        // SAFETY: a node's tree outlives its handles.
+        unsafe { (*n.tree).tree.cookie }
+    })
 }
 
 #[no_mangle]

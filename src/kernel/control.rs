@@ -165,4 +165,8 @@ impl Kernel for Control {
             size = (size * 2).min(MAX_BUFFER);
         }
     }
+
+    fn has_device_nodes(&self) -> bool {
+        true
+    }
 }

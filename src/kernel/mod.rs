@@ -7,6 +7,7 @@
 //! a decoded [`Reply`] comes out.
 
 pub mod control;
+pub mod fault;
 pub mod ioctl;
 pub mod sim;
 pub mod sysv;
@@ -18,6 +19,12 @@ use once_cell::sync::OnceCell;
 use thiserror::Error;
 
 pub use control::Control;
+
+/// Parses "major:minor" as device-mapper tables write device numbers.
+pub fn parse_dev_text(s: &str) -> Option<(u32, u32)> {
+    let (a, b) = s.split_once(':')?;
+    Some((a.parse().ok()?, b.parse().ok()?))
+}
 pub use sim::SimKernel;
 pub use trace::Traced;
 
@@ -348,6 +355,12 @@ pub trait Kernel: Send + Sync {
     /// Lets go of held resources (the control device); the next request
     /// takes them again.
     fn release(&self) {}
+
+    /// Whether the devices are real ones with nodes under /dev (false for
+    /// the simulator: nothing on the host's /dev is touched for it).
+    fn has_device_nodes(&self) -> bool {
+        false
+    }
 }
 
 static DEFAULT: OnceCell<Arc<dyn Kernel>> = OnceCell::new();

@@ -64,10 +64,26 @@ pub struct SimState {
     pub inactive: Option<Vec<TargetLine>>,
 }
 
+/// A thin pool's metadata as the simulator keeps it, by metadata device:
+/// like the kernel's, it outlives the pool device.
+#[derive(Debug, Clone, Default)]
+struct SimPoolMetadata {
+    transaction_id: u64,
+    thin_ids: std::collections::BTreeSet<u32>,
+}
+
 /// The simulated kernel.
-#[derive(Default)]
 pub struct SimKernel {
     devices: Mutex<BTreeMap<u32, SimDevice>>,
+    pools: Mutex<BTreeMap<String, SimPoolMetadata>>,
+    /// The block major of its devices.
+    major: u32,
+}
+
+impl Default for SimKernel {
+    fn default() -> Self {
+        SimKernel { devices: Mutex::default(), pools: Mutex::default(), major: SIM_DM_MAJOR }
+    }
 }
 
 fn err(command: Command, errno: i32) -> KernelError {
@@ -78,6 +94,83 @@ impl SimKernel {
     /// An empty simulated kernel.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A simulator holding what `kernel` holds now: every device with its
+    /// number, name, uuid, state and tables, and the transaction id and
+    /// volumes of each thin pool. Only queries reach `kernel`; a phase run
+    /// on the copy is a dry run of the same phase on the original.
+    pub fn mirroring(kernel: &dyn Kernel) -> Result<SimKernel, crate::task::TaskError> {
+        use crate::task::{Task, TaskType};
+        let names = Task::new(TaskType::List).run(kernel)?.names;
+        let mut sim = SimKernel::new();
+        if let Some(first) = names.first() {
+            sim.major = super::decode_dev(first.dev).0;
+        }
+        let by_dev = |kind: TaskType, dev: u64, inactive: bool| {
+            let (major, minor) = super::decode_dev(dev);
+            let mut t = Task::new(kind);
+            t.major = Some(major);
+            t.minor = Some(minor);
+            t.query_inactive_table = inactive;
+            t.run(kernel)
+        };
+        for entry in &names {
+            let info = by_dev(TaskType::Info, entry.dev, false)?;
+            if !info.info.exists {
+                continue;
+            }
+            let live = by_dev(TaskType::Table, entry.dev, false)?.targets;
+            let inactive = if info.info.inactive_table { Some(by_dev(TaskType::Table, entry.dev, true)?.targets) } else { None };
+            for line in &live {
+                let mut words = line.params.split_whitespace();
+                if line.target_type == "thin-pool" {
+                    let status = by_dev(TaskType::Status, entry.dev, false)?;
+                    let id = status.targets.first().and_then(|l| l.params.split_whitespace().next()?.parse().ok()).unwrap_or(0);
+                    if let Some(metadata) = words.next() {
+                        sim.set_thin_pool_transaction_id(metadata, id);
+                    }
+                }
+            }
+            let (_, minor) = super::decode_dev(entry.dev);
+            let device = SimDevice {
+                name: info.name.clone(),
+                uuid: info.uuid.clone(),
+                minor,
+                live: info.info.live_table.then_some(live),
+                inactive,
+                suspended: info.info.suspended,
+                read_only: info.info.read_only,
+                inactive_read_only: false,
+                open_count: info.info.open_count,
+                event_nr: info.info.event_nr,
+                geometry: None,
+            };
+            sim.devices.get_mut().unwrap_or_else(|e| e.into_inner()).insert(minor, device);
+        }
+        // Thin volumes tell which ids their pools hold.
+        let thin_ids: Vec<(String, u32)> = {
+            let devices = sim.devices.get_mut().unwrap_or_else(|e| e.into_inner());
+            let mut ids = Vec::new();
+            for d in devices.values() {
+                for line in d.live.iter().flatten().filter(|l| l.target_type == "thin") {
+                    let mut words = line.params.split_whitespace();
+                    let (Some(pool), Some(id)) = (words.next(), words.next().and_then(|w| w.parse().ok())) else { continue };
+                    let metadata = devices
+                        .values()
+                        .find(|p| format!("{}:{}", sim.major, p.minor) == pool)
+                        .and_then(|p| Self::pool_metadata(p.live.as_ref()));
+                    if let Some(m) = metadata {
+                        ids.push((m, id));
+                    }
+                }
+            }
+            ids
+        };
+        for (metadata, id) in thin_ids {
+            sim.pools.get_mut().unwrap_or_else(|e| e.into_inner()).entry(metadata).or_default().thin_ids.insert(id);
+        }
+        Ok(sim)
     }
 
     /// Every device, by name order of creation (minor).
@@ -95,6 +188,13 @@ impl SimKernel {
             .collect()
     }
 
+    /// The major:minor of the device `name` on any kernel (0:0 if none).
+    pub fn dev_of(kernel: &dyn Kernel, name: &str) -> (u32, u32) {
+        let mut t = crate::task::Task::new(crate::task::TaskType::Info);
+        t.name = Some(name.into());
+        t.run(kernel).map(|o| (o.info.major, o.info.minor)).unwrap_or((0, 0))
+    }
+
     /// Pretends `n` openers hold the device `name` (for remove-while-busy tests).
     pub fn set_open_count(&self, name: &str, n: i32) {
         let mut devices = self.devices.lock().unwrap_or_else(|e| e.into_inner());
@@ -103,7 +203,79 @@ impl SimKernel {
         }
     }
 
-    fn find(devices: &BTreeMap<u32, SimDevice>, r: &Request) -> Option<u32> {
+    /// The transaction id of the thin pool whose metadata is on `metadata_dev`
+    /// ("major:minor"), as a test sets it up or reads it back.
+    pub fn thin_pool_transaction_id(&self, metadata_dev: &str) -> u64 {
+        self.pools.lock().unwrap_or_else(|e| e.into_inner()).get(metadata_dev).map(|p| p.transaction_id).unwrap_or(0)
+    }
+
+    /// The thin ids the pool on `metadata_dev` holds.
+    pub fn thin_ids(&self, metadata_dev: &str) -> Vec<u32> {
+        self.pools.lock().unwrap_or_else(|e| e.into_inner()).get(metadata_dev).map(|p| p.thin_ids.iter().copied().collect()).unwrap_or_default()
+    }
+
+    /// Sets the transaction id of the pool on `metadata_dev` (an interrupted
+    /// transaction, for tests).
+    pub fn set_thin_pool_transaction_id(&self, metadata_dev: &str, id: u64) {
+        self.pools.lock().unwrap_or_else(|e| e.into_inner()).entry(metadata_dev.to_string()).or_default().transaction_id = id;
+    }
+
+    /// The metadata device of the thin-pool line of a table.
+    fn pool_metadata(table: Option<&Vec<TargetLine>>) -> Option<String> {
+        let line = table?.iter().find(|l| l.target_type == "thin-pool")?;
+        line.params.split_whitespace().next().map(str::to_string)
+    }
+
+    /// A thin-pool message, applied as dm-thin does (pool-message in
+    /// thin-provisioning.rst).
+    fn thin_pool_message(&self, metadata: &str, text: &str) -> Result<(), i32> {
+        let mut pools = self.pools.lock().unwrap_or_else(|e| e.into_inner());
+        let pool = pools.entry(metadata.to_string()).or_default();
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let num = |i: usize| words.get(i).and_then(|w| w.parse::<u64>().ok()).ok_or(libc::EINVAL);
+        match words.first().copied() {
+            Some("create_thin") => {
+                if !pool.thin_ids.insert(num(1)? as u32) {
+                    return Err(libc::EEXIST);
+                }
+            }
+            Some("create_snap") => {
+                let (id, origin) = (num(1)? as u32, num(2)? as u32);
+                if !pool.thin_ids.contains(&origin) {
+                    return Err(libc::ENODATA);
+                }
+                if !pool.thin_ids.insert(id) {
+                    return Err(libc::EEXIST);
+                }
+            }
+            Some("delete") => {
+                if !pool.thin_ids.remove(&(num(1)? as u32)) {
+                    return Err(libc::ENODATA);
+                }
+            }
+            Some("set_transaction_id") => {
+                if num(1)? != pool.transaction_id {
+                    return Err(libc::EINVAL);
+                }
+                pool.transaction_id = num(2)?;
+            }
+            Some("reserve_metadata_snap") | Some("release_metadata_snap") => {}
+            _ => return Err(libc::EINVAL),
+        }
+        Ok(())
+    }
+
+    /// Whether a thin line names a volume its pool has (the thin target's
+    /// constructor refuses others).
+    fn thin_volume_exists(&self, devices: &BTreeMap<u32, SimDevice>, line: &TargetLine) -> bool {
+        let mut words = line.params.split_whitespace();
+        let (Some(pool), Some(id)) = (words.next(), words.next().and_then(|w| w.parse::<u32>().ok())) else { return false };
+        let Some(pool_dev) = devices.values().find(|d| format!("{}:{}", self.major, d.minor) == pool) else { return false };
+        let Some(metadata) = Self::pool_metadata(pool_dev.live.as_ref()) else { return false };
+        self.pools.lock().unwrap_or_else(|e| e.into_inner()).get(&metadata).is_some_and(|p| p.thin_ids.contains(&id))
+    }
+
+    fn find(&self, devices: &BTreeMap<u32, SimDevice>, r: &Request) -> Option<u32> {
         let id = &r.id;
         // As the kernel: more than one of uuid, name and number is invalid.
         let given = [!id.uuid.is_empty(), !id.name.is_empty(), id.dev != 0];
@@ -117,12 +289,12 @@ impl SimKernel {
             return devices.values().find(|d| d.name == id.name).map(|d| d.minor);
         }
         if id.dev != 0 {
-            return devices.values().find(|d| encode_dev(SIM_DM_MAJOR, d.minor) == id.dev).map(|d| d.minor);
+            return devices.values().find(|d| encode_dev(self.major, d.minor) == id.dev).map(|d| d.minor);
         }
         None
     }
 
-    fn info(d: &SimDevice, query_inactive: bool) -> Reply {
+    fn info(&self, d: &SimDevice, query_inactive: bool) -> Reply {
         let mut flags = Flags::empty();
         flags.set(Flags::SUSPEND, d.suspended);
         flags.set(Flags::ACTIVE_PRESENT, d.live.is_some());
@@ -134,7 +306,7 @@ impl SimKernel {
             flags,
             open_count: d.open_count,
             event_nr: d.event_nr,
-            dev: encode_dev(SIM_DM_MAJOR, d.minor),
+            dev: encode_dev(self.major, d.minor),
             target_count: table.as_ref().map(|t| t.len() as u32).unwrap_or(0),
             name: d.name.clone(),
             uuid: d.uuid.clone(),
@@ -162,9 +334,26 @@ impl SimKernel {
         Ok(())
     }
 
-    fn status_line(line: &TargetLine) -> TargetLine {
+    fn status_line(&self, line: &TargetLine) -> TargetLine {
         let params = match line.target_type.as_str() {
             "linear" | "striped" | "zero" | "error" => String::new(),
+            "thin-pool" => {
+                let metadata = line.params.split_whitespace().next().unwrap_or("");
+                let id = self.thin_pool_transaction_id(metadata);
+                format!("{id} 10/1024 0/1024 - rw discard_passdown queue_if_no_space - 1024")
+            }
+            "thin" => "0 -".to_string(),
+            // A mirror is in sync at once: <#legs> <legs> <in sync>/<regions>
+            // 1 <health> 1 core (dm-raid1's status for a core log).
+            "mirror" => {
+                let w: Vec<&str> = line.params.split_whitespace().collect();
+                let log_args: usize = w.get(1).and_then(|n| n.parse().ok()).unwrap_or(0);
+                let legs: usize = w.get(2 + log_args).and_then(|n| n.parse().ok()).unwrap_or(0);
+                let region: u64 = w.get(2).and_then(|n| n.parse().ok()).filter(|r| *r > 0).unwrap_or(1);
+                let devs: Vec<&str> = (0..legs).filter_map(|i| w.get(3 + log_args + 2 * i).copied()).collect();
+                let regions = line.length.div_ceil(region);
+                format!("{legs} {} {regions}/{regions} 1 {} 1 core", devs.join(" "), "A".repeat(legs))
+            }
             _ => line.params.clone(),
         };
         TargetLine { params, ..line.clone() }
@@ -202,7 +391,7 @@ impl SimKernel {
                 let names = devices
                     .values()
                     .map(|d| NameEntry {
-                        dev: encode_dev(SIM_DM_MAJOR, d.minor),
+                        dev: encode_dev(self.major, d.minor),
                         name: d.name.clone(),
                         event_nr: Some(d.event_nr),
                         uuid: with_uuid.then(|| d.uuid.clone()),
@@ -250,12 +439,12 @@ impl SimKernel {
                     event_nr: 0,
                     geometry: None,
                 };
-                let reply = Self::info(&dev, false);
+                let reply = self.info(&dev, false);
                 devices.insert(minor, dev);
                 Ok(reply)
             }
             _ => {
-                let minor = Self::find(&devices, r).ok_or_else(|| err(c, libc::ENXIO))?;
+                let minor = self.find(&devices, r).ok_or_else(|| err(c, libc::ENXIO))?;
                 let query_inactive = r.flags.contains(Flags::QUERY_INACTIVE_TABLE);
                 match c {
                     Command::DevRemove => {
@@ -264,7 +453,7 @@ impl SimKernel {
                             return Err(err(c, libc::EBUSY));
                         }
                         // The device is gone: the kernel reports no tables.
-                        let reply = Reply { flags: Flags::empty(), ..Self::info(d, false) };
+                        let reply = Reply { flags: Flags::empty(), ..self.info(d, false) };
                         devices.remove(&minor);
                         Ok(reply)
                     }
@@ -285,7 +474,7 @@ impl SimKernel {
                                 d.name = new.clone();
                             }
                         }
-                        Ok(Self::info(&devices[&minor], false))
+                        Ok(self.info(&devices[&minor], false))
                     }
                     Command::DevSuspend => {
                         let d = devices.get_mut(&minor).ok_or_else(|| err(c, libc::ENXIO))?;
@@ -298,29 +487,32 @@ impl SimKernel {
                             }
                             d.suspended = false;
                         }
-                        Ok(Self::info(d, false))
+                        Ok(self.info(d, false))
                     }
-                    Command::DevStatus | Command::DevWait => Ok(Self::info(&devices[&minor], query_inactive)),
+                    Command::DevStatus | Command::DevWait => Ok(self.info(&devices[&minor], query_inactive)),
                     // Like the kernel, arming a poll reports no device status.
-                    Command::DevArmPoll => Ok(Reply { flags: Flags::empty(), ..Self::info(&devices[&minor], false) }),
+                    Command::DevArmPoll => Ok(Reply { flags: Flags::empty(), ..self.info(&devices[&minor], false) }),
                     Command::TableLoad => {
                         let Payload::Table(lines) = &r.payload else { return Err(err(c, libc::EINVAL)) };
                         Self::validate_table(c, lines)?;
+                        if lines.iter().any(|l| l.target_type == "thin" && !self.thin_volume_exists(&devices, l)) {
+                            return Err(err(c, libc::EINVAL));
+                        }
                         let d = devices.get_mut(&minor).ok_or_else(|| err(c, libc::ENXIO))?;
                         d.inactive = Some(lines.clone());
                         d.inactive_read_only = r.flags.contains(Flags::READONLY);
-                        Ok(Self::info(d, false))
+                        Ok(self.info(d, false))
                     }
                     Command::TableClear => {
                         let d = devices.get_mut(&minor).ok_or_else(|| err(c, libc::ENXIO))?;
                         d.inactive = None;
-                        Ok(Self::info(d, false))
+                        Ok(self.info(d, false))
                     }
                     Command::TableDeps => {
                         let d = &devices[&minor];
                         let table = if query_inactive { &d.inactive } else { &d.live };
                         let deps = Self::deps(table.as_deref().unwrap_or(&[]));
-                        Ok(Reply { data: ReplyData::Deps(deps), ..Self::info(d, query_inactive) })
+                        Ok(Reply { data: ReplyData::Deps(deps), ..self.info(d, query_inactive) })
                     }
                     Command::TableStatus => {
                         let d = &devices[&minor];
@@ -329,9 +521,9 @@ impl SimKernel {
                         let lines = if r.flags.contains(Flags::STATUS_TABLE) {
                             lines
                         } else {
-                            lines.iter().map(Self::status_line).collect()
+                            lines.iter().map(|l| self.status_line(l)).collect()
                         };
-                        Ok(Reply { data: ReplyData::Targets(lines), ..Self::info(d, query_inactive) })
+                        Ok(Reply { data: ReplyData::Targets(lines), ..self.info(d, query_inactive) })
                     }
                     Command::TargetMsg => {
                         // As the kernel: a message goes to the target at the
@@ -346,8 +538,13 @@ impl SimKernel {
                         if matches!(target.target_type.as_str(), "linear" | "striped" | "zero" | "error") {
                             return Err(err(c, libc::EINVAL));
                         }
+                        if target.target_type == "thin-pool" {
+                            let Payload::Message { text, .. } = &r.payload else { return Err(err(c, libc::EINVAL)) };
+                            let metadata = target.params.split_whitespace().next().unwrap_or("").to_string();
+                            self.thin_pool_message(&metadata, text).map_err(|errno| err(c, errno))?;
+                        }
                         // Like the kernel, no device status comes back.
-                        Ok(Reply { flags: Flags::empty(), ..Self::info(d, false) })
+                        Ok(Reply { flags: Flags::empty(), ..self.info(d, false) })
                     }
                     Command::DevSetGeometry => {
                         let Payload::Geometry(g) = &r.payload else { return Err(err(c, libc::EINVAL)) };
@@ -356,7 +553,7 @@ impl SimKernel {
                         }
                         let d = devices.get_mut(&minor).ok_or_else(|| err(c, libc::ENXIO))?;
                         d.geometry = Some(g.clone());
-                        Ok(Reply { flags: Flags::empty(), ..Self::info(d, false) })
+                        Ok(Reply { flags: Flags::empty(), ..self.info(d, false) })
                     }
                     _ => Err(err(c, libc::EINVAL)),
                 }

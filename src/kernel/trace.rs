@@ -128,4 +128,8 @@ impl Kernel for Traced {
         });
         result
     }
+
+    fn has_device_nodes(&self) -> bool {
+        self.inner.has_device_nodes()
+    }
 }

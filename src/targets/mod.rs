@@ -2,8 +2,11 @@
 //! the table line the kernel documents (Documentation/admin-guide/
 //! device-mapper) once the devices it maps onto have numbers.
 //!
-//! This stage covers linear, striped, zero, error, crypt and the snapshot
-//! family; the others come with the deptree stage.
+//! Each target family with more than a line of parameters has its own
+//! module (thin).
+
+pub mod thin;
+pub use thin::{Thin, ThinMessage, ThinMessageError, ThinPool};
 
 /// Where an area of a segment lies: a device known by number, or a node of
 /// the tree that will have one by the time the table is loaded.
@@ -88,6 +91,19 @@ pub enum Target {
     /// [<#features> <features>]` (areas: the log device first with a disk
     /// log, then the legs)
     Mirror(MirrorLog),
+    /// `thin-pool <metadata> <data> <block size> <low water mark> <#features> <features>`
+    /// (areas: metadata, data)
+    ThinPool(ThinPool),
+    /// `thin <pool> <dev id> [<external origin>]` (areas: pool, external origin)
+    Thin(Thin),
+    /// A line kept as read from the kernel (no areas): a device's existing
+    /// table carried over unchanged.
+    Raw {
+        /// Target type.
+        target_type: String,
+        /// Parameters.
+        params: String,
+    },
 }
 
 impl Target {
@@ -103,6 +119,9 @@ impl Target {
             Target::Snapshot { .. } => "snapshot",
             Target::SnapshotMerge { .. } => "snapshot-merge",
             Target::Mirror(_) => "mirror",
+            Target::ThinPool(_) => "thin-pool",
+            Target::Thin(_) => "thin",
+            Target::Raw { .. } => "raw",
         }
     }
 
@@ -110,9 +129,9 @@ impl Target {
     fn areas_wanted(&self) -> Option<usize> {
         match self {
             Target::Linear | Target::Crypt(_) | Target::SnapshotOrigin => Some(1),
-            Target::Snapshot { .. } | Target::SnapshotMerge { .. } => Some(2),
-            Target::Zero | Target::Error => Some(0),
-            Target::Striped { .. } | Target::Mirror(_) => None,
+            Target::Snapshot { .. } | Target::SnapshotMerge { .. } | Target::ThinPool(_) => Some(2),
+            Target::Zero | Target::Error | Target::Raw { .. } => Some(0),
+            Target::Striped { .. } | Target::Mirror(_) | Target::Thin(_) => None,
         }
     }
 }
@@ -153,9 +172,13 @@ impl<N: Copy> Segment<N> {
     /// The (type, parameters) of this segment's table line; `dev_of` gives
     /// a node's major:minor, None if it has none.
     pub fn table_line(&self, segment_start: u64, dev_of: impl Fn(N) -> Option<(u32, u32)>) -> Result<(String, String), TargetError> {
+        if let Target::Raw { target_type, params } = &self.target {
+            return Ok((target_type.clone(), params.clone()));
+        }
         let name = self.target.type_name();
         let ok = match self.target.areas_wanted() {
             Some(n) => self.areas.len() == n,
+            None if matches!(self.target, Target::Thin(_)) => matches!(self.areas.len(), 1 | 2),
             None => !self.areas.is_empty(),
         };
         if !ok {
@@ -173,7 +196,7 @@ impl<N: Copy> Segment<N> {
         let areas: Vec<String> = devs.iter().zip(&self.areas).map(|(d, a)| format!("{d} {}", a.offset)).collect();
         let params = match &self.target {
             Target::Linear => areas.join(" "),
-            Target::Zero | Target::Error => String::new(),
+            Target::Zero | Target::Error | Target::Raw { .. } => String::new(),
             Target::Striped { stripe_size } => format!("{} {} {}", areas.len(), stripe_size, areas.join(" ")),
             Target::Crypt(c) => {
                 let mut spec = c.cipher.clone();
@@ -220,6 +243,11 @@ impl<N: Copy> Segment<N> {
                 }
                 line
             }
+            Target::ThinPool(pool) => pool.params(&devs[0], &devs[1]),
+            Target::Thin(thin) => match devs.get(1) {
+                Some(external) => format!("{} {} {external}", devs[0], thin.device_id),
+                None => format!("{} {}", devs[0], thin.device_id),
+            },
         };
         Ok((name.to_string(), params))
     }
@@ -279,6 +307,15 @@ mod tests {
         let disk = MirrorLog { region_size: 512, disk: true, ..MirrorLog::default() };
         let l = seg(Target::Mirror(disk), &[(254, 3, 0), (7, 0, 0), (7, 1, 8)]).table_line(0, |_| None).unwrap();
         assert_eq!(l.1, "disk 2 254:3 512 2 7:0 0 7:1 8");
+    }
+
+    #[test]
+    fn thin_lines_name_the_pool_and_the_external_origin() {
+        let pool = ThinPool { data_block_size: 128, low_water_mark: 0, ..ThinPool::default() };
+        assert_eq!(seg(Target::ThinPool(pool), &[(254, 0, 0), (254, 1, 0)]).table_line(0, |_| None).unwrap(), ("thin-pool".into(), "254:0 254:1 128 0 0".into()));
+        assert_eq!(seg(Target::Thin(Thin { device_id: 3 }), &[(254, 2, 0)]).table_line(0, |_| None).unwrap().1, "254:2 3");
+        assert_eq!(seg(Target::Thin(Thin { device_id: 3 }), &[(254, 2, 0), (7, 0, 0)]).table_line(0, |_| None).unwrap().1, "254:2 3 7:0");
+        assert!(seg(Target::Thin(Thin { device_id: 3 }), &[]).table_line(0, |_| None).is_err());
     }
 
     #[test]

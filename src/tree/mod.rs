@@ -13,6 +13,18 @@ use std::collections::HashMap;
 
 use crate::kernel::{decode_dev, Kernel};
 mod phases;
+mod off_tree;
+mod plan;
+pub mod query;
+mod thin_pool;
+mod udev_sync;
+#[cfg(test)]
+mod fault_tests;
+#[cfg(test)]
+mod test_support;
+
+pub use plan::Phase;
+pub use thin_pool::Transaction;
 
 pub use phases::{uuid_prefix_matches, NodeEvent, DEFAULT_UUID_PREFIX};
 
@@ -52,6 +64,9 @@ pub struct Tree {
     by_dev: HashMap<(u32, u32), NodeId>,
     /// Settings that apply to every node.
     pub settings: TreeSettings,
+    optional_uuid_suffixes: Vec<String>,
+    /// The udev cookie the tree's operations share (0: none yet).
+    pub cookie: u32,
 }
 
 impl Default for Tree {
@@ -66,7 +81,7 @@ impl Tree {
 
     /// A tree holding only its root.
     pub fn new() -> Tree {
-        Tree { nodes: vec![Node::default()], by_dev: HashMap::new(), settings: TreeSettings::default() }
+        Tree { nodes: vec![Node::default()], by_dev: HashMap::new(), settings: TreeSettings::default(), optional_uuid_suffixes: Vec::new(), cookie: 0 }
     }
 
     /// A node.
@@ -87,12 +102,29 @@ impl Tree {
         self.by_dev.get(&(major, minor)).copied()
     }
 
-    /// The node with this uuid.
+    /// The node with this uuid; failing that, libdm's fallbacks: the uuid
+    /// without one of the tree's optional suffixes ("-suffix" at its end),
+    /// and an "LVM-" uuid without that prefix (devices made before it).
     pub fn find_by_uuid(&self, uuid: &str) -> Option<NodeId> {
         if uuid.is_empty() {
             return Some(Tree::ROOT);
         }
-        self.ids().skip(1).find(|id| self.node(*id).uuid == uuid)
+        let exact = |u: &str| self.ids().skip(1).find(|id| self.node(*id).uuid == u);
+        let with_old_prefix = |u: &str| exact(u).or_else(|| u.strip_prefix(phases::DEFAULT_UUID_PREFIX).and_then(exact));
+        if let Some(id) = with_old_prefix(uuid) {
+            return Some(id);
+        }
+        let (base, suffix) = uuid.rsplit_once('-')?;
+        if self.optional_uuid_suffixes.iter().any(|s| s == suffix) {
+            return with_old_prefix(base);
+        }
+        None
+    }
+
+    /// Suffixes a uuid looked up may carry that the device's uuid lacks
+    /// (`dm_tree_set_optional_uuid_suffixes`).
+    pub fn set_optional_uuid_suffixes(&mut self, suffixes: Vec<String>) {
+        self.optional_uuid_suffixes = suffixes;
     }
 
     /// The links of a node: what it uses (`inverted` = false) or what uses
@@ -263,6 +295,20 @@ mod tests {
     }
 
     #[test]
+    fn uuids_are_found_without_an_optional_suffix_or_the_lvm_prefix() {
+        let mut tree = Tree::new();
+        let a = tree.add_new_dev("a", "LVM-vg1lv1", 0, 0, false, 0).unwrap();
+        let b = tree.add_new_dev("b", "oldstyle", 0, 0, false, 0).unwrap();
+        assert_eq!(tree.find_by_uuid("LVM-vg1lv1-real"), None, "no suffixes set");
+        tree.set_optional_uuid_suffixes(vec!["real".into(), "cow".into()]);
+        assert_eq!(tree.find_by_uuid("LVM-vg1lv1-real"), Some(a));
+        assert_eq!(tree.find_by_uuid("LVM-vg1lv1-cow"), Some(a));
+        assert_eq!(tree.find_by_uuid("LVM-vg1lv1-pmspare"), None);
+        assert_eq!(tree.find_by_uuid("LVM-oldstyle"), Some(b), "made before the LVM- prefix");
+        assert_eq!(tree.find_by_uuid("LVM-oldstyle-real"), Some(b));
+    }
+
+    #[test]
     fn a_device_added_first_leaves_the_root_when_something_uses_it() {
         let k = SimKernel::new();
         let a = create(&k, "a", &[("zero", "")]);
@@ -277,7 +323,8 @@ mod tests {
 
 // ---- Building: devices to create or reload ------------------------------
 
-use crate::targets::{Area, AreaDevice, Segment, Target, TargetError};
+use crate::targets::thin as thin_target;
+use crate::targets::{Area, AreaDevice, Segment, Target, TargetError, Thin, ThinMessage, ThinPool};
 
 /// What the caller wants a node to become.
 #[derive(Debug, Clone, Default)]
@@ -296,6 +343,11 @@ pub struct Props {
     pub activation_priority: u8,
     /// A node to suspend before this one.
     pub presuspend: Option<NodeId>,
+    /// A thin pool's queued messages were sent (or found already applied).
+    pub thin_messages_done: bool,
+    /// Delay the first resume of this node until activate when preload
+    /// creates it (new mirrors and pvmove devices).
+    pub delay_resume_if_new: bool,
 }
 
 /// Settings of a whole tree.
@@ -328,6 +380,16 @@ pub enum TreeError {
     Invalid(String),
 }
 
+impl TreeError {
+    /// The errno behind the failure (EINVAL where there is no kernel one).
+    pub fn errno(&self) -> i32 {
+        match self {
+            TreeError::Task(e) => e.errno(),
+            _ => libc::EINVAL,
+        }
+    }
+}
+
 impl Tree {
     /// The node a caller describes for creation or reload (libdm's
     /// `dm_tree_add_new_dev`): the existing node with that uuid, renamed if
@@ -356,7 +418,8 @@ impl Tree {
             major,
             minor,
             udev_flags,
-            props: Props { read_only, ..Props::default() },
+            // pvmove devices, like mirrors, are first resumed in activate.
+            props: Props { read_only, delay_resume_if_new: name.contains("pvmove"), ..Props::default() },
             ..Node::default()
         });
         if major != 0 || minor != 0 {
@@ -367,6 +430,11 @@ impl Tree {
         Ok(id)
     }
 
+    /// The udev flags of the node's operations.
+    pub fn set_udev_flags(&mut self, id: NodeId, udev_flags: u16) {
+        self.nodes[id.0].udev_flags = udev_flags;
+    }
+
     /// Mutable access to what the caller wants of a node.
     pub fn props_mut(&mut self, id: NodeId) -> &mut Props {
         &mut self.nodes[id.0].props
@@ -374,6 +442,11 @@ impl Tree {
 
     /// Appends a segment of `size` sectors to a node's new table.
     pub fn add_segment(&mut self, id: NodeId, size: u64, target: Target) {
+        // A new mirror is first resumed in activate, not in preload: its
+        // parents load over it at size 0, which the kernel accepts.
+        if matches!(target, Target::Mirror(_)) {
+            self.nodes[id.0].props.delay_resume_if_new = true;
+        }
         self.nodes[id.0].props.segments.push(Segment { size, target, areas: Vec::new() });
     }
 
@@ -399,6 +472,71 @@ impl Tree {
             seg.areas.push(Area { device: AreaDevice::Node(child), offset });
         }
         Ok(())
+    }
+
+    /// The thin pool a node's new table consists of (libdm sends messages
+    /// only to a node whose table is exactly one thin-pool segment).
+    pub fn thin_pool(&self, id: NodeId) -> Option<&ThinPool> {
+        match self.node(id).props.segments.as_slice() {
+            [Segment { target: Target::ThinPool(pool), .. }] => Some(pool),
+            _ => None,
+        }
+    }
+
+    fn last_segment_mut(&mut self, id: NodeId) -> Option<&mut Segment<NodeId>> {
+        self.nodes[id.0].props.segments.last_mut()
+    }
+
+    /// The thin pool of the node's last segment, for its setters.
+    pub fn last_thin_pool_mut(&mut self, id: NodeId) -> Result<&mut ThinPool, TreeError> {
+        let name = self.node(id).name.clone();
+        match self.last_segment_mut(id) {
+            Some(Segment { target: Target::ThinPool(pool), .. }) => Ok(pool),
+            _ => Err(TreeError::Invalid(format!("{name}: the last segment is not a thin pool"))),
+        }
+    }
+
+    /// Appends a thin-pool segment over the metadata and data nodes.
+    pub fn add_thin_pool(&mut self, id: NodeId, size: u64, pool: ThinPool, metadata: NodeId, data: NodeId) -> Result<(), TreeError> {
+        if pool.data_block_size < thin_target::MIN_DATA_BLOCK_SIZE {
+            return Err(TreeError::Invalid(format!("Data block size {} is lower then {} sectors.", pool.data_block_size, thin_target::MIN_DATA_BLOCK_SIZE)));
+        }
+        if pool.data_block_size > thin_target::MAX_DATA_BLOCK_SIZE {
+            return Err(TreeError::Invalid(format!("Data block size {} is higher then {} sectors.", pool.data_block_size, thin_target::MAX_DATA_BLOCK_SIZE)));
+        }
+        self.add_segment(id, size, Target::ThinPool(pool));
+        self.add_area(id, AreaDevice::Node(metadata), 0)?;
+        self.add_area(id, AreaDevice::Node(data), 0)
+    }
+
+    /// Queues a message for the thin pool of the node's last segment; it is
+    /// sent while suspending (see `suspend_children`).
+    pub fn add_thin_message(&mut self, id: NodeId, kind: i32, id1: u64, id2: u64) -> Result<(), TreeError> {
+        let pool = self.last_thin_pool_mut(id)?;
+        let message = ThinMessage::new(kind, id1, id2, pool.transaction_id).map_err(|e| TreeError::Invalid(e.to_string()))?;
+        pool.messages.push(message);
+        self.nodes[id.0].props.thin_messages_done = false;
+        Ok(())
+    }
+
+    /// Appends a thin segment: volume `device_id` of the pool node.
+    pub fn add_thin(&mut self, id: NodeId, size: u64, device_id: u32, pool: NodeId) -> Result<(), TreeError> {
+        if u64::from(device_id) > thin_target::MAX_DEVICE_ID {
+            return Err(TreeError::Invalid(format!("Device id {device_id} is higher then {}.", thin_target::MAX_DEVICE_ID)));
+        }
+        self.add_segment(id, size, Target::Thin(Thin { device_id }));
+        self.add_area(id, AreaDevice::Node(pool), 0)
+    }
+
+    /// Gives the thin segment of the node an external origin.
+    pub fn set_thin_external_origin(&mut self, id: NodeId, origin: NodeId) -> Result<(), TreeError> {
+        let name = self.node(id).name.clone();
+        match self.last_segment_mut(id) {
+            Some(Segment { target: Target::Thin(_), areas, .. }) if areas.len() == 1 => {}
+            Some(Segment { target: Target::Thin(_), .. }) => return Err(TreeError::Invalid(format!("{name}: the thin segment already has an external origin"))),
+            _ => return Err(TreeError::Invalid(format!("{name}: the last segment is not a thin volume"))),
+        }
+        self.add_area(id, AreaDevice::Node(origin), 0)
     }
 
     /// Table lines of a node's new table.

@@ -9,6 +9,7 @@
 //! Each phase issues its ioctls through tasks on the given kernel; a dry
 //! run is the same phase on a simulated kernel.
 
+use super::udev_sync::NodeChange;
 use super::{Node, NodeId, Tree, TreeError};
 use crate::kernel::Kernel;
 use crate::task::{Info, Task, TaskType};
@@ -43,6 +44,11 @@ fn dev_task(kind: TaskType, node: &Node) -> Task {
     let mut t = Task::new(kind);
     t.major = Some(node.major);
     t.minor = Some(node.minor);
+    // The node's udev flags travel with the requests that raise uevents,
+    // for udev's rules to read (DM_UDEV_* in the cookie's upper half).
+    if matches!(kind, TaskType::Resume | TaskType::Remove | TaskType::Rename) {
+        t.event_nr = crate::udev::cookie::encode_event_nr(crate::udev::cookie::UdevFlags::from_bits_retain(node.udev_flags), None);
+    }
     t
 }
 
@@ -67,6 +73,7 @@ impl Tree {
         t.read_only = n.props.read_only;
         let out = t.run(kernel)?;
         self.set_info(id, out.info);
+        self.sync_node(kernel, id, NodeChange::Add, None);
         Ok(())
     }
 
@@ -87,19 +94,23 @@ impl Tree {
             None
         };
         let out = t.run(kernel)?;
-        let changed = match old_size {
-            Some(old) if new_size > old => 1,
-            Some(old) if new_size < old => -1,
-            _ => 0,
+        let delayed = old_size.is_none() && n.props.delay_resume_if_new;
+        let old = old_size.unwrap_or(0);
+        let changed = match new_size.cmp(&old) {
+            _ if delayed => 0,
+            std::cmp::Ordering::Greater => 1,
+            std::cmp::Ordering::Less => -1,
+            std::cmp::Ordering::Equal => 0,
         };
         self.nodes[id.0].props.size_changed = changed;
         self.set_info(id, out.info);
         Ok(())
     }
 
-    fn resume(&mut self, kernel: &dyn Kernel, id: NodeId) -> Result<(), TreeError> {
-        let out = dev_task(TaskType::Resume, self.node(id)).run(kernel)?;
+    pub(super) fn resume(&mut self, kernel: &dyn Kernel, id: NodeId) -> Result<(), TreeError> {
+        let (out, cookie) = self.run_uevent(kernel, id, dev_task(TaskType::Resume, self.node(id)))?;
         self.set_info(id, out.info);
+        self.sync_node(kernel, id, NodeChange::Add, cookie);
         // The read-ahead the caller asked for (u32::MAX is "auto": leave it).
         if let Some((sectors, flags)) = self.node(id).props.read_ahead.filter(|(s, _)| *s != u32::MAX) {
             if let Err(errno) = crate::udev::set_read_ahead(out.info.major, out.info.minor, sectors, flags & 1 != 0) {
@@ -112,8 +123,9 @@ impl Tree {
     fn remove(&mut self, kernel: &dyn Kernel, id: NodeId, retry: bool) -> Result<(), TreeError> {
         let mut t = dev_task(TaskType::Remove, self.node(id));
         t.retry_remove = retry;
-        t.run(kernel)?;
+        let (_, cookie) = self.run_uevent(kernel, id, t)?;
         self.nodes[id.0].info = Info { major: self.node(id).major, minor: self.node(id).minor, ..Info::default() };
+        self.sync_node(kernel, id, NodeChange::Remove, cookie);
         Ok(())
     }
 
@@ -126,8 +138,30 @@ impl Tree {
     }
 
     /// Creates and loads every new or changed node below `id` (in prefix),
-    /// children first; resumes a child now when a parent needs it live.
+    /// children first. A child is resumed now only when a parent in the
+    /// tree maps onto it and its size changed (a new device grows from
+    /// nothing), unless it is a new device whose first resume is delayed
+    /// (mirrors, pvmove). A thin pool created here must have the
+    /// transaction id its table names, or be one behind.
+    ///
+    /// On failure every device this call created is removed again (newest
+    /// first), so a failed preload leaves the kernel as it found it.
     pub fn preload_children(&mut self, kernel: &dyn Kernel, id: NodeId, prefix: Option<&str>, on: &mut dyn FnMut(NodeId, NodeEvent) -> bool) -> Result<(), TreeError> {
+        let mut created = Vec::new();
+        let result = self.preload_level(kernel, id, prefix, on, &mut created);
+        if result.is_err() {
+            for node in created.into_iter().rev() {
+                if self.node(node).info.exists {
+                    crate::log_verbose!("Removing {}, created by the failed preload.", self.node(node).name);
+                    self.revert_created(kernel, node);
+                }
+            }
+        }
+        result
+    }
+
+    fn preload_level(&mut self, kernel: &dyn Kernel, id: NodeId, prefix: Option<&str>, on: &mut dyn FnMut(NodeId, NodeEvent) -> bool, made: &mut Vec<NodeId>) -> Result<(), TreeError> {
+        let mut first_error = None;
         for child in self.links(id, false).to_vec() {
             if child == Tree::ROOT {
                 continue;
@@ -141,11 +175,12 @@ impl Tree {
                 continue;
             }
             if self.num_children(child, false) > 0 {
-                self.preload_children(kernel, child, prefix, on)?;
+                self.preload_level(kernel, child, prefix, on, made)?;
             }
             let mut created = false;
             if !self.node(child).info.exists {
                 self.create(kernel, child)?;
+                made.push(child);
                 created = true;
             }
             if !self.node(child).info.inactive_table && !self.node(child).props.segments.is_empty() {
@@ -159,16 +194,57 @@ impl Tree {
                     return Err(e);
                 }
             }
-            if !on(child, NodeEvent::Preloaded) {
-                crate::log_debug!("Preload callback of {} reported failure", self.node(child).name);
-            }
-            // Resume now only what a parent in the tree will map onto.
-            if self.num_children(child, true) == 0 || !self.node(child).info.inactive_table {
+            // No resume for a device without parents.
+            if self.num_children(child, true) == 0 {
                 continue;
             }
-            self.resume(kernel, child)?;
+            let changed = self.node(child).props.size_changed;
+            let parent_changed = &mut self.nodes[id.0].props.size_changed;
+            if changed > 0 && *parent_changed == 0 {
+                *parent_changed = 1;
+            } else if changed < 0 {
+                *parent_changed = -1;
+            }
+            let n = self.node(child);
+            if changed == 0 || (!n.info.inactive_table && !n.info.suspended) {
+                continue;
+            }
+            let had_live_table = n.info.live_table;
+            if let Err(e) = self.resume(kernel, child) {
+                crate::log_error!(errno = e.errno(); "Unable to resume {}: {e}", self.node(child).name);
+                // Never active before: remove it rather than leave it half made.
+                if !had_live_table {
+                    if let Err(undo) = self.remove(kernel, child, false) {
+                        crate::log_error!(errno = undo.errno(); "Failed to remove {}: {undo}", self.node(child).name);
+                    }
+                }
+                first_error.get_or_insert(e);
+                continue;
+            }
+            if created && self.thin_pool(child).is_some_and(|p| p.transaction_id != 0) {
+                if let Err(e) = self.thin_transaction(kernel, child, prefix) {
+                    crate::log_error!(errno = libc::EINVAL; "{e}");
+                    self.revert_created(kernel, child);
+                    first_error.get_or_insert(e);
+                    continue;
+                }
+            }
+        }
+        if let Some(e) = first_error {
+            return Err(e);
+        }
+        if !self.node(id).info.exists && !on(id, NodeEvent::Preloaded) {
+            return Err(TreeError::Invalid(format!("Preload callback of {} failed", self.node(id).name)));
         }
         Ok(())
+    }
+
+    /// Takes down a device this preload created and resumed (suspend, then
+    /// remove), so a failed check leaves nothing behind.
+    fn revert_created(&mut self, kernel: &dyn Kernel, id: NodeId) {
+        if let Err(e) = self.remove(kernel, id, false) {
+            crate::log_error!(errno = e.errno(); "Failed to remove {} while reverting: {e}", self.node(id).name);
+        }
     }
 
     /// Resumes every node below `id` (in prefix) that has a table waiting or
@@ -188,17 +264,24 @@ impl Tree {
                     continue;
                 }
                 if let Some(new) = n.props.new_name.clone() {
-                    let mut t = Task::new(TaskType::Rename);
+                    let mut t = dev_task(TaskType::Rename, n);
+                    t.major = None;
+                    t.minor = None;
                     t.name = Some(n.name.clone());
                     t.new_name = Some(new.clone());
-                    t.run(kernel)?;
+                    let (_, cookie) = self.run_uevent(kernel, child, t)?;
                     let node = &mut self.nodes[child.0];
-                    node.name = new;
+                    let old = std::mem::replace(&mut node.name, new);
                     node.props.new_name = None;
+                    self.sync_node(kernel, child, NodeChange::Rename(old), cookie);
                 }
                 let n = self.node(child);
                 if !n.info.inactive_table && !n.info.suspended {
                     continue;
+                }
+                if let Err(e) = self.refresh_off_tree_layers(kernel, child) {
+                    crate::log_error!(errno = e.errno(); "Unable to refresh the layers {} no longer uses: {e}", self.node(child).name);
+                    first_error.get_or_insert(e);
                 }
                 if let Err(e) = self.resume(kernel, child) {
                     crate::log_error!(errno = libc::EIO; "Unable to resume {}: {e}", self.node(child).name);
@@ -222,12 +305,30 @@ impl Tree {
     pub fn suspend_children(&mut self, kernel: &dyn Kernel, id: NodeId, prefix: Option<&str>) -> Result<(), TreeError> {
         let children: Vec<NodeId> = self.links(id, false).iter().copied().filter(|c| *c != Tree::ROOT).collect();
         let mut first_error = None;
+        let mut skip = Vec::new();
         for &child in &children {
             let n = self.node(child);
             if n.uuid.is_empty() || !uuid_prefix_matches(&n.uuid, prefix) || !self.parents_suspended(child, prefix) {
                 continue;
             }
             if !n.info.exists || n.info.suspended {
+                continue;
+            }
+            // A thin pool with queued messages: send them now that the thin
+            // volumes above it are suspended, and suspend neither the pool
+            // nor its data and metadata devices (origin-only).
+            if self.thin_messages_pending(child) {
+                if first_error.is_none() {
+                    match self.send_thin_messages(kernel, child, prefix) {
+                        Ok(()) => {
+                            crate::log_debug!("Sent messages to thin-pool {} and skipping suspend of its children.", self.node(child).name);
+                            skip.push(child);
+                        }
+                        Err(e) => {
+                            first_error.get_or_insert(e);
+                        }
+                    }
+                }
                 continue;
             }
             if let Some(pre) = n.props.presuspend {
@@ -246,7 +347,7 @@ impl Tree {
         }
         for &child in &children {
             let n = self.node(child);
-            if n.uuid.is_empty() || !uuid_prefix_matches(&n.uuid, prefix) || !self.parents_suspended(child, prefix) {
+            if skip.contains(&child) || n.uuid.is_empty() || !uuid_prefix_matches(&n.uuid, prefix) || !self.parents_suspended(child, prefix) {
                 continue;
             }
             if self.num_children(child, false) > 0 {
@@ -271,7 +372,15 @@ impl Tree {
             }
             let info = match self.refresh(kernel, child) {
                 Ok(i) if i.exists => i,
-                _ => continue,
+                // Gone already (removed by an earlier, interrupted call, or
+                // never made): what it would have used may still be there.
+                Ok(_) => {
+                    if self.num_children(child, false) > 0 {
+                        self.deactivate_level(kernel, child, prefix, level + 1, on)?;
+                    }
+                    continue;
+                }
+                Err(_) => continue,
             };
             let name = self.node(child).name.clone();
             if info.open_count > 0 {
@@ -306,24 +415,9 @@ impl Tree {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
-
     use super::*;
-    use crate::kernel::trace::{TraceEntry, Traced};
-    use crate::kernel::SimKernel;
     use crate::targets::{AreaDevice, Target};
-
-    fn traced() -> (Traced, Arc<Mutex<Vec<TraceEntry>>>) {
-        let log = Arc::new(Mutex::new(Vec::new()));
-        (Traced::to_memory(Arc::new(SimKernel::new()), log.clone()), log)
-    }
-
-    fn ops(log: &Arc<Mutex<Vec<TraceEntry>>>) -> Vec<String> {
-        let mut l = log.lock().unwrap();
-        let v = l.iter().map(|e| format!("{} {}{}", e.command, e.name, e.dev).trim_end().to_string()).collect();
-        l.clear();
-        v
-    }
+    use crate::tree::test_support::{ops, traced};
 
     /// top (linear) -> mid (linear) -> bottom (zero), all new.
     fn stack(tree: &mut Tree) -> (NodeId, NodeId, NodeId) {
