@@ -340,7 +340,26 @@ class Tree:
     def _phase(self, function: str, uuid_prefix: StrLike, node: Optional[TreeNode]) -> None:
         prefix = cstr(uuid_prefix, "uuid_prefix") or b""
         target = node if node is not None else self.root
-        self._call(function, self._h(target.handle), prefix, len(prefix))
+        self._run_phase(function, target.handle, prefix)
+
+    def _run_phase(self, function: str, handle: int, prefix: bytes) -> None:
+        """One phase, then the udev wait for the cookie the tree used (as LVM
+        does: otherwise the semaphore would outlive the process) or, without
+        one, the library's pending /dev/mapper node operations."""
+        try:
+            self._call(function, self._h(handle), prefix, len(prefix))
+        finally:
+            self._settle()
+
+    def _settle(self) -> None:
+        root = self.root.handle
+        cookie = self._lib.dm_tree_get_cookie(root) if self._lib.has("dm_tree_get_cookie") else 0
+        if cookie:
+            with _log.capture():
+                self._lib.dm_udev_wait(cookie)
+            self._lib.dm_tree_set_cookie(root, 0)
+        else:
+            self._lib.dm_task_update_nodes()
 
     def preload(self, uuid_prefix: StrLike = "", node: Optional[TreeNode] = None) -> None:
         """``dm_tree_preload_children``: create and load the new devices."""
@@ -406,7 +425,7 @@ class Tree:
         errors = []
         for handle, prefix in list(self._suspended):
             try:
-                self._call("dm_tree_activate_children", handle, prefix, len(prefix))
+                self._run_phase("dm_tree_activate_children", handle, prefix)
                 self._suspended.discard((handle, prefix))
             except Exception as e:  # keep resuming the others
                 errors.append(e)

@@ -50,11 +50,13 @@ def test_loading_the_same_path_again_returns_the_same_info(lib_info):
     assert devmapper.load(lib_info.path) == lib_info
 
 
+@pytest.mark.subprocess
 def test_explicit_path_wins_over_the_environment(lib_info):
     code = f"import devmapper; print(devmapper.load({lib_info.path!r}).path)"
     assert run_python(code, env_library="/nonexistent/libdevmapper.so") == lib_info.path
 
 
+@pytest.mark.subprocess
 def test_system_search_finds_a_libdevmapper_without_configuration():
     code = "import devmapper; i = devmapper.load(); print(i.path, i.version)"
     path, _, version = run_python(code).partition(" ")
@@ -62,6 +64,7 @@ def test_system_search_finds_a_libdevmapper_without_configuration():
     assert version.startswith("1.02.")
 
 
+@pytest.mark.subprocess
 def test_a_missing_library_is_an_OSError_not_a_crash():
     code = (
         "import devmapper\n"
