@@ -1329,33 +1329,33 @@ uint64_t dm_histogram_get_sum(const struct dm_histogram *_dmh);
 
 const char *dm_histogram_to_string(const struct dm_histogram *_dmh, int _bin, int _width, int _flags);
 
-int dm_get_status_mirror(struct dm_pool *_mem, const char *_params, struct dm_status_mirror **_status);
+int dm_get_status_mirror(struct dm_pool *mem, const char *params, struct dm_status_mirror **status);
 
-int dm_get_status_raid(struct dm_pool *_mem, const char *_params, struct dm_status_raid **_status);
+int dm_get_status_raid(struct dm_pool *mem, const char *params, struct dm_status_raid **status);
 
-int dm_get_status_cache(struct dm_pool *_mem, const char *_params, dm_status_cache **_status);
+int dm_get_status_cache(struct dm_pool *mem, const char *params, dm_status_cache **status);
 
-int dm_get_status_snapshot(struct dm_pool *_mem, const char *_params, dm_status_snapshot **_status);
+int dm_get_status_snapshot(struct dm_pool *mem, const char *params, dm_status_snapshot **status);
 
-int dm_get_status_thin_pool(struct dm_pool *_mem, const char *_params, dm_status_thin_pool **_status);
+int dm_get_status_thin_pool(struct dm_pool *mem, const char *params, dm_status_thin_pool **status);
 
-int dm_get_status_thin(struct dm_pool *_mem, const char *_params, dm_status_thin **_status);
+int dm_get_status_thin(struct dm_pool *mem, const char *params, dm_status_thin **status);
 
-int dm_get_status_writecache(struct dm_pool *_mem, const char *_params, struct dm_status_writecache **_status);
+int dm_get_status_writecache(struct dm_pool *mem, const char *params, struct dm_status_writecache **status);
 
-int dm_get_status_integrity(struct dm_pool *_mem, const char *_params, struct dm_status_integrity **_status);
+int dm_get_status_integrity(struct dm_pool *mem, const char *params, struct dm_status_integrity **status);
 
-int dm_raid_count_failed_devices(const char *_dev_path, uint32_t *_nr_failed);
+int dm_raid_count_failed_devices(const char *dev_path, uint32_t *nr_failed);
 
-int dm_raid_clear_failed_devices(const char *_dev_path, uint32_t *_nr_failed);
+int dm_raid_clear_failed_devices(const char *dev_path, uint32_t *nr_failed);
 
-int dm_vdo_validate_target_params(const dm_vdo_target_params *_vtp, uint64_t _vdo_size);
+int dm_vdo_validate_target_params(const dm_vdo_target_params *vtp, uint64_t vdo_size);
 
-int dm_vdo_parse_logical_size(const char *_vdo_path, uint64_t *_logical_blocks);
+int dm_vdo_parse_logical_size(const char *vdo_path, uint64_t *logical_blocks);
 
-int dm_vdo_status_parse(struct dm_pool *_mem, const char *_input, struct dm_vdo_status_parse_result *_result);
+int dm_vdo_status_parse(struct dm_pool *mem, const char *input, struct dm_vdo_status_parse_result *result);
 
-struct dm_vdo_stats_full *dm_vdo_stats_parse(struct dm_pool *_mem, const char *_stats_str, unsigned int _flags);
+struct dm_vdo_stats_full *dm_vdo_stats_parse(struct dm_pool *mem, const char *stats_str, unsigned int flags);
 
 const char *dm_basename(const char *path);
 

@@ -26,13 +26,13 @@ pub enum MirrorHealth {
     SyncFailed = b'S',
     /// `R`: a read failed (data unaffected).
     ReadFailed = b'R',
-    /// `U`, or any other character (which is logged as a warning).
+    /// `U`, or any other character.
     Unclassified = b'U',
 }
 
 impl MirrorHealth {
-    /// The health a character stands for; an unknown one is logged, as
-    /// libdm does, and counts as unclassified.
+    /// The health a character stands for; an unknown one counts as
+    /// unclassified.
     pub fn from_char(c: u8) -> MirrorHealth {
         match c {
             b'A' => MirrorHealth::Alive,
@@ -40,13 +40,7 @@ impl MirrorHealth {
             b'D' => MirrorHealth::WriteFailed,
             b'S' => MirrorHealth::SyncFailed,
             b'R' => MirrorHealth::ReadFailed,
-            b'U' => MirrorHealth::Unclassified,
-            other => {
-                // libdm prints the character with %c; a NUL ends its message.
-                let shown = if other == 0 { String::new() } else { lossy(&[other]) };
-                crate::log_warn!("WARNING: Unknown mirror health status char: {shown}");
-                MirrorHealth::Unclassified
-            }
+            _ => MirrorHealth::Unclassified,
         }
     }
 }
@@ -56,6 +50,9 @@ impl MirrorHealth {
 pub struct MirrorDevice {
     /// Its health.
     pub health: MirrorHealth,
+    /// The health character as the kernel printed it (libdm 1.02.185 hands
+    /// this raw character to C callers; 0 when the line ended first).
+    pub health_char: u8,
     /// Device major number.
     pub major: u32,
     /// Device minor number.
@@ -147,7 +144,7 @@ pub fn parse_bytes(params: &[u8]) -> Result<MirrorStatus, StatusError> {
     let devs: Vec<MirrorDevice> = devs
         .iter()
         .enumerate()
-        .map(|(i, &(major, minor))| MirrorDevice { health: MirrorHealth::from_char(byte_at(s, pos + i)), major, minor })
+        .map(|(i, &(major, minor))| MirrorDevice { health: MirrorHealth::from_char(byte_at(s, pos + i)), health_char: byte_at(s, pos + i), major, minor })
         .collect();
     pos = skip_fields(s, pos, u64::from(health_args)).ok_or_else(bad)?;
 
@@ -178,6 +175,7 @@ pub fn parse_bytes(params: &[u8]) -> Result<MirrorStatus, StatusError> {
                 .enumerate()
                 .map(|(i, &(major, minor))| MirrorDevice {
                     health: MirrorHealth::from_char(byte_at(s, pos + i)),
+                    health_char: byte_at(s, pos + i),
                     major,
                     minor,
                 })
@@ -193,7 +191,7 @@ mod tests {
     use super::*;
 
     fn dev(health: MirrorHealth, major: u32, minor: u32) -> MirrorDevice {
-        MirrorDevice { health, major, minor }
+        MirrorDevice { health, health_char: health as u8, major, minor }
     }
 
     #[test]
@@ -250,6 +248,7 @@ mod tests {
         let s = parse("2 1:1 1:2 1/1 0 1 core").unwrap();
         // The health field is "1 core": '1' and ' ' are unknown characters.
         assert_eq!(s.devs[0].health, MirrorHealth::Unclassified);
+        assert_eq!(s.devs[0].health_char, b'1');
         let s = parse("2 1:1 1:2 1/1 1 A 1").unwrap();
         assert_eq!(s.log_type, b"");
         assert_eq!(s.devs[0].health, MirrorHealth::Alive);

@@ -8,16 +8,16 @@
 //! Every parser takes any byte string (reading stops at a NUL, as in C),
 //! never panics and never allocates more than the input can justify.
 
-// pub mod cache;
-// pub mod integrity;
+pub mod cache;
+pub mod integrity;
 pub mod mirror;
-// pub mod raid;
-// pub mod raid_sb;
+pub mod raid;
+pub mod raid_sb;
 pub mod scan;
-// pub mod snapshot;
-// pub mod thin;
-// pub mod vdo;
-// pub mod writecache;
+pub mod snapshot;
+pub mod thin;
+pub mod vdo;
+pub mod writecache;
 
 /// Which parser rejected a line (it selects libdm's wording).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,13 +54,29 @@ pub enum StatusError {
         /// The line as given.
         params: String,
     },
-    /// A mirror status with more legs than the kernel can have (8).
-    #[error("{}More than 8 reported in mirror status.", crate::log::INTERNAL_ERROR)]
+    /// A mirror status with more legs than the kernel can have (8); the
+    /// wording, typo included, is libdm 1.02.185's.
+    #[error("{}More then 8 reported in mirror status.", crate::log::INTERNAL_ERROR)]
     TooManyMirrorLegs {
         /// The line as given.
         params: String,
     },
+    /// libdm would need an array larger than its allocator's 50 MB limit
+    /// for a count the line gives: it logs its allocator's two messages
+    /// (with the chunk size it asked for) before the parse failure.
+    #[error("Huge memory allocation (size {chunk}) rejected - metadata corruption?")]
+    HugeAllocation {
+        /// The chunk size libdm's pool asks its allocator for.
+        chunk: u64,
+        /// The failure that follows.
+        then: Box<StatusError>,
+    },
 }
+
+/// libdm's allocator refuses more than this many bytes.
+pub(crate) const LIBDM_MAX_ALLOCATION: u64 = 50_000_000;
+/// libdm's pool adds this to an allocation when it needs a new chunk.
+pub(crate) const LIBDM_CHUNK_OVERHEAD: u64 = 32;
 
 fn malformed_message(target: Target, detail: &str, params: &str) -> String {
     match target {
@@ -86,9 +102,16 @@ impl StatusError {
 
     /// Logs what libdm logs for this failure (one or two error lines).
     pub fn log(&self) {
-        crate::log_error!("{self}");
-        if let StatusError::TooManyMirrorLegs { params } = self {
-            crate::log_error!("{}", malformed_message(Target::Mirror, "", params));
+        crate::dm_log!(crate::log::LOG_ERR, -1, "{self}");
+        match self {
+            StatusError::TooManyMirrorLegs { params } => {
+                crate::dm_log!(crate::log::LOG_ERR, -1, "{}", malformed_message(Target::Mirror, "", params));
+            }
+            StatusError::HugeAllocation { chunk, then } => {
+                crate::dm_log!(crate::log::LOG_ERR, -1, "Out of memory.  Requested {chunk} bytes.");
+                then.log();
+            }
+            StatusError::Malformed { .. } => {}
         }
     }
 }

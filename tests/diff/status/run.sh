@@ -1,0 +1,41 @@
+#!/bin/sh
+# Differential test of the status parsers: builds status_diff.c twice,
+# against Debian's header and C library and against this library's header
+# and build, runs both over corpus.txt and compares the outputs.
+# usage: run.sh BUILD_DIR   (BUILD_DIR/lib holds `make lib`'s output)
+set -eu
+build=$(cd "${1:?usage: run.sh BUILD_DIR}" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../../.." && pwd)
+clib=${DM_C_LIBRARY:-/lib/x86_64-linux-gnu/libdevmapper.so.1.02.1}
+src=$here/status_diff.c
+out=$build/diff
+cc=${CC:-cc}
+flags="-std=gnu99 -Wall -Wextra -Werror -O1"
+
+if [ ! -f /usr/include/libdevmapper.h ] || [ ! -f "$clib" ]; then
+	echo "status-diff: needs Debian's libdevmapper-dev header and $clib" >&2
+	exit 1
+fi
+mkdir -p "$out"
+$cc $flags -o "$out/status-c" "$src" "$clib"
+$cc $flags -I"$top/include" -o "$out/status-rust" "$src" -L"$build/lib" -ldevmapper -Wl,-rpath,"$build/lib"
+
+case "$(env -u LD_LIBRARY_PATH ldd "$out/status-rust" | awk '/libdevmapper/ {print $3}')" in
+"$build"/lib/*) ;;
+*) echo "status-diff: status-rust does not load $build/lib" >&2; exit 1 ;;
+esac
+
+env -u LD_LIBRARY_PATH "$out/status-c" "$here/corpus.txt" > "$out/status-c.out" 2>&1
+env -u LD_LIBRARY_PATH "$out/status-rust" "$here/corpus.txt" > "$out/status-rust.out" 2>&1
+
+lines=$(wc -l < "$out/status-c.out")
+cases=$(tail -n 1 "$out/status-c.out")
+if diff -u "$out/status-c.out" "$out/status-rust.out" > "$out/status.diff"; then
+	echo "status-diff: $cases, $lines lines compared, identical to the C library"
+else
+	differing=$(grep -c '^[-+][^-+]' "$out/status.diff" || true)
+	head -n 200 "$out/status.diff"
+	echo "status-diff: outputs differ ($differing changed lines of $lines; diff in $out/status.diff)" >&2
+	exit 1
+fi
