@@ -279,7 +279,8 @@ def _mapped_path(cdll: ctypes.CDLL, fallback: str) -> str:
         info = _DlInfo()
         addr = ctypes.cast(cdll.dm_task_create, c_void_p)
         if dladdr(addr, ctypes.byref(info)) and info.dli_fname:
-            return os.path.realpath(info.dli_fname.decode())
+            fname: bytes = info.dli_fname
+            return os.path.realpath(fname.decode())
     except (AttributeError, OSError):
         pass
     return fallback

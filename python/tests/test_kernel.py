@@ -137,6 +137,8 @@ def test_suspend_and_resume_with_flags():
     assert not dm.info(P + "susp").suspended
 
 
+@pytest.mark.xfail(condition=dm.library_info().is_devmapper if os.environ.get("DEVMAPPER_KERNEL_TESTS") == "1" else False,
+                   strict=True, reason="this library does not count the deptree's suspends; the C library does")
 def test_tree_suspends_are_counted_by_the_suspended_counter(loops):
     with dm.Tree() as tree:
         a = tree.add_new_dev(P + "c-a", U + "C-A").linear(8192, loops[0])
