@@ -3,13 +3,9 @@
 # any is missing (the VM harness installs its own in vm/setup.sh).
 # Idempotent; needs root only when something is missing.
 set -eu
-<<<<<<< HEAD
 need="gcc make pkg-config python3 binutils libdevmapper-dev linux-libc-dev dmsetup valgrind strace"
-=======
-need="gcc make pkg-config python3 binutils libdevmapper-dev linux-libc-dev dmsetup"
 # the Python bindings' tests (make python-check) and their pip install check
 need="$need python3-pytest python3-venv python3-pip python3-setuptools"
->>>>>>> python
 missing=""
 for p in $need; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
