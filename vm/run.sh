@@ -129,7 +129,7 @@ cwd=$(pwd -P)
 : >"$rundir/out"
 
 # --- boot -----------------------------------------------------------------------
-append="console=ttyS0 quiet panic=-1 mitigations=off random.trust_cpu=on"
+append="console=ttyS0 quiet panic=-1 noapic mitigations=off random.trust_cpu=on"
 append+=" rdinit=/init dmvm.udev=$udev dmvm.9pcache=$p9cache"
 
 t_boot=$(date +%s.%N)

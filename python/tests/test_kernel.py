@@ -137,8 +137,6 @@ def test_suspend_and_resume_with_flags():
     assert not dm.info(P + "susp").suspended
 
 
-@pytest.mark.xfail(condition=dm.library_info().is_devmapper if os.environ.get("DEVMAPPER_KERNEL_TESTS") == "1" else False,
-                   strict=True, reason="this library does not count the deptree's suspends; the C library does")
 def test_tree_suspends_are_counted_by_the_suspended_counter(loops):
     with dm.Tree() as tree:
         a = tree.add_new_dev(P + "c-a", U + "C-A").linear(8192, loops[0])
@@ -152,8 +150,6 @@ def test_tree_suspends_are_counted_by_the_suspended_counter(loops):
     assert (during, dm.suspended_counter()) == (before + 2, before)
 
 
-@pytest.mark.xfail(condition=dm.library_info().is_devmapper if os.environ.get("DEVMAPPER_KERNEL_TESTS") == "1" else False,
-                   strict=True, reason="this library also counts dm_task suspends; the C library counts only the deptree's")
 def test_a_task_level_suspend_is_not_counted_as_in_the_C_library():
     dm.create(P + "cnt", "0 8 zero")
     before = dm.suspended_counter()
@@ -322,8 +318,6 @@ def test_tree_mirror_with_a_core_log(loops):
     assert line.params.startswith("core 2 1024 nosync 2 ")
 
 
-@pytest.mark.xfail(condition=dm.library_info().is_devmapper if os.environ.get("DEVMAPPER_KERNEL_TESTS") == "1" else False,
-                   strict=True, reason="this library does not send a new pool's messages when the tree activates it")
 def test_a_tree_activating_a_new_thin_pool_sends_its_messages(loops):
     meta, data = loops
     with dm.Tree() as tree:

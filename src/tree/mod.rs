@@ -83,6 +83,8 @@ pub struct Tree {
     optional_uuid_suffixes: Vec<String>,
     /// The udev cookie the tree's operations share (0: none yet).
     pub cookie: u32,
+    /// During activate: the layers each node's new table drops.
+    off_tree: HashMap<NodeId, Vec<(u32, u32)>>,
 }
 
 impl Default for Tree {
@@ -97,7 +99,7 @@ impl Tree {
 
     /// A tree holding only its root.
     pub fn new() -> Tree {
-        Tree { nodes: vec![Node::default()], by_dev: HashMap::new(), by_uuid: HashMap::new(), settings: TreeSettings::default(), optional_uuid_suffixes: Vec::new(), cookie: 0 }
+        Tree { nodes: vec![Node::default()], by_dev: HashMap::new(), by_uuid: HashMap::new(), settings: TreeSettings::default(), optional_uuid_suffixes: Vec::new(), cookie: 0, off_tree: HashMap::new() }
     }
 
     /// A node.

@@ -43,34 +43,40 @@ impl Tree {
         self.ids().skip(1).any(|other| other != id && self.new_table_devices(other).contains(&dev))
     }
 
-    /// Refreshes every layer the node's new table drops (see the module
-    /// documentation); called before the node is resumed with that table.
-    pub(super) fn refresh_off_tree_layers(&mut self, kernel: &dyn Kernel, id: NodeId) -> Result<(), TreeError> {
+    /// The dm devices the node's live table uses and its new table drops
+    /// (used by no other new table in the tree either).
+    fn dropped_layers(&self, kernel: &dyn Kernel, id: NodeId) -> Result<Vec<(u32, u32)>, TreeError> {
         let n = self.node(id);
         if !n.info.live_table || !n.info.inactive_table || n.props.segments.is_empty() {
-            return Ok(());
+            return Ok(Vec::new());
         }
         let live_deps = by_dev(TaskType::Deps, n.major, n.minor).run(kernel)?.deps;
         let keeps = self.new_table_devices(id);
-        for dev in live_deps {
-            let (major, minor) = decode_dev(dev);
-            if keeps.contains(&(major, minor)) || self.used_by_another_new_table(id, (major, minor)) {
+        let dm_major = kernel.dm_major();
+        Ok(live_deps
+            .into_iter()
+            .map(decode_dev)
+            .filter(|d| dm_major.is_none_or(|m| m == d.0))
+            .filter(|d| !keeps.contains(d) && !self.used_by_another_new_table(id, *d))
+            .collect())
+    }
+
+    /// First half, before anything below the node is resumed: every layer
+    /// its new table drops that the caller gave no table gets an error
+    /// table of its size loaded (not resumed: it is resumed once, with that
+    /// table, in its turn, or by [`Tree::resume_off_tree_layers`]).
+    pub(super) fn load_off_tree_replacements(&mut self, kernel: &dyn Kernel, id: NodeId) -> Result<(), TreeError> {
+        let dropped = self.dropped_layers(kernel, id)?;
+        let parent = self.node(id).name.clone();
+        for (major, minor) in &dropped {
+            let (major, minor) = (*major, *minor);
+            if self.find(major, minor).is_some_and(|l| !self.node(l).props.segments.is_empty()) {
                 continue;
             }
             let info = match by_dev(TaskType::Info, major, minor).run(kernel) {
                 Ok(out) if out.info.exists => out,
-                // Not a device-mapper device: nothing of ours to refresh.
                 _ => continue,
             };
-            let parent = self.node(id).name.clone();
-            if let Some(layer) = self.find(major, minor).filter(|l| !self.node(*l).props.segments.is_empty()) {
-                // The caller gave the layer its table: it goes live first.
-                if info.info.inactive_table {
-                    crate::log_verbose!("Resuming layer {} with its new table before {parent}, which no longer uses it.", info.name);
-                    self.resume(kernel, layer)?;
-                }
-                continue;
-            }
             if info.info.open_count > 1 {
                 crate::log_verbose!("Layer {} dropped by {parent} is still open elsewhere; leaving its table.", info.name);
                 continue;
@@ -84,7 +90,31 @@ impl Tree {
             let mut load = by_dev(TaskType::Reload, major, minor);
             load.add_target(0, size, "error", "");
             load.run(kernel)?;
-            by_dev(TaskType::Resume, major, minor).run(kernel)?;
+        }
+        self.off_tree.insert(id, dropped);
+        Ok(())
+    }
+
+    /// Second half, just before the node resumes: a dropped layer still
+    /// holding a table that is not live (it is not below the node in the
+    /// tree, so nothing resumed it) is resumed now.
+    pub(super) fn resume_off_tree_layers(&mut self, kernel: &dyn Kernel, id: NodeId) -> Result<(), TreeError> {
+        let Some(dropped) = self.off_tree.remove(&id) else { return Ok(()) };
+        let parent = self.node(id).name.clone();
+        for (major, minor) in dropped {
+            if let Some(layer) = self.find(major, minor) {
+                let info = self.refresh(kernel, layer)?;
+                if info.exists && (info.inactive_table || info.suspended) {
+                    crate::log_verbose!("Resuming layer {} before {parent}, which no longer uses it.", self.node(layer).name);
+                    self.resume(kernel, layer)?;
+                }
+                continue;
+            }
+            let info = by_dev(TaskType::Info, major, minor).run(kernel)?;
+            if info.info.exists && (info.info.inactive_table || info.info.suspended) {
+                crate::log_verbose!("Resuming layer {} before {parent}, which no longer uses it.", info.name);
+                by_dev(TaskType::Resume, major, minor).run(kernel)?;
+            }
         }
         Ok(())
     }
@@ -138,7 +168,9 @@ mod tests {
         ops(&log);
         tree.activate_children(&k, Tree::ROOT, None).unwrap();
         let ops = ops(&log);
-        let layer_resume = ops.iter().rposition(|o| o == "DM_DEV_SUSPEND 253:0").expect("layer resumed");
+        let layer_resumes = ops.iter().filter(|o| *o == "DM_DEV_SUSPEND 253:0").count();
+        assert_eq!(layer_resumes, 1, "the layer is resumed once, with its error table: {ops:?}");
+        let layer_resume = ops.iter().position(|o| o == "DM_DEV_SUSPEND 253:0").expect("layer resumed");
         let top_resume = ops.iter().position(|o| o == "DM_DEV_SUSPEND 253:1").expect("top resumed");
         assert!(ops.iter().position(|o| o == "DM_TABLE_LOAD 253:0").unwrap() < layer_resume);
         assert!(layer_resume < top_resume, "{ops:?}");

@@ -129,7 +129,7 @@ impl Tree {
         Ok(())
     }
 
-    fn refresh(&mut self, kernel: &dyn Kernel, id: NodeId) -> Result<Info, TreeError> {
+    pub(super) fn refresh(&mut self, kernel: &dyn Kernel, id: NodeId) -> Result<Info, TreeError> {
         let out = dev_task(TaskType::Info, self.node(id)).run(kernel)?;
         if out.info.exists {
             self.nodes[id.0].info = out.info;
@@ -251,12 +251,22 @@ impl Tree {
     /// is suspended, children first, by activation priority; renames first.
     pub fn activate_children(&mut self, kernel: &dyn Kernel, id: NodeId, prefix: Option<&str>) -> Result<(), TreeError> {
         let children: Vec<NodeId> = self.links(id, false).iter().copied().filter(|c| *c != Tree::ROOT).collect();
+        let mut first_error = None;
+        // Layers a new table drops get their replacement before anything
+        // below is resumed, so each is resumed once, with it.
+        for &child in &children {
+            if uuid_prefix_matches(&self.node(child).uuid, prefix) {
+                if let Err(e) = self.load_off_tree_replacements(kernel, child) {
+                    crate::log_error!(errno = e.errno(); "Unable to replace the layers {} no longer uses: {e}", self.node(child).name);
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
         for &child in &children {
             if uuid_prefix_matches(&self.node(child).uuid, prefix) && self.num_children(child, false) > 0 {
                 self.activate_children(kernel, child, prefix)?;
             }
         }
-        let mut first_error = None;
         for priority in 0..3u8 {
             for &child in &children {
                 let n = self.node(child);
@@ -279,13 +289,21 @@ impl Tree {
                 if !n.info.inactive_table && !n.info.suspended {
                     continue;
                 }
-                if let Err(e) = self.refresh_off_tree_layers(kernel, child) {
+                if let Err(e) = self.resume_off_tree_layers(kernel, child) {
                     crate::log_error!(errno = e.errno(); "Unable to refresh the layers {} no longer uses: {e}", self.node(child).name);
                     first_error.get_or_insert(e);
                 }
                 if let Err(e) = self.resume(kernel, child) {
                     crate::log_error!(errno = libc::EIO; "Unable to resume {}: {e}", self.node(child).name);
                     first_error.get_or_insert(e);
+                    continue;
+                }
+                // Messages still queued for a pool (one made by this
+                // preload, never suspended since) go once it is live.
+                if first_error.is_none() && self.thin_messages_pending(child) {
+                    if let Err(e) = self.send_thin_messages(kernel, child, prefix) {
+                        first_error.get_or_insert(e);
+                    }
                 }
             }
         }
