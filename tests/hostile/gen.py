@@ -91,6 +91,8 @@ OBJECT = {
     "struct dm_timestamp*": "mk_ts()",
     "struct dm_histogram*": "mk_hist()",
     "struct dm_regex*": "mk_regex()",
+    "struct dm_report*": "mk_report()",
+    "struct dm_report_group*": "mk_report_group()",
     "FILE*": "mk_file()",
     "char*": "mk_str()",
     "char**": "mk_ptr(mk_str())",

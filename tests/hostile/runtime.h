@@ -194,6 +194,42 @@ static struct dm_regex *mk_regex(void)
 	return CALL(dm_regex_create, mk_pool(), (const char *const *) mk_strv(), 2);
 }
 
+static void *hostile_row(void *object)
+{
+	return object;
+}
+
+static int hostile_name(struct dm_report *rh, struct dm_pool *mem, struct dm_report_field *field,
+			const void *data, void *private_data)
+{
+	static const char *const name = "hostile";
+	(void) mem; (void) data; (void) private_data;
+	return CALL(dm_report_field_string, rh, field, &name);
+}
+
+static const struct dm_report_object_type hostile_report_types[] = {
+	{ 1, "Hostile", "h_", hostile_row },
+	{ 0, "", "", NULL },
+};
+
+static const struct dm_report_field_type hostile_report_fields[] = {
+	{ 1, DM_REPORT_FIELD_TYPE_STRING, 0, 8, "name", "Name", hostile_name, "A name." },
+	{ 0, 0, 0, 0, "", "", NULL, NULL },
+};
+
+/* A real report (one string field): handles must come from their own
+ * constructor, or no library can tell them from garbage. */
+static struct dm_report *mk_report(void)
+{
+	uint32_t types = 1;
+	return CALL(dm_report_init, &types, hostile_report_types, hostile_report_fields, "name", " ", 0, "name", NULL);
+}
+
+static struct dm_report_group *mk_report_group(void)
+{
+	return CALL(dm_report_group_create, DM_REPORT_GROUP_BASIC, NULL);
+}
+
 static FILE *mk_file(void)
 {
 	return fopen("/dev/null", "w");
