@@ -53,10 +53,11 @@ from .status import (
     ThinStatus,
     parse_status,
 )
+from .pvmove import PvMove
 from .tree import NodeInfo, Tree, TreeNode, create_snap, create_thin
 
 __all__ = [
-    "CacheStatus", "DMError", "DevNo", "DeviceEntry", "DeviceNotFound", "Info", "LegHealth", "LibraryInfo",
+    "PvMove", "CacheStatus", "DMError", "DevNo", "DeviceEntry", "DeviceNotFound", "Info", "LegHealth", "LibraryInfo",
     "MirrorStatus", "NodeInfo", "PARSED_TARGETS", "RaidStatus", "SnapshotStatus", "Target", "TargetStatus",
     "ThinPoolStatus", "ThinStatus", "Tree", "TreeNode", "clear", "create", "create_snap", "create_thin", "deps",
     "driver_version", "exists", "info", "library_info", "library_version", "list_devices", "load", "load_table", "message",

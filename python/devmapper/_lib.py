@@ -211,6 +211,16 @@ _PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "dm_tree_node_set_thin_pool_error_if_no_space": (c_int, [P, ctypes.c_uint]),
     "dm_tree_node_add_thin_target": (c_int, [P, c_uint64, c_char_p, c_uint32]),
     "dm_tree_node_add_target_area": (c_int, [P, c_char_p, c_char_p, c_uint64]),
+    # This project's extension (devmapper-pvmove.h); absent from the C library.
+    "dmpv_start": (P, [POINTER(c_char_p), ctypes.c_uint, c_uint32, c_uint32, c_uint32, c_uint32, c_int, c_uint32]),
+    "dmpv_restart": (P, [c_char_p]),
+    "dmpv_load": (P, [c_char_p]),
+    "dmpv_poll": (c_int, [P, POINTER(ctypes.c_double), POINTER(c_int)]),
+    "dmpv_finish": (c_int, [P]),
+    "dmpv_abort": (c_int, [P]),
+    "dmpv_stop": (c_int, [P]),
+    "dmpv_state": (c_void_p, [P]),
+    "dmpv_destroy": (None, [P]),
 }
 
 
