@@ -1,6 +1,6 @@
 #!/bin/bash
 # The guest side of pvmove-crash.sh.
-#   pvmove-crash-guest.sh BUILD_DIR WORK start MODE POINT
+#   pvmove-crash-guest.sh BUILD_DIR WORK start|crash MODE POINT
 #     fresh devices and volumes; a writer and dmpvmove MODE in the
 #     background; when the state file reaches POINT ("running", "complete",
 #     "complete2" = two complete segments, "synced") the guest is powered
@@ -21,7 +21,7 @@ export DM_DISABLE_UDEV=1
 tool=$build/bin/dmpvmove
 
 case $3 in
-start|stop)
+start|crash|stop)
 	mode=$4 point=$5
 	setup_devices "$work" fresh
 	create_volumes
