@@ -23,6 +23,8 @@ pub mod tree;
 pub mod udev;
 /// cbindgen:ignore
 pub mod util;
+/// cbindgen:ignore
+pub mod stats;
 
 #[allow(missing_docs, non_camel_case_types, non_snake_case, unused_variables)]
 pub mod capi;

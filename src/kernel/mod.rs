@@ -7,8 +7,10 @@
 //! a decoded [`Reply`] comes out.
 
 pub mod control;
+pub mod fiemap;
 pub mod ioctl;
 pub mod sim;
+pub mod sim_stats;
 pub mod sysv;
 pub mod trace;
 

@@ -47,6 +47,8 @@ struct SimDevice {
     open_count: i32,
     event_nr: u32,
     geometry: Option<String>,
+    /// I/O statistics regions (`@stats_*` messages).
+    stats: super::sim_stats::DeviceStats,
 }
 
 /// One device as the simulator holds it, for tests to inspect.
@@ -101,6 +103,13 @@ impl SimKernel {
         if let Some(d) = devices.values_mut().find(|d| d.name == name) {
             d.open_count = n;
         }
+    }
+
+    /// Sets the counters (in the region's time unit) and histogram counts
+    /// of one area of a statistics region of device `name`.
+    pub fn stats_set_area(&self, name: &str, region: u64, area: usize, counters: [u64; 13], histogram: &[u64]) -> bool {
+        let mut devices = self.devices.lock().unwrap_or_else(|e| e.into_inner());
+        devices.values_mut().find(|d| d.name == name).is_some_and(|d| d.stats.set_area(region, area, counters, histogram))
     }
 
     fn find(devices: &BTreeMap<u32, SimDevice>, r: &Request) -> Option<u32> {
@@ -249,6 +258,7 @@ impl SimKernel {
                     open_count: 0,
                     event_nr: 0,
                     geometry: None,
+                    stats: Default::default(),
                 };
                 let reply = Self::info(&dev, false);
                 devices.insert(minor, dev);
@@ -336,8 +346,16 @@ impl SimKernel {
                     Command::TargetMsg => {
                         // As the kernel: a message goes to the target at the
                         // sector, and these targets take no messages.
+                        let Payload::Message { sector, text } = &r.payload else { return Err(err(c, libc::EINVAL)) };
+                        // As the kernel: '@' messages go to dm core (statistics).
+                        if text.starts_with('@') {
+                            let d = devices.get_mut(&minor).ok_or_else(|| err(c, libc::ENXIO))?;
+                            let size = d.live.as_ref().map_or(0, |t| t.iter().map(|l| l.length).sum());
+                            let out = d.stats.message(text, size).map_err(|e| err(c, e))?;
+                            let data = out.map_or(ReplyData::None, ReplyData::Response);
+                            return Ok(Reply { flags: Flags::empty(), data, ..Self::info(d, false) });
+                        }
                         let d = &devices[&minor];
-                        let Payload::Message { sector, .. } = &r.payload else { return Err(err(c, libc::EINVAL)) };
                         let target = d
                             .live
                             .as_ref()
