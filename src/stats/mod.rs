@@ -704,6 +704,15 @@ impl Stats {
             .message(&format!("@stats_list {program_id}"))?
             .ok_or_else(|| StatsError::Parse("Could not parse NULL @stats_list response.".into()))?;
         self.table = Self::parse_list(&resp)?;
+        if self.table.is_some() {
+            // libdm checks the groups with a group walk that leaves the walk
+            // flags set to DM_STATS_WALK_GROUP and the cursor at its end.
+            self.walk_flags = WALK_GROUP;
+            self.walk_start();
+            while !self.walk_end() {
+                self.walk_next();
+            }
+        }
         Ok(())
     }
 
