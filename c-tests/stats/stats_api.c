@@ -142,7 +142,7 @@ static int all(const char *dev)
 	CHECK(dm_stats_create_region(dms, &id, 0, 0, 20480, 0, NULL, NULL, "user")); printf("created %" PRIu64 "\n", id);
 	CHECK(dm_stats_create_region(dms, &id, 1000, 5000, 0, 1, NULL, NULL, "") == 0);
 	CHECK(dm_stats_create_region(dms, &id, 1000, 5000, -1, 1, NULL, NULL, "")); printf("created %" PRIu64 "\n", id);
-	CHECK(dm_stats_create_region(dms, &id, 0, 1000, -2, 0, b1, NULL, NULL)); printf("created %" PRIu64 "\n", id);
+	CHECK(dm_stats_create_region(dms, &id, 0, 1000, -2, 0, b1, NULL, "")); printf("created %" PRIu64 "\n", id);
 	CHECK(dm_stats_create_region(dms, &id, 0, 1000, -1, 0, b2, "other", "")); printf("created %" PRIu64 "\n", id);
 	dm_histogram_bounds_destroy(b1);
 	dm_histogram_bounds_destroy(b2);
@@ -204,7 +204,7 @@ static int make(const char *dev)
 	CHECK(dm_stats_create_region(dms, &id, 0, 0, -2, 0, NULL, NULL, "lead"));
 	CHECK(dm_stats_create_region(dms, &id, 0, 1000, -1, 0, NULL, NULL, ""));
 	CHECK(dm_stats_create_region(dms, &id, 1000, 1000, -1, 0, NULL, NULL, "keep"));
-	CHECK(dm_stats_create_region(dms, &id, 0, 2000, -1, 0, b, NULL, NULL));
+	CHECK(dm_stats_create_region(dms, &id, 0, 2000, -1, 0, b, NULL, ""));
 	CHECK(dm_stats_create_region(dms, &id, 4000, 100, -1, 1, NULL, NULL, ""));
 	CHECK(dm_stats_create_region(dms, &id, 5000, 100, -1, 1, NULL, NULL, ""));
 	CHECK(dm_stats_list(dms, NULL));
