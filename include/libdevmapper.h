@@ -1053,69 +1053,69 @@ char *dm_pool_strndup(struct dm_pool *p, const char *str_, size_t n);
 
 void *dm_pool_zalloc(struct dm_pool *p, size_t s);
 
-struct dm_regex *dm_regex_create(struct dm_pool *_mem, const char *const *_patterns, unsigned int _num_patterns);
+struct dm_regex *dm_regex_create(struct dm_pool *mem, const char *const *patterns, unsigned int num_patterns);
 
-int dm_regex_match(struct dm_regex *_regex, const char *_s);
+int dm_regex_match(struct dm_regex *regex, const char *s);
 
-uint32_t dm_regex_fingerprint(struct dm_regex *_regex);
+uint32_t dm_regex_fingerprint(struct dm_regex *regex);
 
-int dm_report_value_cache_set(struct dm_report *_rh, const char *_name, const void *_data);
+int dm_report_value_cache_set(struct dm_report *rh, const char *name, const void *data);
 
-const void *dm_report_value_cache_get(struct dm_report *_rh, const char *_name);
+const void *dm_report_value_cache_get(struct dm_report *rh, const char *name);
 
-struct dm_report *dm_report_init(uint32_t *_report_types, const struct dm_report_object_type *_types, const dm_report_field_type *_fields, const char *_output_fields, const char *_output_separator, uint32_t _output_flags, const char *_sort_keys, void *_private_data);
+struct dm_report *dm_report_init(uint32_t *report_types, const struct dm_report_object_type *types, const dm_report_field_type *fields, const char *output_fields, const char *output_separator, uint32_t output_flags, const char *sort_keys, void *private_data);
 
-struct dm_report *dm_report_init_with_selection(uint32_t *_report_types, const struct dm_report_object_type *_types, const dm_report_field_type *_fields, const char *_output_fields, const char *_output_separator, uint32_t _output_flags, const char *_sort_keys, const char *_selection, const dm_report_reserved_value *_reserved_values, void *_private_data);
+struct dm_report *dm_report_init_with_selection(uint32_t *report_types, const struct dm_report_object_type *types, const dm_report_field_type *fields, const char *output_fields, const char *output_separator, uint32_t output_flags, const char *sort_keys, const char *selection, const dm_report_reserved_value *reserved_values, void *private_data);
 
-int dm_report_object(struct dm_report *_rh, void *_object);
+int dm_report_object(struct dm_report *rh, void *object);
 
-int dm_report_object_is_selected(struct dm_report *_rh, void *_object, int _do_output, int *_selected);
+int dm_report_object_is_selected(struct dm_report *rh, void *object, int do_output, int *selected);
 
-int dm_report_compact_fields(struct dm_report *_rh);
+int dm_report_compact_fields(struct dm_report *rh);
 
-int dm_report_compact_given_fields(struct dm_report *_rh, const char *_fields);
+int dm_report_compact_given_fields(struct dm_report *rh, const char *fields);
 
-int dm_report_is_empty(struct dm_report *_rh);
+int dm_report_is_empty(struct dm_report *rh);
 
-void dm_report_destroy_rows(struct dm_report *_rh);
+void dm_report_destroy_rows(struct dm_report *rh);
 
-int dm_report_output(struct dm_report *_rh);
+int dm_report_output(struct dm_report *rh);
 
-int dm_report_column_headings(struct dm_report *_rh);
+int dm_report_column_headings(struct dm_report *rh);
 
-void dm_report_free(struct dm_report *_rh);
+void dm_report_free(struct dm_report *rh);
 
-int dm_report_set_output_field_name_prefix(struct dm_report *_rh, const char *_report_prefix);
+int dm_report_set_output_field_name_prefix(struct dm_report *rh, const char *report_prefix);
 
-int dm_report_set_selection(struct dm_report *_rh, const char *_selection);
+int dm_report_set_selection(struct dm_report *rh, const char *selection);
 
-int dm_report_field_string(struct dm_report *_rh, struct dm_report_field *_field, const char *const *_data);
+int dm_report_field_string(struct dm_report *rh, struct dm_report_field *field, const char *const *data);
 
-int dm_report_field_string_list(struct dm_report *_rh, struct dm_report_field *_field, const struct dm_list *_data, const char *_delimiter);
+int dm_report_field_string_list(struct dm_report *rh, struct dm_report_field *field, const struct dm_list *data, const char *delimiter);
 
-int dm_report_field_string_list_unsorted(struct dm_report *_rh, struct dm_report_field *_field, const struct dm_list *_data, const char *_delimiter);
+int dm_report_field_string_list_unsorted(struct dm_report *rh, struct dm_report_field *field, const struct dm_list *data, const char *delimiter);
 
-int dm_report_field_int32(struct dm_report *_rh, struct dm_report_field *_field, const int32_t *_data);
+int dm_report_field_int32(struct dm_report *rh, struct dm_report_field *field, const int32_t *data);
 
-int dm_report_field_uint32(struct dm_report *_rh, struct dm_report_field *_field, const uint32_t *_data);
+int dm_report_field_uint32(struct dm_report *rh, struct dm_report_field *field, const uint32_t *data);
 
-int dm_report_field_int(struct dm_report *_rh, struct dm_report_field *_field, const int *_data);
+int dm_report_field_int(struct dm_report *rh, struct dm_report_field *field, const int *data);
 
-int dm_report_field_uint64(struct dm_report *_rh, struct dm_report_field *_field, const uint64_t *_data);
+int dm_report_field_uint64(struct dm_report *rh, struct dm_report_field *field, const uint64_t *data);
 
-int dm_report_field_percent(struct dm_report *_rh, struct dm_report_field *_field, const dm_percent_t *_data);
+int dm_report_field_percent(struct dm_report *rh, struct dm_report_field *field, const dm_percent_t *data);
 
-void dm_report_field_set_value(struct dm_report_field *_field, const void *_value, const void *_sortvalue);
+void dm_report_field_set_value(struct dm_report_field *field, const void *value, const void *sortvalue);
 
-struct dm_report_group *dm_report_group_create(int _type_, void *_data);
+struct dm_report_group *dm_report_group_create(int type, void *data);
 
-int dm_report_group_push(struct dm_report_group *_group, struct dm_report *_report, void *_data);
+int dm_report_group_push(struct dm_report_group *group, struct dm_report *report, void *data);
 
-int dm_report_group_pop(struct dm_report_group *_group);
+int dm_report_group_pop(struct dm_report_group *group);
 
-int dm_report_group_output_and_pop_all(struct dm_report_group *_group);
+int dm_report_group_output_and_pop_all(struct dm_report_group *group);
 
-int dm_report_group_destroy(struct dm_report_group *_group);
+int dm_report_group_destroy(struct dm_report_group *group);
 
 struct dm_stats *dm_stats_create(const char *program_id);
 

@@ -25,6 +25,10 @@ pub mod udev;
 pub mod util;
 /// cbindgen:ignore
 pub mod stats;
+/// cbindgen:ignore
+pub mod regex;
+/// cbindgen:ignore
+pub mod report;
 
 #[allow(missing_docs, non_camel_case_types, non_snake_case, unused_variables)]
 pub mod capi;

@@ -6,4 +6,5 @@ pub mod bitset;
 pub mod hash;
 pub mod pool;
 pub mod strings;
+pub mod time;
 pub mod units;

@@ -147,6 +147,8 @@ pub struct Pool {
     object: Option<Object>,
     locked: bool,
     crc: u64,
+    /// Rust values whose lifetime is the pool's (a `dm_regex` made in it).
+    attached: Vec<Box<dyn std::any::Any + Send>>,
 }
 
 // SAFETY: the pool owns its chunks exclusively (no other Rust value points
@@ -183,7 +185,18 @@ impl Pool {
             object: None,
             locked: false,
             crc: 0,
+            attached: Vec::new(),
         }
+    }
+
+    /// Keeps `value` alive until the pool is dropped, and returns a pointer
+    /// to it that stays valid as long (libdm objects allocated "in" a pool
+    /// with no destroy function of their own, such as `dm_regex`).
+    pub fn attach<T: std::any::Any + Send>(&mut self, value: T) -> *mut T {
+        let mut boxed = Box::new(value);
+        let ptr: *mut T = &mut *boxed;
+        self.attached.push(boxed);
+        ptr
     }
 
     /// The name given at creation ("(null)" when there was none).

@@ -1,0 +1,211 @@
+//! The engine on its own: values built as the C setters build them.
+
+use super::*;
+
+fn types() -> Vec<TypeDef> {
+    vec![TypeDef { id: 1, desc: "Thing".into(), prefix: "thing_".into() }]
+}
+
+fn field(id: &str, heading: &str, flags: u32, width: i32) -> FieldDef {
+    FieldDef { type_id: 1, flags, width, id: id.into(), heading: heading.into(), desc: format!("The {id}.") }
+}
+
+fn fields() -> Vec<FieldDef> {
+    vec![
+        field("name", "Name", TYPE_STRING, 4),
+        field("count", "Count", TYPE_NUMBER, 5),
+        field("tags", "Tags", TYPE_STRING_LIST, 4),
+        field("pct", "Pct", TYPE_PERCENT, 4),
+    ]
+}
+
+struct Thing {
+    name: &'static str,
+    count: u64,
+    tags: &'static [&'static str],
+    pct: i32,
+}
+
+const THINGS: &[Thing] = &[
+    Thing { name: "b", count: 10, tags: &["y", "x"], pct: 50_000_000 },
+    Thing { name: "a", count: 2, tags: &[], pct: -1 },
+    Thing { name: "c", count: 2, tags: &["x"], pct: 100_000_000 },
+];
+
+fn values(rh: &Report, t: &Thing) -> Vec<Option<Value>> {
+    rh.columns()
+        .iter()
+        .map(|c| match c {
+            Column::User { field: 0, .. } => Some(Value::string(t.name.as_bytes())),
+            Column::User { field: 1, .. } => Some(Value::number(t.count.to_string(), t.count)),
+            Column::User { field: 2, .. } => {
+                let items: Vec<&[u8]> = t.tags.iter().map(|s| s.as_bytes()).collect();
+                Some(Value::string_list(&items, b",", true))
+            }
+            Column::User { field: 3, .. } => Value::percent(t.pct),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Runs `f` with this thread's report output captured; returns the lines.
+fn capture(f: impl FnOnce()) -> Vec<String> {
+    CAPTURE.with(|c| *c.borrow_mut() = Some(Vec::new()));
+    f();
+    CAPTURE.with(|c| c.borrow_mut().take().unwrap_or_default())
+}
+
+fn report(fields_list: &str, flags: u32, keys: Option<&str>, sel: Option<&str>) -> Vec<String> {
+    capture(|| {
+        let mut rh = Report::with_selection(None, types(), fields(), fields_list.as_bytes(), b" ", flags, keys.map(str::as_bytes), sel.map(str::as_bytes), None)
+            .expect("report");
+        for t in THINGS {
+            let v = values(&rh, t);
+            rh.add_row(v, true).expect("row");
+        }
+        rh.output().expect("output");
+    })
+}
+
+const ALIGNED: u32 = OUTPUT_ALIGNED | OUTPUT_HEADINGS | OUTPUT_BUFFERED;
+
+#[test]
+fn aligned_columns_pad_strings_left_and_numbers_right() {
+    assert_eq!(report("name,count", ALIGNED, None, None), ["Name Count", "b       10", "a        2", "c        2"]);
+}
+
+#[test]
+fn sort_keys_order_rows_numerically_then_by_string_descending() {
+    assert_eq!(report("name,count", ALIGNED, Some("count,-name"), None), ["Name Count", "c        2", "a        2", "b       10"]);
+}
+
+#[test]
+fn unbuffered_reports_print_each_row_as_it_comes_without_sorting() {
+    assert_eq!(report("name", OUTPUT_HEADINGS, Some("name"), None), ["Name", "b", "a", "c"]);
+}
+
+#[test]
+fn string_lists_are_sorted_and_joined() {
+    assert_eq!(report("tags", OUTPUT_BUFFERED, None, None), ["x,y", "", "x"]);
+}
+
+#[test]
+fn percents_print_two_decimals_and_invalid_ones_print_empty() {
+    assert_eq!(report("pct", OUTPUT_BUFFERED, None, None), ["50.00", "", "100.00"]);
+}
+
+#[test]
+fn selection_with_and_or_and_regex() {
+    assert_eq!(report("name", OUTPUT_BUFFERED, None, Some("count=2 && name=~'^c'")), ["c"]);
+    assert_eq!(report("name", OUTPUT_BUFFERED, None, Some("count>5 || name=a")), ["b", "a"]);
+    assert_eq!(report("name", OUTPUT_BUFFERED, None, Some("!(count>5)")), ["a", "c"]);
+}
+
+#[test]
+fn selection_on_string_lists_and_percents() {
+    assert_eq!(report("name", OUTPUT_BUFFERED, None, Some("tags={x}")), ["b", "c"]);
+    assert_eq!(report("name", OUTPUT_BUFFERED, None, Some("tags=[x]")), ["c"]);
+    assert_eq!(report("name", OUTPUT_BUFFERED, None, Some("pct>=50%")), ["b", "c"]);
+}
+
+#[test]
+fn the_selected_field_keeps_unselected_rows_and_shows_the_result() {
+    assert_eq!(report("name,selected", OUTPUT_BUFFERED, None, Some("count=2")), ["b 0", "a 1", "c 1"]);
+}
+
+#[test]
+fn a_field_not_shown_can_still_be_selected_on() {
+    assert_eq!(report("name", OUTPUT_BUFFERED, None, Some("count=10")), ["b"]);
+}
+
+#[test]
+fn an_unknown_field_fails_after_printing_the_field_list() {
+    let lines = capture(|| {
+        assert!(Report::new(None, types(), fields(), b"name,bogus", b" ", 0, None).is_err());
+    });
+    assert_eq!(lines[0], "Thing Fields");
+    assert_eq!(lines[2], "  thing_all - All fields in this section.");
+    assert!(lines.iter().any(|l| l == "  selected  - Set if item passes selection criteria.") || lines.iter().any(|l| l.starts_with("  help")));
+}
+
+#[test]
+fn a_selection_syntax_error_fails() {
+    capture(|| {
+        for bad in ["count=", "(count=1", "count>abc", "name>1", "bogus=1", "count=1 &&", "tags=[x,y"] {
+            assert!(Report::with_selection(None, types(), fields(), b"name", b" ", 0, None, Some(bad.as_bytes()), None).is_err(), "{bad}");
+        }
+    });
+}
+
+#[test]
+fn the_all_field_expands_to_every_field_of_the_type() {
+    let rh = Report::new(None, types(), fields(), b"thing_all", b" ", 0, None).expect("report");
+    assert_eq!(rh.columns().len(), 4);
+    let rh = Report::new(None, types(), fields(), b"all", b" ", 0, None).expect("report");
+    assert_eq!(rh.columns().len(), 4);
+}
+
+#[test]
+fn field_names_match_case_and_underscores_ignored_and_without_the_type_prefix() {
+    let rh = Report::new(None, types(), fields(), b"NAME,COUNT,t_a_g_s", b" ", 0, None).expect("report");
+    assert_eq!(rh.columns().len(), 3);
+    let mut f = fields();
+    f[0].id = "thing_label".into();
+    // With the report type known, "label" names "thing_label".
+    let rh = Report::new(Some(&mut 1), types(), f.clone(), b"label,count", b" ", 0, None).expect("report");
+    assert_eq!(rh.columns().len(), 2);
+    capture(|| assert!(Report::new(None, types(), f, b"label", b" ", 0, None).is_err()));
+}
+
+#[test]
+fn trailing_commas_leave_an_unknown_empty_field() {
+    capture(|| {
+        assert!(Report::new(None, types(), fields(), b"name,", b" ", 0, None).is_err());
+        assert!(Report::new(None, types(), fields(), b"name,,count", b" ", 0, None).is_ok());
+    });
+}
+
+#[test]
+fn json_groups_wrap_rows_in_named_arrays() {
+    let lines = capture(|| {
+        let g = Group::new(GroupKind::Json);
+        let mut rh = Report::new(None, types(), fields(), b"name,count", b" ", ALIGNED, None).expect("report");
+        g.push(Some((&mut rh, 1)), Some(b"things")).expect("push");
+        for t in &THINGS[..2] {
+            let v = values(&rh, t);
+            rh.add_row(v, true).expect("row");
+        }
+        rh.output().expect("output");
+        g.pop().expect("pop");
+        g.finish_all();
+    });
+    assert_eq!(
+        lines,
+        ["{", "    \"things\": [", "        {\"name\":\"b\", \"count\":\"10\"},", "        {\"name\":\"a\", \"count\":\"2\"}", "    ]", "}"]
+    );
+}
+
+#[test]
+fn columns_as_rows_print_one_line_per_field() {
+    assert_eq!(report("name,count", OUTPUT_COLUMNS_AS_ROWS | OUTPUT_HEADINGS, None, None), ["Name b a c", "Count 10 2 2"]);
+}
+
+#[test]
+fn compacting_hides_fields_empty_in_every_row() {
+    let lines = capture(|| {
+        let mut rh = Report::new(None, types(), fields(), b"name,tags", b" ", OUTPUT_BUFFERED, None).expect("report");
+        let v = values(&rh, &THINGS[1]);
+        rh.add_row(v, true).expect("row");
+        rh.compact_fields(None).expect("compact");
+        rh.output().expect("output");
+    });
+    assert_eq!(lines, ["a"]);
+}
+
+#[test]
+fn time_values_parse_as_iso_dates_with_ranges() {
+    std::env::set_var("TZ", "UTC");
+    assert_eq!(crate::util::time::parse_date_time(b"2021-06-15 10:00"), Some((1623751200, Some(1623751259))));
+    assert_eq!(crate::util::time::parse_date_time(b"2021-06-15 10:00:00 +02:00"), Some((1623744000, None)));
+    assert_eq!(crate::util::time::parse_date_time(b"2021-13-01"), None);
+}
