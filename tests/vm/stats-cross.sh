@@ -35,7 +35,7 @@ steps() { # maker reader outdir: one file per step
 		i=$((i + 1))
 		{
 			echo "\$ dmstats $*"
-			lib "$who" dmstats "$@" 2>&1; echo "exit $?"
+			lib "$who" timeout 30 dmstats "$@" 2>&1; echo "exit $?"
 			dmsetup message stx 0 @stats_list
 		} > "$dir/$(printf %02d $i)"
 	done
