@@ -1117,15 +1117,17 @@ int dm_report_group_output_and_pop_all(struct dm_report_group *group);
 
 int dm_report_group_destroy(struct dm_report_group *group);
 
-struct dm_stats *dm_stats_create(const char *_program_id);
+struct dm_stats *dm_stats_create(const char *program_id);
 
-int dm_stats_bind_devno(struct dm_stats *_dms, int _major, int _minor);
+void dm_stats_destroy(struct dm_stats *dms);
 
-int dm_stats_bind_name(struct dm_stats *_dms, const char *_name);
+int dm_stats_bind_devno(struct dm_stats *dms, int major, int minor);
 
-int dm_stats_bind_uuid(struct dm_stats *_dms, const char *_uuid);
+int dm_stats_bind_name(struct dm_stats *dms, const char *name);
 
-int dm_stats_bind_from_fd(struct dm_stats *_dms, int _fd);
+int dm_stats_bind_uuid(struct dm_stats *dms, const char *uuid);
+
+int dm_stats_bind_from_fd(struct dm_stats *dms, int fd);
 
 int dm_message_supports_precise_timestamps(void);
 
@@ -1133,201 +1135,199 @@ int dm_stats_driver_supports_precise(void);
 
 int dm_stats_driver_supports_histogram(void);
 
-int dm_stats_get_region_precise_timestamps(const struct dm_stats *_dms, uint64_t _region_id);
+int dm_stats_get_region_precise_timestamps(const struct dm_stats *dms, uint64_t region_id);
 
-int dm_stats_get_current_region_precise_timestamps(const struct dm_stats *_dms);
+int dm_stats_get_current_region_precise_timestamps(const struct dm_stats *dms);
 
-int dm_stats_list(struct dm_stats *_dms, const char *_program_id);
+int dm_stats_list(struct dm_stats *dms, const char *program_id);
 
-int dm_stats_populate(struct dm_stats *_dms, const char *_program_id, uint64_t _region_id);
+int dm_stats_populate(struct dm_stats *dms, const char *program_id, uint64_t region_id);
 
-int dm_stats_create_region(struct dm_stats *_dms, uint64_t *_region_id, uint64_t _start, uint64_t _len, int64_t _step, int _precise, struct dm_histogram *_bounds, const char *_program_id, const char *_user_data);
+int dm_stats_create_region(struct dm_stats *dms, uint64_t *region_id, uint64_t start, uint64_t len, int64_t step, int precise, struct dm_histogram *bounds, const char *program_id, const char *user_data);
 
-int dm_stats_delete_region(struct dm_stats *_dms, uint64_t _region_id);
+int dm_stats_delete_region(struct dm_stats *dms, uint64_t region_id);
 
-int dm_stats_clear_region(struct dm_stats *_dms, uint64_t _region_id);
+int dm_stats_clear_region(struct dm_stats *dms, uint64_t region_id);
 
-char *dm_stats_print_region(struct dm_stats *_dms, uint64_t _region_id, unsigned int _start_line, unsigned int _num_lines, unsigned int _clear);
+char *dm_stats_print_region(struct dm_stats *dms, uint64_t region_id, unsigned int start_line, unsigned int num_lines, unsigned int clear);
 
-void dm_stats_buffer_destroy(struct dm_stats *_dms, char *_buffer);
+void dm_stats_buffer_destroy(struct dm_stats *dms, char *buffer);
 
-uint64_t dm_stats_get_nr_regions(const struct dm_stats *_dms);
+uint64_t dm_stats_get_nr_regions(const struct dm_stats *dms);
 
-uint64_t dm_stats_get_nr_groups(const struct dm_stats *_dms);
+uint64_t dm_stats_get_nr_groups(const struct dm_stats *dms);
 
-int dm_stats_region_present(const struct dm_stats *_dms, uint64_t _region_id);
+int dm_stats_region_present(const struct dm_stats *dms, uint64_t region_id);
 
-uint64_t dm_stats_get_region_nr_areas(const struct dm_stats *_dms, uint64_t _region_id);
+uint64_t dm_stats_get_region_nr_areas(const struct dm_stats *dms, uint64_t region_id);
 
-uint64_t dm_stats_get_nr_areas(const struct dm_stats *_dms);
+uint64_t dm_stats_get_nr_areas(const struct dm_stats *dms);
 
-int dm_stats_group_present(const struct dm_stats *_dms, uint64_t _group_id);
+int dm_stats_group_present(const struct dm_stats *dms, uint64_t group_id);
 
-int dm_stats_get_region_nr_histogram_bins(const struct dm_stats *_dms, uint64_t _region_id);
+int dm_stats_get_region_nr_histogram_bins(const struct dm_stats *dms, uint64_t region_id);
 
-struct dm_histogram *dm_histogram_bounds_from_string(const char *_bounds_str);
+struct dm_histogram *dm_histogram_bounds_from_string(const char *bounds_str);
 
-struct dm_histogram *dm_histogram_bounds_from_uint64(const uint64_t *_bounds);
+struct dm_histogram *dm_histogram_bounds_from_uint64(const uint64_t *bounds);
 
-void dm_histogram_bounds_destroy(struct dm_histogram *_bounds);
+void dm_histogram_bounds_destroy(struct dm_histogram *bounds);
 
-void dm_stats_destroy(struct dm_stats *_dms);
+struct dm_histogram *dm_stats_get_histogram(const struct dm_stats *dms, uint64_t region_id, uint64_t area_id);
 
-void dm_stats_set_sampling_interval_ns(struct dm_stats *_dms, uint64_t _interval_ns);
+int dm_histogram_get_nr_bins(const struct dm_histogram *dmh);
 
-void dm_stats_set_sampling_interval_ms(struct dm_stats *_dms, uint64_t _interval_ms);
+uint64_t dm_histogram_get_bin_lower(const struct dm_histogram *dmh, int bin);
 
-uint64_t dm_stats_get_sampling_interval_ns(const struct dm_stats *_dms);
+uint64_t dm_histogram_get_bin_upper(const struct dm_histogram *dmh, int bin);
 
-uint64_t dm_stats_get_sampling_interval_ms(const struct dm_stats *_dms);
+uint64_t dm_histogram_get_bin_width(const struct dm_histogram *dmh, int bin);
 
-int dm_stats_set_program_id(struct dm_stats *_dms, int _allow_empty, const char *_program_id);
+uint64_t dm_histogram_get_bin_count(const struct dm_histogram *dmh, int bin);
 
-int dm_stats_get_region_start(const struct dm_stats *_dms, uint64_t *_start, uint64_t _region_id);
+dm_percent_t dm_histogram_get_bin_percent(const struct dm_histogram *dmh, int bin);
 
-int dm_stats_get_region_len(const struct dm_stats *_dms, uint64_t *_len, uint64_t _region_id);
+uint64_t dm_histogram_get_sum(const struct dm_histogram *dmh);
 
-int dm_stats_get_region_area_len(const struct dm_stats *_dms, uint64_t *_len, uint64_t _region_id);
+const char *dm_histogram_to_string(const struct dm_histogram *dmh, int bin, int width, int flags);
 
-int dm_stats_get_area_start(const struct dm_stats *_dms, uint64_t *_start, uint64_t _region_id, uint64_t _area_id);
+void dm_stats_set_sampling_interval_ns(struct dm_stats *dms, uint64_t interval_ns);
 
-int dm_stats_get_area_offset(const struct dm_stats *_dms, uint64_t *_offset, uint64_t _region_id, uint64_t _area_id);
+void dm_stats_set_sampling_interval_ms(struct dm_stats *dms, uint64_t interval_ms);
 
-const char *dm_stats_get_region_program_id(const struct dm_stats *_dms, uint64_t _region_id);
+uint64_t dm_stats_get_sampling_interval_ns(const struct dm_stats *dms);
 
-const char *dm_stats_get_region_aux_data(const struct dm_stats *_dms, uint64_t _region_id);
+uint64_t dm_stats_get_sampling_interval_ms(const struct dm_stats *dms);
 
-int dm_stats_walk_init(struct dm_stats *_dms, uint64_t _flags);
+int dm_stats_set_program_id(struct dm_stats *dms, int allow_empty, const char *program_id);
 
-void dm_stats_walk_start(struct dm_stats *_dms);
+int dm_stats_get_region_start(const struct dm_stats *dms, uint64_t *start, uint64_t region_id);
 
-void dm_stats_walk_next(struct dm_stats *_dms);
+int dm_stats_get_region_len(const struct dm_stats *dms, uint64_t *len, uint64_t region_id);
 
-void dm_stats_walk_next_region(struct dm_stats *_dms);
+int dm_stats_get_region_area_len(const struct dm_stats *dms, uint64_t *len, uint64_t region_id);
 
-int dm_stats_walk_end(struct dm_stats *_dms);
+int dm_stats_get_area_start(const struct dm_stats *dms, uint64_t *start, uint64_t region_id, uint64_t area_id);
 
-dm_stats_obj_type_t dm_stats_object_type(const struct dm_stats *_dms, uint64_t _region_id, uint64_t _area_id);
+int dm_stats_get_area_offset(const struct dm_stats *dms, uint64_t *offset, uint64_t region_id, uint64_t area_id);
 
-dm_stats_obj_type_t dm_stats_current_object_type(const struct dm_stats *_dms);
+const char *dm_stats_get_region_program_id(const struct dm_stats *dms, uint64_t region_id);
 
-uint64_t dm_stats_get_current_nr_areas(const struct dm_stats *_dms);
+const char *dm_stats_get_region_aux_data(const struct dm_stats *dms, uint64_t region_id);
 
-uint64_t dm_stats_get_current_region(const struct dm_stats *_dms);
+int dm_stats_walk_init(struct dm_stats *dms, uint64_t flags);
 
-uint64_t dm_stats_get_current_area(const struct dm_stats *_dms);
+void dm_stats_walk_start(struct dm_stats *dms);
 
-int dm_stats_get_current_region_start(const struct dm_stats *_dms, uint64_t *_start);
+void dm_stats_walk_next(struct dm_stats *dms);
 
-int dm_stats_get_current_region_len(const struct dm_stats *_dms, uint64_t *_len);
+void dm_stats_walk_next_region(struct dm_stats *dms);
 
-int dm_stats_get_current_region_area_len(const struct dm_stats *_dms, uint64_t *_area_len);
+int dm_stats_walk_end(struct dm_stats *dms);
 
-int dm_stats_get_current_area_start(const struct dm_stats *_dms, uint64_t *_start);
+dm_stats_obj_type_t dm_stats_object_type(const struct dm_stats *dms, uint64_t region_id, uint64_t area_id);
 
-int dm_stats_get_current_area_offset(const struct dm_stats *_dms, uint64_t *_offset);
+dm_stats_obj_type_t dm_stats_current_object_type(const struct dm_stats *dms);
 
-int dm_stats_get_current_area_len(const struct dm_stats *_dms, uint64_t *_start);
+uint64_t dm_stats_get_current_nr_areas(const struct dm_stats *dms);
 
-const char *dm_stats_get_current_region_program_id(const struct dm_stats *_dms);
+uint64_t dm_stats_get_current_region(const struct dm_stats *dms);
 
-const char *dm_stats_get_current_region_aux_data(const struct dm_stats *_dms);
+uint64_t dm_stats_get_current_area(const struct dm_stats *dms);
 
-int dm_stats_create_group(struct dm_stats *_dms, const char *_group, const char *_alias, uint64_t *_group_id);
+int dm_stats_get_current_region_start(const struct dm_stats *dms, uint64_t *start);
 
-int dm_stats_delete_group(struct dm_stats *_dms, uint64_t _group_id, int _remove);
+int dm_stats_get_current_region_len(const struct dm_stats *dms, uint64_t *len);
 
-int dm_stats_set_alias(struct dm_stats *_dms, uint64_t _group_id, const char *_alias);
+int dm_stats_get_current_region_area_len(const struct dm_stats *dms, uint64_t *area_len);
 
-const char *dm_stats_get_alias(const struct dm_stats *_dms, uint64_t _id);
+int dm_stats_get_current_area_start(const struct dm_stats *dms, uint64_t *start);
 
-uint64_t dm_stats_get_group_id(const struct dm_stats *_dms, uint64_t _region_id);
+int dm_stats_get_current_area_offset(const struct dm_stats *dms, uint64_t *offset);
 
-int dm_stats_get_group_descriptor(const struct dm_stats *_dms, uint64_t _group_id, char **_buf);
+int dm_stats_get_current_area_len(const struct dm_stats *dms, uint64_t *start);
 
-uint64_t *dm_stats_create_regions_from_fd(struct dm_stats *_dms, int _fd, int _group, int _precise, struct dm_histogram *_bounds, const char *_alias);
+const char *dm_stats_get_current_region_program_id(const struct dm_stats *dms);
 
-uint64_t *dm_stats_update_regions_from_fd(struct dm_stats *_dms, int _fd, uint64_t _group_id);
+const char *dm_stats_get_current_region_aux_data(const struct dm_stats *dms);
 
-dm_filemapd_mode_t dm_filemapd_mode_from_string(const char *_mode_str);
+int dm_stats_create_group(struct dm_stats *dms, const char *group, const char *alias, uint64_t *group_id);
 
-int dm_stats_start_filemapd(int _fd, uint64_t _group_id, const char *_path, int _mode, unsigned int _foreground, unsigned int _verbose);
+int dm_stats_delete_group(struct dm_stats *dms, uint64_t group_id, int remove);
 
-uint64_t dm_stats_get_counter(const struct dm_stats *_dms, int _counter, uint64_t _region_id, uint64_t _area_id);
+int dm_stats_set_alias(struct dm_stats *dms, uint64_t group_id, const char *alias);
 
-uint64_t dm_stats_get_reads(const struct dm_stats *_dms, uint64_t _region_id, uint64_t _area_id);
+const char *dm_stats_get_alias(const struct dm_stats *dms, uint64_t id);
 
-uint64_t dm_stats_get_reads_merged(const struct dm_stats *_dms, uint64_t _region_id, uint64_t _area_id);
+uint64_t dm_stats_get_group_id(const struct dm_stats *dms, uint64_t region_id);
 
-uint64_t dm_stats_get_read_sectors(const struct dm_stats *_dms, uint64_t _region_id, uint64_t _area_id);
+int dm_stats_get_group_descriptor(const struct dm_stats *dms, uint64_t group_id, char **buf);
 
-uint64_t dm_stats_get_read_nsecs(const struct dm_stats *_dms, uint64_t _region_id, uint64_t _area_id);
+uint64_t *dm_stats_create_regions_from_fd(struct dm_stats *dms, int fd, int group, int precise, struct dm_histogram *bounds, const char *alias);
 
-uint64_t dm_stats_get_writes(const struct dm_stats *_dms, uint64_t _region_id, uint64_t _area_id);
+uint64_t *dm_stats_update_regions_from_fd(struct dm_stats *dms, int fd, uint64_t group_id);
 
-uint64_t dm_stats_get_writes_merged(const struct dm_stats *_dms, uint64_t _region_id, uint64_t _area_id);
+dm_filemapd_mode_t dm_filemapd_mode_from_string(const char *mode_str);
 
-uint64_t dm_stats_get_write_sectors(const struct dm_stats *_dms, uint64_t _region_id, uint64_t _area_id);
+int dm_stats_start_filemapd(int fd, uint64_t group_id, const char *path, int mode, unsigned int foreground, unsigned int verbose);
 
-uint64_t dm_stats_get_write_nsecs(const struct dm_stats *_dms, uint64_t _region_id, uint64_t _area_id);
+uint64_t dm_stats_get_counter(const struct dm_stats *dms, int counter, uint64_t region_id, uint64_t area_id);
 
-uint64_t dm_stats_get_io_in_progress(const struct dm_stats *_dms, uint64_t _region_id, uint64_t _area_id);
+uint64_t dm_stats_get_reads(const struct dm_stats *dms, uint64_t region_id, uint64_t area_id);
 
-uint64_t dm_stats_get_io_nsecs(const struct dm_stats *_dms, uint64_t _region_id, uint64_t _area_id);
+uint64_t dm_stats_get_reads_merged(const struct dm_stats *dms, uint64_t region_id, uint64_t area_id);
 
-uint64_t dm_stats_get_weighted_io_nsecs(const struct dm_stats *_dms, uint64_t _region_id, uint64_t _area_id);
+uint64_t dm_stats_get_read_sectors(const struct dm_stats *dms, uint64_t region_id, uint64_t area_id);
 
-uint64_t dm_stats_get_total_read_nsecs(const struct dm_stats *_dms, uint64_t _region_id, uint64_t _area_id);
+uint64_t dm_stats_get_read_nsecs(const struct dm_stats *dms, uint64_t region_id, uint64_t area_id);
 
-uint64_t dm_stats_get_total_write_nsecs(const struct dm_stats *_dms, uint64_t _region_id, uint64_t _area_id);
+uint64_t dm_stats_get_writes(const struct dm_stats *dms, uint64_t region_id, uint64_t area_id);
 
-int dm_stats_get_metric(const struct dm_stats *_dms, int _metric, uint64_t _region_id, uint64_t _area_id, double *_value);
+uint64_t dm_stats_get_writes_merged(const struct dm_stats *dms, uint64_t region_id, uint64_t area_id);
 
-int dm_stats_get_rd_merges_per_sec(const struct dm_stats *_dms, double *_rrqm, uint64_t _region_id, uint64_t _area_id);
+uint64_t dm_stats_get_write_sectors(const struct dm_stats *dms, uint64_t region_id, uint64_t area_id);
 
-int dm_stats_get_wr_merges_per_sec(const struct dm_stats *_dms, double *_rrqm, uint64_t _region_id, uint64_t _area_id);
+uint64_t dm_stats_get_write_nsecs(const struct dm_stats *dms, uint64_t region_id, uint64_t area_id);
 
-int dm_stats_get_reads_per_sec(const struct dm_stats *_dms, double *_rd_s, uint64_t _region_id, uint64_t _area_id);
+uint64_t dm_stats_get_io_in_progress(const struct dm_stats *dms, uint64_t region_id, uint64_t area_id);
 
-int dm_stats_get_writes_per_sec(const struct dm_stats *_dms, double *_wr_s, uint64_t _region_id, uint64_t _area_id);
+uint64_t dm_stats_get_io_nsecs(const struct dm_stats *dms, uint64_t region_id, uint64_t area_id);
 
-int dm_stats_get_read_sectors_per_sec(const struct dm_stats *_dms, double *_rsec_s, uint64_t _region_id, uint64_t _area_id);
+uint64_t dm_stats_get_weighted_io_nsecs(const struct dm_stats *dms, uint64_t region_id, uint64_t area_id);
 
-int dm_stats_get_write_sectors_per_sec(const struct dm_stats *_dms, double *_wr_s, uint64_t _region_id, uint64_t _area_id);
+uint64_t dm_stats_get_total_read_nsecs(const struct dm_stats *dms, uint64_t region_id, uint64_t area_id);
 
-int dm_stats_get_average_request_size(const struct dm_stats *_dms, double *_arqsz, uint64_t _region_id, uint64_t _area_id);
+uint64_t dm_stats_get_total_write_nsecs(const struct dm_stats *dms, uint64_t region_id, uint64_t area_id);
 
-int dm_stats_get_service_time(const struct dm_stats *_dms, double *_svctm, uint64_t _region_id, uint64_t _area_id);
+int dm_stats_get_metric(const struct dm_stats *dms, int metric, uint64_t region_id, uint64_t area_id, double *value);
 
-int dm_stats_get_average_queue_size(const struct dm_stats *_dms, double *_qusz, uint64_t _region_id, uint64_t _area_id);
+int dm_stats_get_rd_merges_per_sec(const struct dm_stats *dms, double *rrqm, uint64_t region_id, uint64_t area_id);
 
-int dm_stats_get_average_wait_time(const struct dm_stats *_dms, double *_await_, uint64_t _region_id, uint64_t _area_id);
+int dm_stats_get_wr_merges_per_sec(const struct dm_stats *dms, double *wrqm, uint64_t region_id, uint64_t area_id);
 
-int dm_stats_get_average_rd_wait_time(const struct dm_stats *_dms, double *_await_, uint64_t _region_id, uint64_t _area_id);
+int dm_stats_get_reads_per_sec(const struct dm_stats *dms, double *rd_s, uint64_t region_id, uint64_t area_id);
 
-int dm_stats_get_average_wr_wait_time(const struct dm_stats *_dms, double *_await_, uint64_t _region_id, uint64_t _area_id);
+int dm_stats_get_writes_per_sec(const struct dm_stats *dms, double *wr_s, uint64_t region_id, uint64_t area_id);
 
-int dm_stats_get_throughput(const struct dm_stats *_dms, double *_tput, uint64_t _region_id, uint64_t _area_id);
+int dm_stats_get_read_sectors_per_sec(const struct dm_stats *dms, double *rsec_s, uint64_t region_id, uint64_t area_id);
 
-int dm_stats_get_utilization(const struct dm_stats *_dms, dm_percent_t *_util, uint64_t _region_id, uint64_t _area_id);
+int dm_stats_get_write_sectors_per_sec(const struct dm_stats *dms, double *wsec_s, uint64_t region_id, uint64_t area_id);
 
-struct dm_histogram *dm_stats_get_histogram(const struct dm_stats *_dms, uint64_t _region_id, uint64_t _area_id);
+int dm_stats_get_average_request_size(const struct dm_stats *dms, double *arqsz, uint64_t region_id, uint64_t area_id);
 
-int dm_histogram_get_nr_bins(const struct dm_histogram *_dmh);
+int dm_stats_get_service_time(const struct dm_stats *dms, double *svctm, uint64_t region_id, uint64_t area_id);
 
-uint64_t dm_histogram_get_bin_lower(const struct dm_histogram *_dmh, int _bin);
+int dm_stats_get_average_queue_size(const struct dm_stats *dms, double *qusz, uint64_t region_id, uint64_t area_id);
 
-uint64_t dm_histogram_get_bin_upper(const struct dm_histogram *_dmh, int _bin);
+int dm_stats_get_average_wait_time(const struct dm_stats *dms, double *await_, uint64_t region_id, uint64_t area_id);
 
-uint64_t dm_histogram_get_bin_width(const struct dm_histogram *_dmh, int _bin);
+int dm_stats_get_average_rd_wait_time(const struct dm_stats *dms, double *await_, uint64_t region_id, uint64_t area_id);
 
-uint64_t dm_histogram_get_bin_count(const struct dm_histogram *_dmh, int _bin);
+int dm_stats_get_average_wr_wait_time(const struct dm_stats *dms, double *await_, uint64_t region_id, uint64_t area_id);
 
-dm_percent_t dm_histogram_get_bin_percent(const struct dm_histogram *_dmh, int _bin);
+int dm_stats_get_throughput(const struct dm_stats *dms, double *tput, uint64_t region_id, uint64_t area_id);
 
-uint64_t dm_histogram_get_sum(const struct dm_histogram *_dmh);
-
-const char *dm_histogram_to_string(const struct dm_histogram *_dmh, int _bin, int _width, int _flags);
+int dm_stats_get_utilization(const struct dm_stats *dms, dm_percent_t *util, uint64_t region_id, uint64_t area_id);
 
 int dm_get_status_mirror(struct dm_pool *mem, const char *params, struct dm_status_mirror **status);
 

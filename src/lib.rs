@@ -31,6 +31,8 @@ pub mod udev;
 /// cbindgen:ignore
 pub mod util;
 /// cbindgen:ignore
+pub mod stats;
+/// cbindgen:ignore
 pub mod regex;
 /// cbindgen:ignore
 pub mod report;

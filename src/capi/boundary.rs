@@ -52,7 +52,9 @@ pub unsafe fn c_str<'a>(function: &str, argument: &str, ptr: *const c_char) -> O
 }
 
 /// The body of a stub: logs "<name>: not implemented" and returns the
-/// failure value (nothing for a void function).
+/// failure value (nothing for a void function). No exported function is a
+/// stub any more (`make abi-report`); the macro stays for new entry points.
+#[allow(unused_macros)]
 macro_rules! not_implemented {
     ($name:literal) => {
         $crate::capi::boundary::guard($name, (), || $crate::capi::boundary::log_not_implemented($name))

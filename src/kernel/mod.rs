@@ -8,8 +8,10 @@
 
 pub mod control;
 pub mod fault;
+pub mod fiemap;
 pub mod ioctl;
 pub mod sim;
+pub mod sim_stats;
 pub mod sysv;
 pub mod trace;
 

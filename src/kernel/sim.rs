@@ -47,6 +47,8 @@ struct SimDevice {
     open_count: i32,
     event_nr: u32,
     geometry: Option<String>,
+    /// I/O statistics regions (`@stats_*` messages).
+    stats: super::sim_stats::DeviceStats,
 }
 
 /// One device as the simulator holds it, for tests to inspect.
@@ -145,6 +147,7 @@ impl SimKernel {
                 open_count: info.info.open_count,
                 event_nr: info.info.event_nr,
                 geometry: None,
+                stats: Default::default(),
             };
             sim.devices.get_mut().unwrap_or_else(|e| e.into_inner()).insert(minor, device);
         }
@@ -273,6 +276,13 @@ impl SimKernel {
         let Some(pool_dev) = devices.values().find(|d| format!("{}:{}", self.major, d.minor) == pool) else { return false };
         let Some(metadata) = Self::pool_metadata(pool_dev.live.as_ref()) else { return false };
         self.pools.lock().unwrap_or_else(|e| e.into_inner()).get(&metadata).is_some_and(|p| p.thin_ids.contains(&id))
+    }
+
+    /// Sets the counters (in the region's time unit) and histogram counts
+    /// of one area of a statistics region of device `name`.
+    pub fn stats_set_area(&self, name: &str, region: u64, area: usize, counters: [u64; 13], histogram: &[u64]) -> bool {
+        let mut devices = self.devices.lock().unwrap_or_else(|e| e.into_inner());
+        devices.values_mut().find(|d| d.name == name).is_some_and(|d| d.stats.set_area(region, area, counters, histogram))
     }
 
     fn find(&self, devices: &BTreeMap<u32, SimDevice>, r: &Request) -> Option<u32> {
@@ -438,6 +448,7 @@ impl SimKernel {
                     open_count: 0,
                     event_nr: 0,
                     geometry: None,
+                    stats: Default::default(),
                 };
                 let reply = self.info(&dev, false);
                 devices.insert(minor, dev);
@@ -528,8 +539,16 @@ impl SimKernel {
                     Command::TargetMsg => {
                         // As the kernel: a message goes to the target at the
                         // sector, and these targets take no messages.
+                        let Payload::Message { sector, text } = &r.payload else { return Err(err(c, libc::EINVAL)) };
+                        // As the kernel: '@' messages go to dm core (statistics).
+                        if text.starts_with('@') {
+                            let d = devices.get_mut(&minor).ok_or_else(|| err(c, libc::ENXIO))?;
+                            let size = d.live.as_ref().map_or(0, |t| t.iter().map(|l| l.length).sum());
+                            let out = d.stats.message(text, size).map_err(|e| err(c, e))?;
+                            let data = out.map_or(ReplyData::None, ReplyData::Response);
+                            return Ok(Reply { flags: Flags::empty(), data, ..self.info(d, false) });
+                        }
                         let d = &devices[&minor];
-                        let Payload::Message { sector, .. } = &r.payload else { return Err(err(c, libc::EINVAL)) };
                         let target = d
                             .live
                             .as_ref()
