@@ -110,6 +110,11 @@ fn run(mut mover: Mover, state_path: &Path, interval: Duration) -> ExitCode {
     if tty {
         eprintln!();
     }
+    // A test hook: hold the complete copy unfinished for this many seconds
+    // (the crash test powers the machine off in that window).
+    if let Some(secs) = std::env::var("DMPVMOVE_HOLD_BEFORE_FINISH").ok().and_then(|s| s.parse::<u64>().ok()) {
+        std::thread::sleep(Duration::from_secs(secs));
+    }
     if let Err(e) = mover.finish() {
         return fail(1, format!("finishing failed: {e} (state kept in {})", state_path.display()));
     }

@@ -29,7 +29,9 @@ start|crash|stop)
 	: > "$work/log"
 	writer "$work/log" 1000 &
 	wpid=$!
-	"$tool" $mode --region-size 512 --interval 100 --state "$work/state" "$SRC" "$DST" vol1 vol2 vol3 > "$work/out" 2>&1 &
+	# At "synced" the copy must stay unfinished until the power-off.
+	hold=0; [ "$point" = synced ] && hold=120
+	DMPVMOVE_HOLD_BEFORE_FINISH=$hold "$tool" $mode --region-size 512 --interval 100 --state "$work/state" "$SRC" "$DST" vol1 vol2 vol3 > "$work/out" 2>&1 &
 	mpid=$!
 	reached() {
 		case $point in
