@@ -33,6 +33,12 @@ pub struct Mover<'k> {
     kernel: &'k dyn Kernel,
     /// The state to persist after each call.
     pub state: MoveState,
+    /// The state is one transition ahead of the kernel: a segment was found
+    /// copied and marked complete, and the caller is to save that before
+    /// the kernel stops writing it to the source (the next poll loads it).
+    /// Until then the segment is still a mirror in sync, so an abort or a
+    /// restart that reads "complete" from the saved state loses nothing.
+    layout_behind: bool,
 }
 
 fn no_events() -> impl FnMut(NodeId, crate::tree::NodeEvent) -> bool {
@@ -43,7 +49,7 @@ impl<'k> Mover<'k> {
     /// Plans the move and loads its first layout.
     pub fn start(kernel: &'k dyn Kernel, request: &MoveRequest) -> Result<Mover<'k>, PvmoveError> {
         let state = request.plan(kernel)?;
-        let mover = Mover { kernel, state };
+        let mover = Mover { kernel, state, layout_behind: false };
         mover.apply(Target2::Pvmove, false)?;
         crate::log_verbose!("Move of {} segment(s) from {} to {} started", mover.state.segments.len(), dev_text(mover.state.source), dev_text(mover.state.dest));
         Ok(mover)
@@ -59,7 +65,7 @@ impl<'k> Mover<'k> {
             state.synced = false;
         }
         state.clean = false;
-        let mover = Mover { kernel, state };
+        let mover = Mover { kernel, state, layout_behind: false };
         mover.apply(Target2::Pvmove, trust_nosync)?;
         Ok(mover)
     }
@@ -67,7 +73,7 @@ impl<'k> Mover<'k> {
     /// A mover over a saved state, without touching any device (for an
     /// abort or a clean stop).
     pub fn from_state(kernel: &'k dyn Kernel, state: MoveState) -> Mover<'k> {
-        Mover { kernel, state }
+        Mover { kernel, state, layout_behind: false }
     }
 
     fn pvmove_dev(&self) -> Result<Option<(u32, u32)>, PvmoveError> {
@@ -77,6 +83,10 @@ impl<'k> Mover<'k> {
     /// Reads the mirror status; in by-segment mode a segment found in sync
     /// is marked complete and the next one started.
     pub fn poll(&mut self) -> Result<Progress, PvmoveError> {
+        if self.layout_behind {
+            self.apply(Target2::Pvmove, false)?;
+            self.layout_behind = false;
+        }
         let dev = self.pvmove_dev()?.ok_or_else(|| PvmoveError::Invalid(format!("{} is not active", self.state.pvmove_name)))?;
         let lines = query::status(self.kernel, dev)?;
         let total = self.state.total_len().max(1) as f64;
@@ -104,7 +114,8 @@ impl<'k> Mover<'k> {
                     if let Some(next) = self.state.segments.iter_mut().find(|s| s.state == SegmentState::Disabled) {
                         next.state = SegmentState::Running;
                     }
-                    self.apply(Target2::Pvmove, false)?;
+                    // Loaded by the next poll, once the caller has saved this.
+                    self.layout_behind = true;
                     crate::log_verbose!("Segment {k} copied; {} of {} sectors moved", complete, self.state.total_len());
                     return Ok(Progress { fraction: complete as f64 / total, done: self.state.all_complete() });
                 }

@@ -56,6 +56,12 @@ fn by_segment_moves_one_segment_at_a_time_and_ends_on_the_destination() {
     let p = m.poll().unwrap();
     assert_eq!(m.state.segments.iter().map(|s| s.state).collect::<Vec<_>>(), [SegmentState::Complete, SegmentState::Running, SegmentState::Disabled, SegmentState::Disabled]);
     assert!((p.fraction - 0.25).abs() < 1e-9 && !p.done);
+    assert_eq!(
+        table(&sim, "dmpvmove-241_0").unwrap(),
+        "mirror core 1 16 2 241:0 0 241:1 1000; linear 241:0 192; linear 241:0 64; linear 241:0 128",
+        "the kernel follows only once the caller could save the state saying complete"
+    );
+    m.poll().unwrap();
     assert_eq!(table(&sim, "dmpvmove-241_0").unwrap(), "linear 241:1 1000; mirror core 1 16 2 241:0 192 241:1 1064; linear 241:0 64; linear 241:0 128");
     while !m.poll().unwrap().done {}
     m.finish().unwrap();
