@@ -122,12 +122,18 @@ unsafe fn node_mut<'a>(function: &str, node: *mut dm_tree_node) -> Option<&'a mu
     Some(unsafe { &mut *node })
 }
 
-/// Runs `f` on a node's tree and id; logs and maps errors to 0.
+/// Runs `f` on a node's tree and id, refreshes the C handles, and maps an
+/// error to 0 after logging `describe(error)`.
 ///
 /// # Safety
 /// `node` as in [`node_mut`].
-unsafe fn with_tree(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut dm_tree, NodeId) -> Result<(), TreeError>) -> c_int {
-    ffi!("dm_tree_*", 0 => {
+unsafe fn on_node<E>(
+    function: &'static str,
+    node: *mut dm_tree_node,
+    f: impl FnOnce(&mut dm_tree, NodeId) -> Result<(), E>,
+    describe: impl FnOnce(E) -> String,
+) -> c_int {
+    crate::capi::boundary::guard(function, 0, || {
         // SAFETY: caller's contract.
         let Some(n) = (unsafe { node_mut(function, node) }) else { return 0 };
         let id = n.id;
@@ -138,11 +144,21 @@ unsafe fn with_tree(function: &'static str, node: *mut dm_tree_node, f: impl FnO
         match r {
             Ok(()) => 1,
             Err(e) => {
-                crate::log_error!(errno = libc::EINVAL; "{function}: {e}");
+                crate::log_error!(errno = libc::EINVAL; "{}", describe(e));
                 0
             }
         }
     })
+}
+
+/// Runs `f` on a node's tree and id; logs "function: error" and maps
+/// errors to 0.
+///
+/// # Safety
+/// `node` as in [`node_mut`].
+unsafe fn with_tree(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut dm_tree, NodeId) -> Result<(), TreeError>) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { on_node(function, node, f, |e| format!("{function}: {e}")) }
 }
 
 /// Finds a tree node by uuid for a target argument.

@@ -9,7 +9,7 @@
 use std::ffi::*;
 use std::ptr;
 
-use super::{node_mut, opt_str, dm_tree, dm_tree_node};
+use super::{on_node, opt_str, dm_tree, dm_tree_node};
 use crate::capi::types::*;
 use crate::kernel::default_kernel;
 use crate::targets::cache::{self, Cache};
@@ -27,22 +27,8 @@ use crate::tree::{NodeId, Tree, TreeError};
 /// # Safety
 /// `node` is NULL or a node handle of a live tree.
 unsafe fn build(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut dm_tree, NodeId) -> Result<(), String>) -> c_int {
-    crate::capi::boundary::guard(function, 0, || {
-        // SAFETY: caller's contract.
-        let Some(n) = (unsafe { node_mut(function, node) }) else { return 0 };
-        let id = n.id;
-        // SAFETY: a node's tree outlives its handles.
-        let t = unsafe { &mut *n.tree };
-        let r = f(t, id);
-        t.sync_handles();
-        match r {
-            Ok(()) => 1,
-            Err(e) => {
-                crate::log_error!(errno = libc::EINVAL; "{e}");
-                0
-            }
-        }
-    })
+    // SAFETY: caller's contract.
+    unsafe { on_node(function, node, f, |e| e) }
 }
 
 /// The tree node with `uuid` (libdm's lookup), or `missing` formatted with
