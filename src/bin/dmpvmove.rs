@@ -46,10 +46,7 @@ fn block_device(arg: &str) -> Result<(u32, u32), String> {
     if !meta.file_type().is_block_device() {
         return Err(format!("{arg}: not a block device"));
     }
-    let rdev = meta.rdev();
-    let major = ((rdev >> 8) & 0xfff) | ((rdev >> 32) & !0xfff);
-    let minor = (rdev & 0xff) | ((rdev >> 12) & !0xff);
-    Ok((major as u32, minor as u32))
+    Ok((libc::major(meta.rdev()), libc::minor(meta.rdev())))
 }
 
 /// Writes the state: to a temporary file, synced, then renamed over.
