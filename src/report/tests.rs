@@ -274,3 +274,24 @@ fn a_json_std_group_needs_a_point_as_decimal_separator() {
         assert!(Group::create(GroupKind::Json, b',').is_ok());
     });
 }
+
+#[test]
+fn json_of_a_report_kept_for_multiple_output_has_no_comma_after_the_last_selected_row() {
+    // libdm 1.02.197: the rows a selection drops (kept for a later output)
+    // no longer leave a comma behind the last row printed.
+    let lines = capture(|| {
+        let g = Group::new(GroupKind::Json);
+        let sel = Some(&b"count=10"[..]);
+        let mut rh = Report::with_selection(None, types(), fields(), b"name,count", b" ", ALIGNED | OUTPUT_MULTIPLE_TIMES, None, sel, None)
+            .expect("report");
+        g.push(Some((&mut rh, 1)), Some(b"things")).expect("push");
+        for t in THINGS {
+            let v = values(&rh, t);
+            rh.add_row(v, true).expect("row");
+        }
+        rh.output().expect("output");
+        g.pop().expect("pop");
+        g.finish_all();
+    });
+    assert_eq!(lines, ["{", "    \"things\": [", "        {\"name\":\"b\", \"count\":\"10\"}", "    ]", "}"]);
+}
