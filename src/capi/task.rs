@@ -8,6 +8,7 @@ use crate::capi::types::*;
 use std::sync::atomic::Ordering;
 
 use crate::capi::boundary::c_str;
+use crate::capi::handle::{self, CCell, CText, Castable, OwnershipBox};
 use crate::capi::system::dm_timestamp;
 use crate::kernel::default_kernel;
 use crate::task::{check_name, check_uuid, mangle, unmangle, Mangling, Task, TaskOutput, TaskType};
@@ -15,16 +16,19 @@ use crate::udev::cookie::NodeOp;
 use crate::udev::{self, NodeOwner};
 
 /// A libdm task: the Rust [`Task`], its last output, and the C-visible
-/// copies of what the getters hand out (valid until the next run or
-/// destroy).
+/// copies of what the getters hand out, each in an allocation of its own
+/// whose pointer C gets (valid until the next run or destroy; a copy is
+/// replaced only when its content changes).
 pub struct dm_task {
     task: Task,
     output: Option<TaskOutput>,
     errno: c_int,
-    c_name: CString,
-    c_uuid: CString,
-    c_response: Option<CString>,
-    c_targets: Vec<(u64, u64, CString, CString)>,
+    c_name: CText,
+    c_uuid: CText,
+    c_response: Option<CText>,
+    c_targets: Vec<(u64, u64, CText, CText)>,
+    // The reply buffers C reads as structs: Vec::as_mut_ptr hands out the
+    // allocation's own pointer, without a reference to it.
     deps: Vec<u64>,
     names: Vec<u64>,
     versions: Vec<u64>,
@@ -34,7 +38,13 @@ pub struct dm_task {
     cookie: *mut u32,
     udev_flags: u16,
     record_timestamp: bool,
-    timestamp: Option<Box<dm_timestamp>>,
+    timestamp: Option<CCell<dm_timestamp>>,
+}
+
+/// C owns a task: dm_task_create makes it, dm_task_destroy frees it, and
+/// each call in between borrows it for the call.
+impl Castable for dm_task {
+    type Ownership = OwnershipBox;
 }
 
 
@@ -44,27 +54,31 @@ pub struct dm_task {
 /// `dmt` must be NULL or a pointer returned by dm_task_create and not yet
 /// destroyed, with no other reference to it alive.
 unsafe fn task_mut<'a>(function: &str, dmt: *mut dm_task) -> Option<&'a mut dm_task> {
-    if dmt.is_null() {
-        crate::capi::boundary::log_null(function, "dmt");
-        return None;
-    }
     // SAFETY: per this function's contract.
-    Some(unsafe { &mut *dmt })
+    unsafe { handle::try_mut_from_ptr(function, "dmt", dmt) }
 }
 
 /// # Safety
 /// As [`task_mut`], for shared access.
 unsafe fn task_ref<'a>(function: &str, dmt: *const dm_task) -> Option<&'a dm_task> {
-    if dmt.is_null() {
-        crate::capi::boundary::log_null(function, "dmt");
-        return None;
-    }
     // SAFETY: per this function's contract.
-    Some(unsafe { &*dmt })
+    unsafe { handle::try_ref_from_ptr(function, "dmt", dmt) }
 }
 
 fn cstring(s: &str) -> CString {
     CString::new(s.replace('\0', "")).unwrap_or_default()
+}
+
+/// The C copy of `s` (NULs dropped, as `cstring`).
+fn ctext(s: &str) -> CText {
+    CText::new(&s.replace('\0', ""))
+}
+
+/// Replaces a C copy only when C would read something else.
+fn update(c: &mut CText, s: &str) {
+    if !c.holds(&s.replace('\0', "")) {
+        *c = ctext(s);
+    }
 }
 
 /// Packs bytes into u64 words so that C reads 64-bit fields aligned.
@@ -85,8 +99,8 @@ impl dm_task {
             task,
             output: None,
             errno: 0,
-            c_name: CString::default(),
-            c_uuid: CString::default(),
+            c_name: CText::default(),
+            c_uuid: CText::default(),
             c_response: None,
             c_targets: Vec::new(),
             deps: Vec::new(),
@@ -102,24 +116,26 @@ impl dm_task {
         }
     }
 
-    /// Refreshes the C-visible copies after a change or a run.
-    fn refresh(&mut self) {
-        let (name, uuid, targets) = match &self.output {
-            Some(o) => (o.name.clone(), o.uuid.clone(), o.targets.clone()),
-            None => (
-                self.task.name.clone().unwrap_or_default(),
-                self.task.uuid.clone().unwrap_or_default(),
-                self.task.targets.clone(),
-            ),
+    /// Refreshes the C-visible name and uuid after a change.
+    fn refresh_names(&mut self) {
+        let (name, uuid) = match &self.output {
+            Some(o) => (o.name.as_str(), o.uuid.as_str()),
+            None => (self.task.name.as_deref().unwrap_or_default(), self.task.uuid.as_deref().unwrap_or_default()),
         };
-        self.c_name = cstring(&name);
-        self.c_uuid = cstring(&uuid);
-        self.c_targets = targets
-            .iter()
-            .map(|t| (t.start, t.length, cstring(&t.target_type), cstring(&t.params)))
-            .collect();
+        update(&mut self.c_name, name);
+        update(&mut self.c_uuid, uuid);
+    }
+
+    /// Refreshes every C-visible copy after a run.
+    fn refresh(&mut self) {
+        self.refresh_names();
+        let targets = match &self.output {
+            Some(o) => &o.targets,
+            None => &self.task.targets,
+        };
+        self.c_targets = targets.iter().map(|t| (t.start, t.length, ctext(&t.target_type), ctext(&t.params))).collect();
         if let Some(o) = &self.output {
-            self.c_response = o.response.as_deref().map(cstring);
+            self.c_response = o.response.as_deref().map(ctext);
             let mut deps = vec![o.deps.len() as u64];
             deps.extend(o.deps.iter().copied());
             self.deps = deps;
@@ -204,7 +220,7 @@ impl dm_task {
             crate::log_error!(
                 "{}Performing unsafe table load while {suspended} device(s) are known to be suspended: {}",
                 crate::log::INTERNAL_ERROR,
-                self.c_name.to_string_lossy()
+                self.c_name.as_c_str().to_string_lossy()
             );
         }
         let cookie_set = !self.cookie.is_null();
@@ -223,7 +239,10 @@ impl dm_task {
             crate::log_error!(errno = e.errno(); "{e}");
         }
         if self.record_timestamp {
-            self.timestamp = Some(Box::new(dm_timestamp::now()));
+            match &mut self.timestamp {
+                Some(cell) => cell.set(dm_timestamp::now()),
+                None => self.timestamp = Some(CCell::new(dm_timestamp::now())),
+            }
         }
         match result {
             Ok(out) => {
@@ -460,7 +479,7 @@ pub unsafe extern "C" fn dm_device_list_equal(list1: *const dm_list, list2: *con
 pub unsafe extern "C" fn dm_task_create(type_: c_int) -> *mut dm_task {
     ffi!("dm_task_create", ptr::null_mut() => {
         match TaskType::from_number(type_) {
-            Some(kind) => Box::into_raw(Box::new(dm_task::new(Task::new(kind)))),
+            Some(kind) => handle::to_boxed_mut_ptr(dm_task::new(Task::new(kind))),
             None => {
                 crate::log_error!(errno = libc::EINVAL; "dm_task_create: bad task type {type_}");
                 ptr::null_mut()
@@ -476,8 +495,7 @@ pub unsafe extern "C" fn dm_task_destroy(dmt: *mut dm_task) {
     }
     ffi!("dm_task_destroy", () => {
         // SAFETY: the caller gives back a pointer from dm_task_create.
-        let task = unsafe { Box::from_raw(dmt) };
-        drop(task);
+        unsafe { handle::free_box(dmt) };
     })
 }
 
@@ -499,7 +517,7 @@ unsafe fn set_string(
         let Some(s) = (unsafe { c_str(function, argument, arg) }) else { return 0 };
         match set(t, s) {
             Ok(()) => {
-                t.refresh();
+                t.refresh_names();
                 1
             }
             Err(e) => {
@@ -639,7 +657,10 @@ pub unsafe extern "C" fn dm_task_add_target(dmt: *mut dm_task, start: u64, size:
             return 0;
         }
         t.task.add_target(start, size, ttype, params);
-        t.refresh();
+        // Before a run, the targets C walks are the ones added.
+        if t.output.is_none() {
+            t.c_targets.push((start, size, ctext(ttype), ctext(params)));
+        }
         1
     })
 }
@@ -914,13 +935,13 @@ pub unsafe extern "C" fn dm_task_get_info_base(dmt: *mut dm_task, dmi: *mut dm_i
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_name(dmt: *const dm_task) -> *const c_char {
     // SAFETY: caller's contract.
-    unsafe { task_ref("dm_task_get_name", dmt) }.map(|t| t.c_name.as_ptr()).unwrap_or(ptr::null())
+    unsafe { task_ref("dm_task_get_name", dmt) }.map(|t| t.c_name.as_ptr().cast_const()).unwrap_or(ptr::null())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_uuid(dmt: *const dm_task) -> *const c_char {
     // SAFETY: caller's contract.
-    unsafe { task_ref("dm_task_get_uuid", dmt) }.map(|t| t.c_uuid.as_ptr()).unwrap_or(ptr::null())
+    unsafe { task_ref("dm_task_get_uuid", dmt) }.map(|t| t.c_uuid.as_ptr().cast_const()).unwrap_or(ptr::null())
 }
 
 /// A malloc'd copy of `s` for the caller to dm_free.
@@ -961,35 +982,35 @@ fn unmangled_copy(s: &CStr) -> *mut c_char {
 pub unsafe extern "C" fn dm_task_get_name_mangled(dmt: *const dm_task) -> *mut c_char {
     // SAFETY: caller's contract.
     unsafe { task_ref("dm_task_get_name_mangled", dmt) }
-        .map(|t| mangled_copy("dm_task_get_name_mangled", &t.c_name, "name", crate::kernel::DM_NAME_LEN))
+        .map(|t| mangled_copy("dm_task_get_name_mangled", t.c_name.as_c_str(), "name", crate::kernel::DM_NAME_LEN))
         .unwrap_or(ptr::null_mut())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_name_unmangled(dmt: *const dm_task) -> *mut c_char {
     // SAFETY: caller's contract.
-    unsafe { task_ref("dm_task_get_name_unmangled", dmt) }.map(|t| unmangled_copy(&t.c_name)).unwrap_or(ptr::null_mut())
+    unsafe { task_ref("dm_task_get_name_unmangled", dmt) }.map(|t| unmangled_copy(t.c_name.as_c_str())).unwrap_or(ptr::null_mut())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_uuid_mangled(dmt: *const dm_task) -> *mut c_char {
     // SAFETY: caller's contract.
     unsafe { task_ref("dm_task_get_uuid_mangled", dmt) }
-        .map(|t| mangled_copy("dm_task_get_uuid_mangled", &t.c_uuid, "UUID", crate::kernel::DM_UUID_LEN))
+        .map(|t| mangled_copy("dm_task_get_uuid_mangled", t.c_uuid.as_c_str(), "UUID", crate::kernel::DM_UUID_LEN))
         .unwrap_or(ptr::null_mut())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_uuid_unmangled(dmt: *const dm_task) -> *mut c_char {
     // SAFETY: caller's contract.
-    unsafe { task_ref("dm_task_get_uuid_unmangled", dmt) }.map(|t| unmangled_copy(&t.c_uuid)).unwrap_or(ptr::null_mut())
+    unsafe { task_ref("dm_task_get_uuid_unmangled", dmt) }.map(|t| unmangled_copy(t.c_uuid.as_c_str())).unwrap_or(ptr::null_mut())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_message_response(dmt: *mut dm_task) -> *const c_char {
     // SAFETY: caller's contract.
     unsafe { task_ref("dm_task_get_message_response", dmt) }
-        .and_then(|t| t.c_response.as_ref().map(|c| c.as_ptr()))
+        .and_then(|t| t.c_response.as_ref().map(|c| c.as_ptr().cast_const()))
         .unwrap_or(ptr::null())
 }
 
@@ -1108,7 +1129,7 @@ pub unsafe extern "C" fn dm_task_get_read_ahead(dmt: *const dm_task, read_ahead:
 pub unsafe extern "C" fn dm_task_get_ioctl_timestamp(dmt: *mut dm_task) -> *mut dm_timestamp {
     // SAFETY: caller's contract.
     let Some(t) = (unsafe { task_mut("dm_task_get_ioctl_timestamp", dmt) }) else { return ptr::null_mut() };
-    t.timestamp.as_mut().map(|b| &mut **b as *mut dm_timestamp).unwrap_or(ptr::null_mut())
+    t.timestamp.as_ref().map(CCell::as_ptr).unwrap_or(ptr::null_mut())
 }
 
 #[no_mangle]
@@ -1128,8 +1149,8 @@ pub unsafe extern "C" fn dm_get_next_target(dmt: *mut dm_task, next: *mut c_void
                 Some((s, l, ty, p)) => {
                     *start = *s;
                     *length = *l;
-                    *target_type = ty.as_ptr() as *mut c_char;
-                    *params = p.as_ptr() as *mut c_char;
+                    *target_type = ty.as_ptr();
+                    *params = p.as_ptr();
                 }
                 None => {
                     *start = 0;

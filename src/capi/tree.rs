@@ -1,69 +1,140 @@
 //! C entry points: tree.
+//!
+//! The handle model (see [`crate::capi::handle`]): a `struct dm_tree *` is
+//! the root pointer of a boxed [`dm_tree`], which C owns and gives back to
+//! `dm_tree_free`; a call reaches the tree's state only through
+//! [`tree_mut`] or [`tree_of_node`], which refuse a second call on the same
+//! tree while one runs (a node callback called by a phase may read its node
+//! but not walk or change the tree the phase is changing). A
+//! `struct dm_tree_node *` is the root pointer of a boxed [`dm_tree_node`]
+//! the tree owns, valid until `dm_tree_free`; what C reads of it (name,
+//! uuid, info) lives in cells of its own, refreshed for the nodes a call
+//! made or changed, so a call costs the same whatever the tree's size.
 
+use std::cell::{Cell, UnsafeCell};
 use std::ffi::*;
-use std::ptr;
+use std::ptr::{self, NonNull};
 
 use crate::capi::types::*;
 
 use crate::capi::boundary::c_str;
+use crate::capi::handle::{self, CCell, CText, Castable, OwnershipInterior, OwnershipRef};
 use crate::kernel::default_kernel;
 use crate::tree::{NodeId, Tree};
 
-/// A libdm tree: the Rust [`Tree`] and one C handle per node (boxed, so a
-/// `struct dm_tree_node *` stays valid for the tree's life).
+/// A libdm tree. C holds the root pointer of this allocation; calls reach
+/// `state` only through [`tree_mut`] and [`tree_of_node`].
 pub struct dm_tree {
-    tree: Tree,
-    // Boxed on purpose: C holds pointers to the handles, which must not
-    // move when the vector grows.
-    #[allow(clippy::vec_box)]
-    handles: Vec<Box<dm_tree_node>>,
+    /// Set while a call works on the tree.
+    busy: Cell<bool>,
+    state: UnsafeCell<TreeState>,
 }
 
-/// A node handle: where it sits in its tree, and the C-visible copies of
-/// its name, uuid and info.
+impl Castable for dm_tree {
+    type Ownership = OwnershipInterior;
+}
+
+/// What a tree call works on: the Rust [`Tree`] and the node handles.
+pub(crate) struct TreeState {
+    pub(crate) tree: Tree,
+    /// One handle per node, by [`NodeId`]: the root pointers of boxes this
+    /// state owns and frees when dropped.
+    handles: Vec<NonNull<dm_tree_node>>,
+    /// The tree's pointer as C holds it, which each handle keeps.
+    this: *mut dm_tree,
+}
+
+/// A node handle: where it sits in its tree, and what C reads of it, each
+/// in a cell of its own that stays where it is while the tree lives.
 pub struct dm_tree_node {
     tree: *mut dm_tree,
     id: NodeId,
-    name: CString,
-    uuid: CString,
-    info: dm_info,
-    context: *mut c_void,
-    callback: dm_node_callback_fn,
-    callback_data: *mut c_void,
+    name: CText,
+    uuid: CText,
+    /// Names a rename replaced: the C library keeps them in the tree's
+    /// pool, so a pointer to one stays valid until `dm_tree_free`.
+    retired: Vec<CText>,
+    info: CCell<dm_info>,
+    context: Cell<*mut c_void>,
+    callback: Cell<dm_node_callback_fn>,
+    callback_data: Cell<*mut c_void>,
 }
 
-impl dm_tree {
-    /// Makes handles for nodes the Rust tree gained and refreshes the
-    /// C-visible copies of every node.
-    fn sync_handles(&mut self) {
-        let me: *mut dm_tree = self;
+impl Castable for dm_tree_node {
+    type Ownership = OwnershipRef;
+}
+
+impl TreeState {
+    /// Makes handles for the nodes the tree gained since the last call.
+    fn adopt_new(&mut self) {
         for id in self.tree.ids().skip(self.handles.len()) {
-            self.handles.push(Box::new(dm_tree_node {
-                tree: me,
+            let n = self.tree.node(id);
+            let h = Box::new(dm_tree_node {
+                tree: self.this,
                 id,
-                name: CString::default(),
-                uuid: CString::default(),
-                info: c_info(&self.tree, id),
-                context: ptr::null_mut(),
-                callback: None,
-                callback_data: ptr::null_mut(),
-            }));
-        }
-        for h in self.handles.iter_mut() {
-            let n = self.tree.node(h.id);
-            // Compared first: this runs after every call, on every node.
-            if h.name.as_bytes() != n.name.as_bytes() {
-                h.name = CString::new(n.name.clone()).unwrap_or_default();
-            }
-            if h.uuid.as_bytes() != n.uuid.as_bytes() {
-                h.uuid = CString::new(n.uuid.clone()).unwrap_or_default();
-            }
-            h.info = c_info(&self.tree, h.id);
+                name: CText::new(&n.name),
+                uuid: CText::new(&n.uuid),
+                retired: Vec::new(),
+                info: CCell::new(c_info(&self.tree, id)),
+                context: Cell::new(ptr::null_mut()),
+                callback: Cell::new(None),
+                callback_data: Cell::new(ptr::null_mut()),
+            });
+            // SAFETY: Box::into_raw never returns NULL.
+            self.handles.push(unsafe { NonNull::new_unchecked(Box::into_raw(h)) });
         }
     }
 
-    fn handle(&mut self, id: NodeId) -> *mut dm_tree_node {
-        &mut *self.handles[id.0] as *mut dm_tree_node
+    /// Brings what C reads of node `id` up to date.
+    fn refresh(&mut self, id: NodeId) {
+        let n = self.tree.node(id);
+        // SAFETY: a handle this state owns; while a call holds the state no
+        // other reference to a handle is alive (calls borrow a handle only
+        // to copy its tree and id out, or to use its cells).
+        let h = unsafe { &mut *self.handles[id.0].as_ptr() };
+        if !h.name.holds(&n.name) {
+            let old = std::mem::replace(&mut h.name, CText::new(&n.name));
+            h.retired.push(old);
+        }
+        if !h.uuid.holds(&n.uuid) {
+            let old = std::mem::replace(&mut h.uuid, CText::new(&n.uuid));
+            h.retired.push(old);
+        }
+        h.info.set(c_info(&self.tree, id));
+    }
+
+    /// After a call that may have changed any node (the phases).
+    fn refresh_all(&mut self) {
+        self.adopt_new();
+        for id in self.tree.ids() {
+            self.refresh(id);
+        }
+    }
+
+    /// After a call about node `id` (which may also have added nodes).
+    fn refresh_node(&mut self, id: NodeId) {
+        self.adopt_new();
+        self.refresh(id);
+    }
+
+    /// The pointer C gets for node `id`.
+    fn handle(&self, id: NodeId) -> *mut dm_tree_node {
+        self.handles[id.0].as_ptr()
+    }
+
+    /// Node `id`'s handle, to use its cells.
+    fn handle_ref(&self, id: NodeId) -> &dm_tree_node {
+        // SAFETY: a handle this state owns, alive as long as the state.
+        unsafe { self.handles[id.0].as_ref() }
+    }
+}
+
+impl Drop for TreeState {
+    fn drop(&mut self) {
+        for h in self.handles.drain(..) {
+            // SAFETY: from Box::into_raw in adopt_new, freed only here.
+            drop(unsafe { Box::from_raw(h.as_ptr()) });
+        }
     }
 }
 
@@ -86,61 +157,108 @@ fn c_info(tree: &Tree, id: NodeId) -> dm_info {
     }
 }
 
+/// A tree's state, held by one call; the next call may have it once this
+/// is dropped.
+pub(crate) struct TreeGuard<'a> {
+    busy: &'a Cell<bool>,
+    state: &'a mut TreeState,
+}
+
+impl std::ops::Deref for TreeGuard<'_> {
+    type Target = TreeState;
+    fn deref(&self) -> &TreeState {
+        self.state
+    }
+}
+
+impl std::ops::DerefMut for TreeGuard<'_> {
+    fn deref_mut(&mut self) -> &mut TreeState {
+        self.state
+    }
+}
+
+impl Drop for TreeGuard<'_> {
+    fn drop(&mut self) {
+        self.busy.set(false);
+    }
+}
+
+/// The state of the tree C passed, for this call only; None (logged) for
+/// NULL or while another call holds the tree.
+///
 /// # Safety
-/// `tree` is NULL or from dm_tree_create and not freed.
-unsafe fn tree_mut<'a>(function: &str, tree: *mut dm_tree) -> Option<&'a mut dm_tree> {
+/// `tree` is NULL or from dm_tree_create and not freed; the guard is
+/// dropped before the call returns.
+unsafe fn tree_mut<'a>(function: &str, tree: *mut dm_tree) -> Option<TreeGuard<'a>> {
     if tree.is_null() {
         crate::capi::boundary::log_null(function, "tree");
         return None;
     }
-    // SAFETY: per this function's contract.
-    Some(unsafe { &mut *tree })
+    // SAFETY: a live tree. Only its `busy` cell is borrowed, shared, as a
+    // Cell may be while another call holds the state (other bytes).
+    let busy = unsafe { &*ptr::addr_of!((*tree).busy) };
+    if busy.replace(true) {
+        crate::log_error!(errno = libc::EBUSY; "{function}: the tree is in use by another call (a node callback may not use the tree a phase is changing)");
+        return None;
+    }
+    // SAFETY: a live tree, and `busy` makes this the only reference to its
+    // state until the guard is dropped.
+    let state = unsafe { &mut *UnsafeCell::raw_get(ptr::addr_of!((*tree).state)) };
+    Some(TreeGuard { busy, state })
+}
+
+/// The state of a node's tree, and the node's id, for this call only.
+///
+/// # Safety
+/// `node` is NULL or a node handle of a live tree; the guard is dropped
+/// before the call returns.
+unsafe fn tree_of_node<'a>(function: &str, node: *const dm_tree_node) -> Option<(TreeGuard<'a>, NodeId)> {
+    // SAFETY: caller's contract; the reference ends here.
+    let (tree, id) = unsafe { node_ref(function, node) }.map(|n| (n.tree, n.id))?;
+    // SAFETY: a node's tree outlives its handles.
+    unsafe { tree_mut(function, tree) }.map(|t| (t, id))
 }
 
 /// # Safety
 /// `node` is NULL or a node handle of a live tree.
 unsafe fn node_ref<'a>(function: &str, node: *const dm_tree_node) -> Option<&'a dm_tree_node> {
-    if node.is_null() {
-        crate::capi::boundary::log_null(function, "node");
-        return None;
-    }
-    // SAFETY: per this function's contract.
-    Some(unsafe { &*node })
+    // SAFETY: caller's contract; handles are only read through references
+    // (what changes in them is in cells).
+    unsafe { handle::try_ref_from_ptr(function, "node", node) }
 }
 
 use crate::targets::{AreaDevice, Crypt, Target};
 use crate::tree::{NodeEvent, TreeError};
 
-/// # Safety
-/// `node` is NULL or a node handle of a live tree, not aliased mutably.
-unsafe fn node_mut<'a>(function: &str, node: *mut dm_tree_node) -> Option<&'a mut dm_tree_node> {
-    if node.is_null() {
-        crate::capi::boundary::log_null(function, "node");
-        return None;
-    }
-    // SAFETY: per this function's contract.
-    Some(unsafe { &mut *node })
+/// What a call may have changed of what C reads.
+#[derive(Clone, Copy)]
+enum Changed {
+    /// The node it was about, and nodes it added.
+    Node,
+    /// Any node (the phases).
+    All,
 }
 
-/// Runs `f` on a node's tree and id, refreshes the C handles, and maps an
-/// error to 0 after logging `describe(error)`.
+/// Runs `f` on a node's tree and id, refreshes what C reads of the nodes
+/// it changed, and maps an error to 0 after logging `describe(error)`.
 ///
 /// # Safety
-/// `node` as in [`node_mut`].
-unsafe fn on_node<E>(
+/// `node` is NULL or a node handle of a live tree.
+unsafe fn on_node_changing<E>(
     function: &'static str,
     node: *mut dm_tree_node,
-    f: impl FnOnce(&mut dm_tree, NodeId) -> Result<(), E>,
+    changed: Changed,
+    f: impl FnOnce(&mut TreeState, NodeId) -> Result<(), E>,
     describe: impl FnOnce(E) -> String,
 ) -> c_int {
     crate::capi::boundary::guard(function, 0, || {
-        // SAFETY: caller's contract.
-        let Some(n) = (unsafe { node_mut(function, node) }) else { return 0 };
-        let id = n.id;
-        // SAFETY: a node's tree outlives its handles.
-        let t = unsafe { &mut *n.tree };
-        let r = f(t, id);
-        t.sync_handles();
+        // SAFETY: caller's contract; the guard ends with this closure.
+        let Some((mut t, id)) = (unsafe { tree_of_node(function, node) }) else { return 0 };
+        let r = f(&mut t, id);
+        match changed {
+            Changed::Node => t.refresh_node(id),
+            Changed::All => t.refresh_all(),
+        }
         match r {
             Ok(()) => 1,
             Err(e) => {
@@ -151,18 +269,42 @@ unsafe fn on_node<E>(
     })
 }
 
+/// [`on_node_changing`] for a call that changes only its node (and adds
+/// nodes).
+///
+/// # Safety
+/// As [`on_node_changing`].
+unsafe fn on_node<E>(
+    function: &'static str,
+    node: *mut dm_tree_node,
+    f: impl FnOnce(&mut TreeState, NodeId) -> Result<(), E>,
+    describe: impl FnOnce(E) -> String,
+) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { on_node_changing(function, node, Changed::Node, f, describe) }
+}
+
 /// Runs `f` on a node's tree and id; logs "function: error" and maps
 /// errors to 0.
 ///
 /// # Safety
-/// `node` as in [`node_mut`].
-unsafe fn with_tree(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut dm_tree, NodeId) -> Result<(), TreeError>) -> c_int {
+/// As [`on_node_changing`].
+unsafe fn with_tree(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut TreeState, NodeId) -> Result<(), TreeError>) -> c_int {
     // SAFETY: caller's contract.
     unsafe { on_node(function, node, f, |e| format!("{function}: {e}")) }
 }
 
+/// [`with_tree`] for a phase, which may change every node.
+///
+/// # Safety
+/// As [`on_node_changing`].
+unsafe fn run_phase(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut TreeState, NodeId) -> Result<(), TreeError>) -> c_int {
+    // SAFETY: caller's contract.
+    unsafe { on_node_changing(function, node, Changed::All, f, |e| format!("{function}: {e}")) }
+}
+
 /// Finds a tree node by uuid for a target argument.
-fn node_by_uuid(t: &dm_tree, uuid: Option<String>, what: &str) -> Result<NodeId, TreeError> {
+fn node_by_uuid(t: &TreeState, uuid: Option<String>, what: &str) -> Result<NodeId, TreeError> {
     let uuid = uuid.ok_or_else(|| TreeError::Invalid(format!("No {what} uuid given.")))?;
     t.tree
         .find_by_uuid(&uuid)
@@ -172,7 +314,7 @@ fn node_by_uuid(t: &dm_tree, uuid: Option<String>, what: &str) -> Result<NodeId,
 
 /// Adds a segment whose areas are whole tree nodes, and sets the node's
 /// activation priority.
-fn add_node_segment(t: &mut dm_tree, id: NodeId, size: u64, target: Target, devices: &[NodeId], priority: u8) -> Result<(), TreeError> {
+fn add_node_segment(t: &mut TreeState, id: NodeId, size: u64, target: Target, devices: &[NodeId], priority: u8) -> Result<(), TreeError> {
     t.tree.add_segment(id, size, target);
     for d in devices {
         t.tree.add_area(id, AreaDevice::Node(*d), 0)?;
@@ -272,19 +414,17 @@ pub unsafe extern "C" fn dm_tree_node_add_snapshot_merge_target(node: *mut dm_tr
 pub unsafe extern "C" fn dm_tree_add_new_dev_with_udev_flags(tree: *mut dm_tree, name: *const c_char, uuid: *const c_char, major: u32, minor: u32, read_only: c_int, clear_inactive: c_int, context: *mut c_void, udev_flags: u16) -> *mut dm_tree_node {
     let _ = clear_inactive;
     ffi!("dm_tree_add_new_dev", ptr::null_mut() => {
-        // SAFETY: caller's contract.
-        let Some(t) = (unsafe { tree_mut("dm_tree_add_new_dev", tree) }) else { return ptr::null_mut() };
+        // SAFETY: caller's contract; the guard ends with this call.
+        let Some(mut t) = (unsafe { tree_mut("dm_tree_add_new_dev", tree) }) else { return ptr::null_mut() };
         // SAFETY: caller's contract.
         let Some(name) = (unsafe { c_str("dm_tree_add_new_dev", "name", name) }) else { return ptr::null_mut() };
         // SAFETY: caller's contract.
         let Some(uuid) = (unsafe { c_str("dm_tree_add_new_dev", "uuid", uuid) }) else { return ptr::null_mut() };
         match t.tree.add_new_dev(name, uuid, major, minor, read_only != 0, udev_flags) {
             Ok(id) => {
-                t.sync_handles();
-                let h = t.handle(id);
-                // SAFETY: `h` is a live handle of this tree.
-                unsafe { (*h).context = context };
-                h
+                t.refresh_node(id);
+                t.handle_ref(id).context.set(context);
+                t.handle(id)
             }
             Err(e) => {
                 crate::log_error!(errno = libc::EINVAL; "{e}");
@@ -303,7 +443,7 @@ pub unsafe extern "C" fn dm_tree_add_new_dev(tree: *mut dm_tree, name: *const c_
 /// Adds a segment of a target that needs no further parameters.
 ///
 /// # Safety
-/// `node` as in [`node_mut`].
+/// `node` is NULL or a node handle of a live tree.
 unsafe fn add_simple(function: &'static str, node: *mut dm_tree_node, size: u64, target: Target) -> c_int {
     // SAFETY: caller's contract.
     unsafe {
@@ -408,15 +548,17 @@ unsafe fn prefix_arg(prefix: *const c_char, len: usize) -> Option<String> {
     Some(String::from_utf8_lossy(&bytes[..end]).into_owned())
 }
 
-/// Calls a node's registered callback for `event`. The handles are taken
-/// before the phase runs (phases add no nodes), so the callback never
-/// touches the tree the phase is changing.
-fn callback_for(t: &mut dm_tree) -> impl FnMut(NodeId, NodeEvent) -> bool {
-    let handles: Vec<*mut dm_tree_node> = t.handles.iter_mut().map(|b| &mut **b as *mut dm_tree_node).collect();
+/// Calls a node's registered callback for `event`. The handle pointers are
+/// copied before the phase runs (phases add no nodes), so the callback
+/// holds no reference into the state the phase is changing; a callback
+/// that calls back into the tree is refused by [`tree_mut`].
+fn callback_for(t: &TreeState) -> impl FnMut(NodeId, NodeEvent) -> bool {
+    let handles = t.handles.clone();
     move |id, event| {
         let Some(&h) = handles.get(id.0) else { return true };
-        // SAFETY: `h` is a boxed handle of the tree, alive for the phase.
-        let (cb, data) = unsafe { ((*h).callback, (*h).callback_data) };
+        // SAFETY: a handle of the tree, alive for the phase; only its cells
+        // are read.
+        let (cb, data) = unsafe { (h.as_ref().callback.get(), h.as_ref().callback_data.get()) };
         match cb {
             Some(f) => {
                 let kind = match event {
@@ -424,7 +566,7 @@ fn callback_for(t: &mut dm_tree) -> impl FnMut(NodeId, NodeEvent) -> bool {
                     NodeEvent::Deactivated => dm_node_callback_e::DM_NODE_CALLBACK_DEACTIVATED,
                 };
                 // SAFETY: the caller registered `f` for this node with `data`.
-                unsafe { f(h, kind, data) != 0 }
+                unsafe { f(h.as_ptr(), kind, data) != 0 }
             }
             None => true,
         }
@@ -437,7 +579,7 @@ pub unsafe extern "C" fn dm_tree_preload_children(dnode: *mut dm_tree_node, uuid
     let prefix = unsafe { prefix_arg(uuid_prefix, uuid_prefix_len) };
     // SAFETY: caller's contract.
     unsafe {
-        with_tree("dm_tree_preload_children", dnode, |t, id| {
+        run_phase("dm_tree_preload_children", dnode, |t, id| {
             let mut cb = callback_for(t);
             t.tree.preload_children(default_kernel().as_ref(), id, prefix.as_deref(), &mut cb)
         })
@@ -449,7 +591,7 @@ pub unsafe extern "C" fn dm_tree_activate_children(dnode: *mut dm_tree_node, uui
     // SAFETY: caller's contract.
     let prefix = unsafe { prefix_arg(uuid_prefix, uuid_prefix_len) };
     // SAFETY: caller's contract.
-    unsafe { with_tree("dm_tree_activate_children", dnode, |t, id| t.tree.activate_children(default_kernel().as_ref(), id, prefix.as_deref())) }
+    unsafe { run_phase("dm_tree_activate_children", dnode, |t, id| t.tree.activate_children(default_kernel().as_ref(), id, prefix.as_deref())) }
 }
 
 #[no_mangle]
@@ -457,7 +599,7 @@ pub unsafe extern "C" fn dm_tree_suspend_children(dnode: *mut dm_tree_node, uuid
     // SAFETY: caller's contract.
     let prefix = unsafe { prefix_arg(uuid_prefix, uuid_prefix_len) };
     // SAFETY: caller's contract.
-    unsafe { with_tree("dm_tree_suspend_children", dnode, |t, id| t.tree.suspend_children(default_kernel().as_ref(), id, prefix.as_deref())) }
+    unsafe { run_phase("dm_tree_suspend_children", dnode, |t, id| t.tree.suspend_children(default_kernel().as_ref(), id, prefix.as_deref())) }
 }
 
 #[no_mangle]
@@ -466,7 +608,7 @@ pub unsafe extern "C" fn dm_tree_deactivate_children(dnode: *mut dm_tree_node, u
     let prefix = unsafe { prefix_arg(uuid_prefix, uuid_prefix_len) };
     // SAFETY: caller's contract.
     unsafe {
-        with_tree("dm_tree_deactivate_children", dnode, |t, id| {
+        run_phase("dm_tree_deactivate_children", dnode, |t, id| {
             let mut cb = callback_for(t);
             t.tree.deactivate_children(default_kernel().as_ref(), id, prefix.as_deref(), &mut cb)
         })
@@ -476,7 +618,7 @@ pub unsafe extern "C" fn dm_tree_deactivate_children(dnode: *mut dm_tree_node, u
 /// Sets a tree-wide setting through one of its nodes.
 ///
 /// # Safety
-/// `node` as in [`node_mut`].
+/// `node` is NULL or a node handle of a live tree.
 unsafe fn tree_setting(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut crate::tree::TreeSettings)) {
     // SAFETY: caller's contract.
     unsafe {
@@ -507,21 +649,20 @@ pub unsafe extern "C" fn dm_tree_retry_remove(dnode: *mut dm_tree_node) {
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_set_callback(node: *mut dm_tree_node, cb: dm_node_callback_fn, cb_data: *mut c_void) {
-    // SAFETY: caller's contract.
-    if let Some(n) = unsafe { node_mut("dm_tree_node_set_callback", node) } {
-        n.callback = cb;
-        n.callback_data = cb_data;
+    // SAFETY: caller's contract. Only the node's cells change, so a
+    // callback may set callbacks while a phase runs.
+    if let Some(n) = unsafe { node_ref("dm_tree_node_set_callback", node) } {
+        n.callback.set(cb);
+        n.callback_data.set(cb_data);
     }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_size_changed(dnode: *const dm_tree_node) -> c_int {
     ffi!("dm_tree_node_size_changed", 0 => {
-        // SAFETY: caller's contract.
-        let Some(n) = (unsafe { node_ref("dm_tree_node_size_changed", dnode) }) else { return 0 };
-        // SAFETY: a node's tree outlives its handles.
-        let t = unsafe { &*n.tree };
-        t.tree.node(n.id).props.size_changed
+        // SAFETY: caller's contract; the guard ends with this call.
+        let Some((t, id)) = (unsafe { tree_of_node("dm_tree_node_size_changed", dnode) }) else { return 0 };
+        t.tree.node(id).props.size_changed
     })
 }
 
@@ -553,12 +694,10 @@ pub unsafe extern "C" fn dm_tree_node_set_presuspend_node(node: *mut dm_tree_nod
 pub unsafe extern "C" fn dm_tree_children_use_uuid(dnode: *mut dm_tree_node, uuid_prefix: *const c_char, uuid_prefix_len: usize) -> c_int {
     ffi!("dm_tree_children_use_uuid", 0 => {
         // SAFETY: caller's contract.
-        let Some(n) = (unsafe { node_ref("dm_tree_children_use_uuid", dnode) }) else { return 0 };
-        // SAFETY: caller's contract.
         let prefix = unsafe { prefix_arg(uuid_prefix, uuid_prefix_len) };
-        // SAFETY: a node's tree outlives its handles.
-        let t = unsafe { &*n.tree };
-        let mut pending = t.tree.neighbours(n.id, false);
+        // SAFETY: caller's contract; the guard ends with this call.
+        let Some((t, id)) = (unsafe { tree_of_node("dm_tree_children_use_uuid", dnode) }) else { return 0 };
+        let mut pending = t.tree.neighbours(id, false);
         let mut seen = Vec::new();
         while let Some(c) = pending.pop() {
             if seen.contains(&c) {
@@ -578,29 +717,44 @@ pub unsafe extern "C" fn dm_tree_children_use_uuid(dnode: *mut dm_tree_node, uui
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_create() -> *mut dm_tree {
     ffi!("dm_tree_create", ptr::null_mut() => {
-        let mut t = Box::new(dm_tree { tree: Tree::new(), handles: Vec::new() });
-        t.sync_handles();
-        Box::into_raw(t)
+        let state = TreeState { tree: Tree::new(), handles: Vec::new(), this: ptr::null_mut() };
+        let tree = handle::to_boxed_mut_ptr(dm_tree { busy: Cell::new(false), state: UnsafeCell::new(state) });
+        // SAFETY: the tree just made; the guard ends here.
+        if let Some(mut t) = unsafe { tree_mut("dm_tree_create", tree) } {
+            t.this = tree;
+            t.adopt_new();
+        }
+        tree
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_free(tree: *mut dm_tree) {
-    if !tree.is_null() {
-        // SAFETY: a pointer from dm_tree_create, given back once.
-        drop(unsafe { Box::from_raw(tree) });
+    if tree.is_null() {
+        return;
     }
+    // SAFETY: a live tree from dm_tree_create; only its `busy` cell is read.
+    if unsafe { (*ptr::addr_of!((*tree).busy)).get() } {
+        crate::log_error!(errno = libc::EBUSY; "dm_tree_free: the tree is in use by another call (a node callback may not free the tree a phase is changing)");
+        return;
+    }
+    // SAFETY: a pointer from dm_tree_create, given back once, no call on it
+    // running.
+    unsafe { handle::free_box(tree) };
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_add_dev_with_udev_flags(tree: *mut dm_tree, major: u32, minor: u32, udev_flags: u16) -> c_int {
     ffi!("dm_tree_add_dev", 0 => {
-        // SAFETY: caller's contract.
-        let Some(t) = (unsafe { tree_mut("dm_tree_add_dev", tree) }) else { return 0 };
+        // SAFETY: caller's contract; the guard ends with this call.
+        let Some(mut t) = (unsafe { tree_mut("dm_tree_add_dev", tree) }) else { return 0 };
         let result = t.tree.add_dev(default_kernel().as_ref(), major, minor, udev_flags);
-        t.sync_handles();
+        t.adopt_new();
         match result {
-            Ok(_) => 1,
+            Ok(id) => {
+                t.refresh(id);
+                1
+            }
             Err(e) => {
                 crate::log_error!(errno = e.errno(); "{e}");
                 0
@@ -618,7 +772,7 @@ pub unsafe extern "C" fn dm_tree_add_dev(tree: *mut dm_tree, major: u32, minor: 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_find_node(tree: *mut dm_tree, major: u32, minor: u32) -> *mut dm_tree_node {
     ffi!("dm_tree_find_node", ptr::null_mut() => {
-        // SAFETY: caller's contract.
+        // SAFETY: caller's contract; the guard ends with this call.
         let Some(t) = (unsafe { tree_mut("dm_tree_find_node", tree) }) else { return ptr::null_mut() };
         match t.tree.find(major, minor) {
             Some(id) => t.handle(id),
@@ -630,7 +784,7 @@ pub unsafe extern "C" fn dm_tree_find_node(tree: *mut dm_tree, major: u32, minor
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_find_node_by_uuid(tree: *mut dm_tree, uuid: *const c_char) -> *mut dm_tree_node {
     ffi!("dm_tree_find_node_by_uuid", ptr::null_mut() => {
-        // SAFETY: caller's contract.
+        // SAFETY: caller's contract; the guard ends with this call.
         let Some(t) = (unsafe { tree_mut("dm_tree_find_node_by_uuid", tree) }) else { return ptr::null_mut() };
         // SAFETY: caller's contract.
         let Some(uuid) = (unsafe { c_str("dm_tree_find_node_by_uuid", "uuid", uuid) }) else { return ptr::null_mut() };
@@ -645,14 +799,12 @@ pub unsafe extern "C" fn dm_tree_find_node_by_uuid(tree: *mut dm_tree, uuid: *co
 pub unsafe extern "C" fn dm_tree_next_child(handle: *mut *mut c_void, parent: *const dm_tree_node, inverted: u32) -> *mut dm_tree_node {
     ffi!("dm_tree_next_child", ptr::null_mut() => {
         require!("dm_tree_next_child", handle, ptr::null_mut());
-        // SAFETY: caller's contract.
-        let Some(p) = (unsafe { node_ref("dm_tree_next_child", parent) }) else { return ptr::null_mut() };
-        // SAFETY: a node's tree outlives the node handle.
-        let t = unsafe { &mut *p.tree };
+        // SAFETY: caller's contract; the guard ends with this call.
+        let Some((t, parent)) = (unsafe { tree_of_node("dm_tree_next_child", parent) }) else { return ptr::null_mut() };
         // The cursor is the number of neighbours already returned.
         // SAFETY: `handle` is non-NULL and the caller's.
         let pos = unsafe { *handle } as usize;
-        let next = t.tree.links(p.id, inverted != 0).get(pos).copied();
+        let next = t.tree.links(parent, inverted != 0).get(pos).copied();
         match next {
             Some(id) => {
                 // SAFETY: as above.
@@ -667,43 +819,41 @@ pub unsafe extern "C" fn dm_tree_next_child(handle: *mut *mut c_void, parent: *c
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_get_name(node: *const dm_tree_node) -> *const c_char {
     // SAFETY: caller's contract.
-    unsafe { node_ref("dm_tree_node_get_name", node) }.map(|n| n.name.as_ptr()).unwrap_or(ptr::null())
+    unsafe { node_ref("dm_tree_node_get_name", node) }.map(|n| n.name.as_ptr().cast_const()).unwrap_or(ptr::null())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_get_uuid(node: *const dm_tree_node) -> *const c_char {
     // SAFETY: caller's contract.
-    unsafe { node_ref("dm_tree_node_get_uuid", node) }.map(|n| n.uuid.as_ptr()).unwrap_or(ptr::null())
+    unsafe { node_ref("dm_tree_node_get_uuid", node) }.map(|n| n.uuid.as_ptr().cast_const()).unwrap_or(ptr::null())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_get_info(node: *const dm_tree_node) -> *const dm_info {
     // SAFETY: caller's contract.
-    unsafe { node_ref("dm_tree_node_get_info", node) }.map(|n| &n.info as *const dm_info).unwrap_or(ptr::null())
+    unsafe { node_ref("dm_tree_node_get_info", node) }.map(|n| n.info.as_ptr().cast_const()).unwrap_or(ptr::null())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_get_context(node: *const dm_tree_node) -> *mut c_void {
     // SAFETY: caller's contract.
-    unsafe { node_ref("dm_tree_node_get_context", node) }.map(|n| n.context).unwrap_or(ptr::null_mut())
+    unsafe { node_ref("dm_tree_node_get_context", node) }.map(|n| n.context.get()).unwrap_or(ptr::null_mut())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_num_children(node: *const dm_tree_node, inverted: u32) -> c_int {
     ffi!("dm_tree_node_num_children", 0 => {
-        // SAFETY: caller's contract.
-        let Some(n) = (unsafe { node_ref("dm_tree_node_num_children", node) }) else { return 0 };
-        // SAFETY: a node's tree outlives the node handle.
-        let t = unsafe { &*n.tree };
-        t.tree.num_children(n.id, inverted != 0) as c_int
+        // SAFETY: caller's contract; the guard ends with this call.
+        let Some((t, id)) = (unsafe { tree_of_node("dm_tree_node_num_children", node) }) else { return 0 };
+        t.tree.num_children(id, inverted != 0) as c_int
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_set_optional_uuid_suffixes(dtree: *mut dm_tree, optional_uuid_suffixes: *mut *const c_char) {
     ffi!("dm_tree_set_optional_uuid_suffixes", () => {
-        // SAFETY: caller's contract.
-        let Some(t) = (unsafe { tree_mut("dm_tree_set_optional_uuid_suffixes", dtree) }) else { return };
+        // SAFETY: caller's contract; the guard ends with this call.
+        let Some(mut t) = (unsafe { tree_mut("dm_tree_set_optional_uuid_suffixes", dtree) }) else { return };
         let mut suffixes = Vec::new();
         if !optional_uuid_suffixes.is_null() {
             for i in 0.. {
@@ -884,10 +1034,9 @@ pub unsafe extern "C" fn dm_tree_set_cookie(node: *mut dm_tree_node, cookie: u32
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_get_cookie(node: *mut dm_tree_node) -> u32 {
     ffi!("dm_tree_get_cookie", 0 => {
-        // SAFETY: caller's contract.
-        let Some(n) = (unsafe { node_ref("dm_tree_get_cookie", node) }) else { return 0 };
-        // SAFETY: a node's tree outlives its handles.
-        unsafe { (*n.tree).tree.cookie }
+        // SAFETY: caller's contract; the guard ends with this call.
+        let Some((t, _)) = (unsafe { tree_of_node("dm_tree_get_cookie", node) }) else { return 0 };
+        t.tree.cookie
     })
 }
 

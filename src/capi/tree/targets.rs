@@ -9,7 +9,7 @@
 use std::ffi::*;
 use std::ptr;
 
-use super::{on_node, opt_str, dm_tree, dm_tree_node};
+use super::{on_node, opt_str, dm_tree_node, TreeState};
 use crate::capi::types::*;
 use crate::kernel::default_kernel;
 use crate::targets::cache::{self, Cache};
@@ -26,14 +26,14 @@ use crate::tree::{NodeId, Tree, TreeError};
 ///
 /// # Safety
 /// `node` is NULL or a node handle of a live tree.
-unsafe fn build(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut dm_tree, NodeId) -> Result<(), String>) -> c_int {
+unsafe fn build(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut TreeState, NodeId) -> Result<(), String>) -> c_int {
     // SAFETY: caller's contract.
     unsafe { on_node(function, node, f, |e| e) }
 }
 
 /// The tree node with `uuid` (libdm's lookup), or `missing` formatted with
 /// the uuid as the error.
-fn find(t: &dm_tree, uuid: &Option<String>, missing: impl Fn(&str) -> String) -> Result<NodeId, String> {
+fn find(t: &TreeState, uuid: &Option<String>, missing: impl Fn(&str) -> String) -> Result<NodeId, String> {
     let u = uuid.as_deref().unwrap_or("");
     match uuid {
         Some(u) if !u.is_empty() => t.tree.find_by_uuid(u).filter(|c| *c != Tree::ROOT).ok_or_else(|| missing(u)),
@@ -42,7 +42,7 @@ fn find(t: &dm_tree, uuid: &Option<String>, missing: impl Fn(&str) -> String) ->
 }
 
 /// Appends a segment whose areas are the given nodes, in order.
-fn segment_on(t: &mut dm_tree, id: NodeId, size: u64, target: Target, devices: &[NodeId]) -> Result<(), String> {
+fn segment_on(t: &mut TreeState, id: NodeId, size: u64, target: Target, devices: &[NodeId]) -> Result<(), String> {
     t.tree.add_segment(id, size, target);
     for d in devices {
         t.tree.add_area(id, AreaDevice::Node(*d), 0).map_err(|e: TreeError| e.to_string())?;
@@ -240,7 +240,7 @@ unsafe fn policy_settings(settings: *const dm_config_node) -> Vec<(String, Optio
 }
 
 /// Adds a cache segment over metadata, data and origin nodes.
-fn add_cache(t: &mut dm_tree, id: NodeId, size: u64, flags: u64, metadata: Option<String>, data: Option<String>, origin: Option<String>, policy: Option<String>, settings: &[(String, Option<i64>)], block: u32) -> Result<(), String> {
+fn add_cache(t: &mut TreeState, id: NodeId, size: u64, flags: u64, metadata: Option<String>, data: Option<String>, origin: Option<String>, policy: Option<String>, settings: &[(String, Option<i64>)], block: u32) -> Result<(), String> {
     let c = Cache::new(flags, policy.as_deref(), settings, block).map_err(|e| e.to_string())?;
     let d = find(t, &data, |u| format!("Missing cache's data uuid {u}."))?;
     let m = find(t, &metadata, |u| format!("Missing cache's metadata uuid {u}."))?;
