@@ -1142,7 +1142,7 @@ pub unsafe extern "C" fn dm_get_next_target(dmt: *mut dm_task, next: *mut c_void
             return ptr::null_mut();
         }
         // `next` is the 1-based index of the target to return, as handed out.
-        let index = next as usize;
+        let index = next.addr();
         // SAFETY: the four outputs are non-NULL and the caller's to write.
         unsafe {
             match t.c_targets.get(index) {
@@ -1162,7 +1162,7 @@ pub unsafe extern "C" fn dm_get_next_target(dmt: *mut dm_task, next: *mut c_void
             }
         }
         if index + 1 < t.c_targets.len() {
-            (index + 1) as *mut c_void
+            ptr::without_provenance_mut(index + 1)
         } else {
             ptr::null_mut()
         }

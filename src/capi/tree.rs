@@ -803,12 +803,12 @@ pub unsafe extern "C" fn dm_tree_next_child(handle: *mut *mut c_void, parent: *c
         let Some((t, parent)) = (unsafe { tree_of_node("dm_tree_next_child", parent) }) else { return ptr::null_mut() };
         // The cursor is the number of neighbours already returned.
         // SAFETY: `handle` is non-NULL and the caller's.
-        let pos = unsafe { *handle } as usize;
+        let pos = unsafe { *handle }.addr();
         let next = t.tree.links(parent, inverted != 0).get(pos).copied();
         match next {
             Some(id) => {
                 // SAFETY: as above.
-                unsafe { *handle = (pos + 1) as *mut c_void };
+                unsafe { *handle = ptr::without_provenance_mut(pos + 1) };
                 t.handle(id)
             }
             None => ptr::null_mut(),
