@@ -27,6 +27,18 @@
 //! Memory C reads while Rust keeps it up to date lives in a [`CCell`] (a
 //! struct) or a [`CText`] (a string), each its own allocation whose root
 //! pointer is what C gets.
+//!
+//! The trust boundary. libdm's contract, which every exported function
+//! states as its `# Safety`, is that a handle argument is NULL or a live
+//! handle of its type made by this library, which no other thread uses
+//! during the call. [`try_ref_from_ptr`], [`try_mut_from_ptr`] and
+//! [`free_box`] are the one place that relies on it: as in rustls-ffi,
+//! they are safe functions, so that an exported function and the helpers
+//! it shares with its neighbours borrow handles without an `unsafe` block
+//! of their own. They are visible only inside `capi`, and are given only
+//! pointers an exported function received from its caller (or that this
+//! module made): a pointer from anywhere else is a bug these three
+//! functions cannot see.
 
 use std::ffi::{c_char, CStr};
 use std::marker::PhantomData;
@@ -56,7 +68,7 @@ impl Borrowable for OwnershipBox {}
 impl Borrowable for OwnershipRef {}
 
 /// Moves `value` to the heap for C; the pointer is the allocation's root.
-pub(crate) fn to_boxed_mut_ptr<C>(value: C) -> *mut C
+pub(in crate::capi) fn to_boxed_mut_ptr<C>(value: C) -> *mut C
 where
     C: Castable,
     C::Ownership: BoxOwned,
@@ -66,28 +78,29 @@ where
 
 /// Frees what [`to_boxed_mut_ptr`] made; NULL is ignored.
 ///
-/// # Safety
-/// `ptr` is NULL or from [`to_boxed_mut_ptr`] for `C`, not freed yet, and
-/// no reference to it is alive.
-pub(crate) unsafe fn free_box<C>(ptr: *mut C)
+/// Trust boundary (see the module): `ptr` is a handle argument of the
+/// exported function that frees `C`, so NULL or made by
+/// [`to_boxed_mut_ptr`] and not freed yet, with no call on it running.
+pub(in crate::capi) fn free_box<C>(ptr: *mut C)
 where
     C: Castable,
     C::Ownership: BoxOwned,
 {
     if !ptr.is_null() {
-        // SAFETY: per this function's contract, a live allocation of
+        // SAFETY: the trust boundary above: a live allocation of
         // `to_boxed_mut_ptr`, given back once.
         drop(unsafe { Box::from_raw(ptr) });
     }
 }
 
 /// Borrows a handle for one call; a NULL is logged as `function: argument
-/// must not be NULL`.
+/// must not be NULL`. The reference must not outlive the call.
 ///
-/// # Safety
-/// `ptr` is NULL or a live handle of type `C`, and no other reference to
-/// it is alive while the result is.
-pub(crate) unsafe fn try_ref_from_ptr<'a, C>(function: &str, argument: &str, ptr: *const C) -> Option<&'a C>
+/// Trust boundary (see the module): `ptr` is a handle argument of an
+/// exported function, so NULL or a live handle of type `C`, and nothing
+/// borrows it exclusively meanwhile (a tree's node handles are only ever
+/// borrowed shared; a task is borrowed by one call at a time).
+pub(in crate::capi) fn try_ref_from_ptr<'a, C>(function: &str, argument: &str, ptr: *const C) -> Option<&'a C>
 where
     C: Castable,
     C::Ownership: Borrowable,
@@ -96,15 +109,17 @@ where
         crate::capi::boundary::log_null(function, argument);
         return None;
     }
-    // SAFETY: non-NULL and live per this function's contract.
+    // SAFETY: the trust boundary above: non-NULL, live, not borrowed
+    // exclusively.
     Some(unsafe { &*ptr })
 }
 
 /// Borrows a C-owned handle exclusively for one call; a NULL is logged.
+/// The reference must not outlive the call.
 ///
-/// # Safety
-/// As [`try_ref_from_ptr`], and no other reference to it at all.
-pub(crate) unsafe fn try_mut_from_ptr<'a, C>(function: &str, argument: &str, ptr: *mut C) -> Option<&'a mut C>
+/// Trust boundary (see the module): as [`try_ref_from_ptr`]; C owns the
+/// object and passes it to one call at a time, so nothing else borrows it.
+pub(in crate::capi) fn try_mut_from_ptr<'a, C>(function: &str, argument: &str, ptr: *mut C) -> Option<&'a mut C>
 where
     C: Castable<Ownership = OwnershipBox>,
 {
@@ -112,7 +127,8 @@ where
         crate::capi::boundary::log_null(function, argument);
         return None;
     }
-    // SAFETY: non-NULL, live and unaliased per this function's contract.
+    // SAFETY: the trust boundary above: non-NULL, live, and this call is
+    // the only one using it.
     Some(unsafe { &mut *ptr })
 }
 

@@ -184,47 +184,47 @@ impl Drop for TreeGuard<'_> {
 }
 
 /// The state of the tree C passed, for this call only; None (logged) for
-/// NULL or while another call holds the tree.
+/// NULL or while another call holds the tree. The guard must be dropped
+/// before the call returns.
 ///
-/// # Safety
-/// `tree` is NULL or from dm_tree_create and not freed; the guard is
-/// dropped before the call returns.
-unsafe fn tree_mut<'a>(function: &str, tree: *mut dm_tree) -> Option<TreeGuard<'a>> {
+/// Trust boundary (see [`crate::capi::handle`]): `tree` is a handle
+/// argument of an exported function, so NULL or from dm_tree_create and
+/// not freed.
+fn tree_mut<'a>(function: &str, tree: *mut dm_tree) -> Option<TreeGuard<'a>> {
     if tree.is_null() {
         crate::capi::boundary::log_null(function, "tree");
         return None;
     }
-    // SAFETY: a live tree. Only its `busy` cell is borrowed, shared, as a
-    // Cell may be while another call holds the state (other bytes).
+    // SAFETY: a live tree (trust boundary). Only its `busy` cell is
+    // borrowed, shared, as a Cell may be while another call holds the
+    // state (other bytes).
     let busy = unsafe { &*ptr::addr_of!((*tree).busy) };
     if busy.replace(true) {
         crate::log_error!(errno = libc::EBUSY; "{function}: the tree is in use by another call (a node callback may not use the tree a phase is changing)");
         return None;
     }
-    // SAFETY: a live tree, and `busy` makes this the only reference to its
-    // state until the guard is dropped.
+    // SAFETY: a live tree (trust boundary), and `busy` makes this the only
+    // reference to its state until the guard is dropped.
     let state = unsafe { &mut *UnsafeCell::raw_get(ptr::addr_of!((*tree).state)) };
     Some(TreeGuard { busy, state })
 }
 
 /// The state of a node's tree, and the node's id, for this call only.
 ///
-/// # Safety
-/// `node` is NULL or a node handle of a live tree; the guard is dropped
-/// before the call returns.
-unsafe fn tree_of_node<'a>(function: &str, node: *const dm_tree_node) -> Option<(TreeGuard<'a>, NodeId)> {
-    // SAFETY: caller's contract; the reference ends here.
-    let (tree, id) = unsafe { node_ref(function, node) }.map(|n| (n.tree, n.id))?;
-    // SAFETY: a node's tree outlives its handles.
-    unsafe { tree_mut(function, tree) }.map(|t| (t, id))
+/// Trust boundary: `node` is a handle argument of an exported function, so
+/// NULL or a node handle of a live tree (which outlives its handles).
+fn tree_of_node<'a>(function: &str, node: *const dm_tree_node) -> Option<(TreeGuard<'a>, NodeId)> {
+    let (tree, id) = node_ref(function, node).map(|n| (n.tree, n.id))?;
+    tree_mut(function, tree).map(|t| (t, id))
 }
 
-/// # Safety
-/// `node` is NULL or a node handle of a live tree.
-unsafe fn node_ref<'a>(function: &str, node: *const dm_tree_node) -> Option<&'a dm_tree_node> {
-    // SAFETY: caller's contract; handles are only read through references
-    // (what changes in them is in cells).
-    unsafe { handle::try_ref_from_ptr(function, "node", node) }
+/// A node handle, to read its tree and id or use its cells.
+///
+/// Trust boundary: `node` is a handle argument of an exported function.
+/// Handles are only ever borrowed shared (what changes in them is in
+/// cells, or changed by their tree's state while no call borrows them).
+fn node_ref<'a>(function: &str, node: *const dm_tree_node) -> Option<&'a dm_tree_node> {
+    handle::try_ref_from_ptr(function, "node", node)
 }
 
 use crate::targets::{AreaDevice, Crypt, Target};
@@ -242,9 +242,8 @@ enum Changed {
 /// Runs `f` on a node's tree and id, refreshes what C reads of the nodes
 /// it changed, and maps an error to 0 after logging `describe(error)`.
 ///
-/// # Safety
-/// `node` is NULL or a node handle of a live tree.
-unsafe fn on_node_changing<E>(
+/// `node` is a handle argument of an exported function (trust boundary).
+fn on_node_changing<E>(
     function: &'static str,
     node: *mut dm_tree_node,
     changed: Changed,
@@ -252,8 +251,8 @@ unsafe fn on_node_changing<E>(
     describe: impl FnOnce(E) -> String,
 ) -> c_int {
     crate::capi::boundary::guard(function, 0, || {
-        // SAFETY: caller's contract; the guard ends with this closure.
-        let Some((mut t, id)) = (unsafe { tree_of_node(function, node) }) else { return 0 };
+        // The guard ends with this closure.
+        let Some((mut t, id)) = tree_of_node(function, node) else { return 0 };
         let r = f(&mut t, id);
         match changed {
             Changed::Node => t.refresh_node(id),
@@ -271,36 +270,24 @@ unsafe fn on_node_changing<E>(
 
 /// [`on_node_changing`] for a call that changes only its node (and adds
 /// nodes).
-///
-/// # Safety
-/// As [`on_node_changing`].
-unsafe fn on_node<E>(
+fn on_node<E>(
     function: &'static str,
     node: *mut dm_tree_node,
     f: impl FnOnce(&mut TreeState, NodeId) -> Result<(), E>,
     describe: impl FnOnce(E) -> String,
 ) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { on_node_changing(function, node, Changed::Node, f, describe) }
+    on_node_changing(function, node, Changed::Node, f, describe)
 }
 
 /// Runs `f` on a node's tree and id; logs "function: error" and maps
 /// errors to 0.
-///
-/// # Safety
-/// As [`on_node_changing`].
-unsafe fn with_tree(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut TreeState, NodeId) -> Result<(), TreeError>) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { on_node(function, node, f, |e| format!("{function}: {e}")) }
+fn with_tree(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut TreeState, NodeId) -> Result<(), TreeError>) -> c_int {
+    on_node(function, node, f, |e| format!("{function}: {e}"))
 }
 
 /// [`with_tree`] for a phase, which may change every node.
-///
-/// # Safety
-/// As [`on_node_changing`].
-unsafe fn run_phase(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut TreeState, NodeId) -> Result<(), TreeError>) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { on_node_changing(function, node, Changed::All, f, |e| format!("{function}: {e}")) }
+fn run_phase(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut TreeState, NodeId) -> Result<(), TreeError>) -> c_int {
+    on_node_changing(function, node, Changed::All, f, |e| format!("{function}: {e}"))
 }
 
 /// Finds a tree node by uuid for a target argument.
@@ -325,8 +312,7 @@ fn add_node_segment(t: &mut TreeState, id: NodeId, size: u64, target: Target, de
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_mirror_target(node: *mut dm_tree_node, size: u64) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { add_simple("dm_tree_node_add_mirror_target", node, size, Target::Mirror(crate::targets::MirrorLog::default())) }
+    add_simple("dm_tree_node_add_mirror_target", node, size, Target::Mirror(crate::targets::MirrorLog::default()))
 }
 
 #[no_mangle]
@@ -334,88 +320,75 @@ pub unsafe extern "C" fn dm_tree_node_add_mirror_target_log(node: *mut dm_tree_n
     let _ = area_count;
     // SAFETY: caller's contract.
     let log_uuid = unsafe { opt_str(log_uuid) };
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree("dm_tree_node_add_mirror_target_log", node, |t, id| {
-            if clustered != 0 {
-                return Err(TreeError::Invalid("clustered mirror logs are not supported".into()));
-            }
-            let disk = log_uuid.is_some() && flags & DM_CORELOG as u32 == 0;
-            let log_node = if disk { Some(node_by_uuid(t, log_uuid, "log")?) } else { None };
-            let props = t.tree.props_mut(id);
-            let Some(seg) = props.segments.last_mut() else {
-                return Err(TreeError::Invalid("no mirror segment to add a log to".into()));
-            };
-            let Target::Mirror(log) = &mut seg.target else {
-                return Err(TreeError::Invalid("the last segment is not a mirror".into()));
-            };
-            *log = crate::targets::MirrorLog {
-                region_size,
-                disk,
-                nosync: flags & DM_NOSYNC as u32 != 0,
-                forcesync: flags & DM_FORCESYNC as u32 != 0,
-                handle_errors: flags & DM_BLOCK_ON_ERROR as u32 != 0,
-            };
-            if let Some(l) = log_node {
-                t.tree.add_area(id, AreaDevice::Node(l), 0)?;
-            }
-            Ok(())
-        })
-    }
+    with_tree("dm_tree_node_add_mirror_target_log", node, |t, id| {
+        if clustered != 0 {
+            return Err(TreeError::Invalid("clustered mirror logs are not supported".into()));
+        }
+        let disk = log_uuid.is_some() && flags & DM_CORELOG as u32 == 0;
+        let log_node = if disk { Some(node_by_uuid(t, log_uuid, "log")?) } else { None };
+        let props = t.tree.props_mut(id);
+        let Some(seg) = props.segments.last_mut() else {
+            return Err(TreeError::Invalid("no mirror segment to add a log to".into()));
+        };
+        let Target::Mirror(log) = &mut seg.target else {
+            return Err(TreeError::Invalid("the last segment is not a mirror".into()));
+        };
+        *log = crate::targets::MirrorLog {
+            region_size,
+            disk,
+            nosync: flags & DM_NOSYNC as u32 != 0,
+            forcesync: flags & DM_FORCESYNC as u32 != 0,
+            handle_errors: flags & DM_BLOCK_ON_ERROR as u32 != 0,
+        };
+        if let Some(l) = log_node {
+            t.tree.add_area(id, AreaDevice::Node(l), 0)?;
+        }
+        Ok(())
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_snapshot_origin_target(dnode: *mut dm_tree_node, size: u64, origin_uuid: *const c_char) -> c_int {
     // SAFETY: caller's contract.
     let origin = unsafe { opt_str(origin_uuid) };
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree("dm_tree_node_add_snapshot_origin_target", dnode, |t, id| {
-            let o = node_by_uuid(t, origin, "origin")?;
-            // The origin resumes after its snapshots (priority 1).
-            add_node_segment(t, id, size, Target::SnapshotOrigin, &[o], 1)
-        })
-    }
+    with_tree("dm_tree_node_add_snapshot_origin_target", dnode, |t, id| {
+        let o = node_by_uuid(t, origin, "origin")?;
+        // The origin resumes after its snapshots (priority 1).
+        add_node_segment(t, id, size, Target::SnapshotOrigin, &[o], 1)
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_snapshot_target(node: *mut dm_tree_node, size: u64, origin_uuid: *const c_char, cow_uuid: *const c_char, persistent: c_int, chunk_size: u32) -> c_int {
     // SAFETY: caller's contract.
     let (origin, cow) = unsafe { (opt_str(origin_uuid), opt_str(cow_uuid)) };
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree("dm_tree_node_add_snapshot_target", node, |t, id| {
-            let o = node_by_uuid(t, origin, "origin")?;
-            let c = node_by_uuid(t, cow, "cow")?;
-            add_node_segment(t, id, size, Target::Snapshot { persistent: persistent != 0, chunk_size }, &[o, c], 0)
-        })
-    }
+    with_tree("dm_tree_node_add_snapshot_target", node, |t, id| {
+        let o = node_by_uuid(t, origin, "origin")?;
+        let c = node_by_uuid(t, cow, "cow")?;
+        add_node_segment(t, id, size, Target::Snapshot { persistent: persistent != 0, chunk_size }, &[o, c], 0)
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_snapshot_merge_target(node: *mut dm_tree_node, size: u64, origin_uuid: *const c_char, cow_uuid: *const c_char, merge_uuid: *const c_char, chunk_size: u32) -> c_int {
     // SAFETY: caller's contract.
     let (origin, cow, merge) = unsafe { (opt_str(origin_uuid), opt_str(cow_uuid), opt_str(merge_uuid)) };
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree("dm_tree_node_add_snapshot_merge_target", node, |t, id| {
-            let o = node_by_uuid(t, origin, "origin")?;
-            let c = node_by_uuid(t, cow, "cow")?;
-            let m = node_by_uuid(t, merge, "merging snapshot")?;
-            add_node_segment(t, id, size, Target::SnapshotMerge { chunk_size }, &[o, c], 1)?;
-            // The snapshot being merged resumes last (priority 2).
-            t.tree.props_mut(m).activation_priority = 2;
-            Ok(())
-        })
-    }
+    with_tree("dm_tree_node_add_snapshot_merge_target", node, |t, id| {
+        let o = node_by_uuid(t, origin, "origin")?;
+        let c = node_by_uuid(t, cow, "cow")?;
+        let m = node_by_uuid(t, merge, "merging snapshot")?;
+        add_node_segment(t, id, size, Target::SnapshotMerge { chunk_size }, &[o, c], 1)?;
+        // The snapshot being merged resumes last (priority 2).
+        t.tree.props_mut(m).activation_priority = 2;
+        Ok(())
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_add_new_dev_with_udev_flags(tree: *mut dm_tree, name: *const c_char, uuid: *const c_char, major: u32, minor: u32, read_only: c_int, clear_inactive: c_int, context: *mut c_void, udev_flags: u16) -> *mut dm_tree_node {
     let _ = clear_inactive;
     ffi!("dm_tree_add_new_dev", ptr::null_mut() => {
-        // SAFETY: caller's contract; the guard ends with this call.
-        let Some(mut t) = (unsafe { tree_mut("dm_tree_add_new_dev", tree) }) else { return ptr::null_mut() };
+        let Some(mut t) = tree_mut("dm_tree_add_new_dev", tree) else { return ptr::null_mut() };
         // SAFETY: caller's contract.
         let Some(name) = (unsafe { c_str("dm_tree_add_new_dev", "name", name) }) else { return ptr::null_mut() };
         // SAFETY: caller's contract.
@@ -441,41 +414,31 @@ pub unsafe extern "C" fn dm_tree_add_new_dev(tree: *mut dm_tree, name: *const c_
 }
 
 /// Adds a segment of a target that needs no further parameters.
-///
-/// # Safety
-/// `node` is NULL or a node handle of a live tree.
-unsafe fn add_simple(function: &'static str, node: *mut dm_tree_node, size: u64, target: Target) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree(function, node, |t, id| {
-            t.tree.add_segment(id, size, target);
-            Ok(())
-        })
-    }
+fn add_simple(function: &'static str, node: *mut dm_tree_node, size: u64, target: Target) -> c_int {
+    with_tree(function, node, |t, id| {
+        t.tree.add_segment(id, size, target);
+        Ok(())
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_error_target(node: *mut dm_tree_node, size: u64) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { add_simple("dm_tree_node_add_error_target", node, size, Target::Error) }
+    add_simple("dm_tree_node_add_error_target", node, size, Target::Error)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_zero_target(node: *mut dm_tree_node, size: u64) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { add_simple("dm_tree_node_add_zero_target", node, size, Target::Zero) }
+    add_simple("dm_tree_node_add_zero_target", node, size, Target::Zero)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_linear_target(node: *mut dm_tree_node, size: u64) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { add_simple("dm_tree_node_add_linear_target", node, size, Target::Linear) }
+    add_simple("dm_tree_node_add_linear_target", node, size, Target::Linear)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_striped_target(node: *mut dm_tree_node, size: u64, stripe_size: u32) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { add_simple("dm_tree_node_add_striped_target", node, size, Target::Striped { stripe_size }) }
+    add_simple("dm_tree_node_add_striped_target", node, size, Target::Striped { stripe_size })
 }
 
 /// An optional C string argument.
@@ -503,35 +466,31 @@ pub unsafe extern "C" fn dm_tree_node_add_crypt_target(node: *mut dm_tree_node, 
             key: opt_str(key).unwrap_or_default(),
         }
     };
-    // SAFETY: caller's contract.
-    unsafe { add_simple("dm_tree_node_add_crypt_target", node, size, Target::Crypt(crypt)) }
+    add_simple("dm_tree_node_add_crypt_target", node, size, Target::Crypt(crypt))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_target_area(node: *mut dm_tree_node, dev_name: *const c_char, dlid: *const c_char, offset: u64) -> c_int {
     // SAFETY: caller's contract.
     let (dev_name, dlid) = unsafe { (opt_str(dev_name), opt_str(dlid)) };
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree("dm_tree_node_add_target_area", node, |t, id| {
-            let device = if let Some(uuid) = dlid {
-                let child = t.tree.find_by_uuid(&uuid).filter(|c| *c != Tree::ROOT).ok_or_else(|| TreeError::Invalid(format!("Couldn't find area uuid {uuid}.")))?;
-                AreaDevice::Node(child)
-            } else if let Some(path) = dev_name {
-                use std::os::unix::fs::{FileTypeExt, MetadataExt};
-                let meta = std::fs::metadata(&path).map_err(|e| TreeError::Invalid(format!("Device {path} not found: {e}")))?;
-                if !meta.file_type().is_block_device() {
-                    return Err(TreeError::Invalid(format!("Device {path} is not a block device.")));
-                }
-                let (ma, mi) = (libc::major(meta.rdev()), libc::minor(meta.rdev()));
-                let child = t.tree.add_dev(default_kernel().as_ref(), ma, mi, 0)?;
-                AreaDevice::Node(child)
-            } else {
-                return Err(TreeError::Invalid("Neither a device name nor a uuid given for the area.".into()));
-            };
-            t.tree.add_area(id, device, offset)
-        })
-    }
+    with_tree("dm_tree_node_add_target_area", node, |t, id| {
+        let device = if let Some(uuid) = dlid {
+            let child = t.tree.find_by_uuid(&uuid).filter(|c| *c != Tree::ROOT).ok_or_else(|| TreeError::Invalid(format!("Couldn't find area uuid {uuid}.")))?;
+            AreaDevice::Node(child)
+        } else if let Some(path) = dev_name {
+            use std::os::unix::fs::{FileTypeExt, MetadataExt};
+            let meta = std::fs::metadata(&path).map_err(|e| TreeError::Invalid(format!("Device {path} not found: {e}")))?;
+            if !meta.file_type().is_block_device() {
+                return Err(TreeError::Invalid(format!("Device {path} is not a block device.")));
+            }
+            let (ma, mi) = (libc::major(meta.rdev()), libc::minor(meta.rdev()));
+            let child = t.tree.add_dev(default_kernel().as_ref(), ma, mi, 0)?;
+            AreaDevice::Node(child)
+        } else {
+            return Err(TreeError::Invalid("Neither a device name nor a uuid given for the area.".into()));
+        };
+        t.tree.add_area(id, device, offset)
+    })
 }
 
 /// The uuid prefix argument of the phase functions (NULL: everything).
@@ -577,81 +536,64 @@ fn callback_for(t: &TreeState) -> impl FnMut(NodeId, NodeEvent) -> bool {
 pub unsafe extern "C" fn dm_tree_preload_children(dnode: *mut dm_tree_node, uuid_prefix: *const c_char, uuid_prefix_len: usize) -> c_int {
     // SAFETY: caller's contract.
     let prefix = unsafe { prefix_arg(uuid_prefix, uuid_prefix_len) };
-    // SAFETY: caller's contract.
-    unsafe {
-        run_phase("dm_tree_preload_children", dnode, |t, id| {
-            let mut cb = callback_for(t);
-            t.tree.preload_children(default_kernel().as_ref(), id, prefix.as_deref(), &mut cb)
-        })
-    }
+    run_phase("dm_tree_preload_children", dnode, |t, id| {
+        let mut cb = callback_for(t);
+        t.tree.preload_children(default_kernel().as_ref(), id, prefix.as_deref(), &mut cb)
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_activate_children(dnode: *mut dm_tree_node, uuid_prefix: *const c_char, uuid_prefix_len: usize) -> c_int {
     // SAFETY: caller's contract.
     let prefix = unsafe { prefix_arg(uuid_prefix, uuid_prefix_len) };
-    // SAFETY: caller's contract.
-    unsafe { run_phase("dm_tree_activate_children", dnode, |t, id| t.tree.activate_children(default_kernel().as_ref(), id, prefix.as_deref())) }
+    run_phase("dm_tree_activate_children", dnode, |t, id| t.tree.activate_children(default_kernel().as_ref(), id, prefix.as_deref()))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_suspend_children(dnode: *mut dm_tree_node, uuid_prefix: *const c_char, uuid_prefix_len: usize) -> c_int {
     // SAFETY: caller's contract.
     let prefix = unsafe { prefix_arg(uuid_prefix, uuid_prefix_len) };
-    // SAFETY: caller's contract.
-    unsafe { run_phase("dm_tree_suspend_children", dnode, |t, id| t.tree.suspend_children(default_kernel().as_ref(), id, prefix.as_deref())) }
+    run_phase("dm_tree_suspend_children", dnode, |t, id| t.tree.suspend_children(default_kernel().as_ref(), id, prefix.as_deref()))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_deactivate_children(dnode: *mut dm_tree_node, uuid_prefix: *const c_char, uuid_prefix_len: usize) -> c_int {
     // SAFETY: caller's contract.
     let prefix = unsafe { prefix_arg(uuid_prefix, uuid_prefix_len) };
-    // SAFETY: caller's contract.
-    unsafe {
-        run_phase("dm_tree_deactivate_children", dnode, |t, id| {
-            let mut cb = callback_for(t);
-            t.tree.deactivate_children(default_kernel().as_ref(), id, prefix.as_deref(), &mut cb)
-        })
-    }
+    run_phase("dm_tree_deactivate_children", dnode, |t, id| {
+        let mut cb = callback_for(t);
+        t.tree.deactivate_children(default_kernel().as_ref(), id, prefix.as_deref(), &mut cb)
+    })
 }
 
 /// Sets a tree-wide setting through one of its nodes.
-///
-/// # Safety
-/// `node` is NULL or a node handle of a live tree.
-unsafe fn tree_setting(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut crate::tree::TreeSettings)) {
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree(function, node, |t, _| {
-            f(&mut t.tree.settings);
-            Ok(())
-        });
-    }
+fn tree_setting(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut crate::tree::TreeSettings)) {
+    with_tree(function, node, |t, _| {
+        f(&mut t.tree.settings);
+        Ok(())
+    });
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_skip_lockfs(dnode: *mut dm_tree_node) {
-    // SAFETY: caller's contract.
-    unsafe { tree_setting("dm_tree_skip_lockfs", dnode, |s| s.skip_lockfs = true) }
+    tree_setting("dm_tree_skip_lockfs", dnode, |s| s.skip_lockfs = true)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_use_no_flush_suspend(dnode: *mut dm_tree_node) {
-    // SAFETY: caller's contract.
-    unsafe { tree_setting("dm_tree_use_no_flush_suspend", dnode, |s| s.no_flush = true) }
+    tree_setting("dm_tree_use_no_flush_suspend", dnode, |s| s.no_flush = true)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_retry_remove(dnode: *mut dm_tree_node) {
-    // SAFETY: caller's contract.
-    unsafe { tree_setting("dm_tree_retry_remove", dnode, |s| s.retry_remove = true) }
+    tree_setting("dm_tree_retry_remove", dnode, |s| s.retry_remove = true)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_set_callback(node: *mut dm_tree_node, cb: dm_node_callback_fn, cb_data: *mut c_void) {
     // SAFETY: caller's contract. Only the node's cells change, so a
     // callback may set callbacks while a phase runs.
-    if let Some(n) = unsafe { node_ref("dm_tree_node_set_callback", node) } {
+    if let Some(n) = node_ref("dm_tree_node_set_callback", node) {
         n.callback.set(cb);
         n.callback_data.set(cb_data);
     }
@@ -660,34 +602,26 @@ pub unsafe extern "C" fn dm_tree_node_set_callback(node: *mut dm_tree_node, cb: 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_size_changed(dnode: *const dm_tree_node) -> c_int {
     ffi!("dm_tree_node_size_changed", 0 => {
-        // SAFETY: caller's contract; the guard ends with this call.
-        let Some((t, id)) = (unsafe { tree_of_node("dm_tree_node_size_changed", dnode) }) else { return 0 };
+        let Some((t, id)) = tree_of_node("dm_tree_node_size_changed", dnode) else { return 0 };
         t.tree.node(id).props.size_changed
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_set_read_ahead(dnode: *mut dm_tree_node, read_ahead: u32, read_ahead_flags: u32) {
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree("dm_tree_node_set_read_ahead", dnode, |t, id| {
-            t.tree.props_mut(id).read_ahead = Some((read_ahead, read_ahead_flags));
-            Ok(())
-        });
-    }
+    with_tree("dm_tree_node_set_read_ahead", dnode, |t, id| {
+        t.tree.props_mut(id).read_ahead = Some((read_ahead, read_ahead_flags));
+        Ok(())
+    });
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_set_presuspend_node(node: *mut dm_tree_node, presuspend_node: *mut dm_tree_node) {
-    // SAFETY: caller's contract.
-    let pre = unsafe { node_ref("dm_tree_node_set_presuspend_node", presuspend_node) }.map(|p| p.id);
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree("dm_tree_node_set_presuspend_node", node, |t, id| {
-            t.tree.props_mut(id).presuspend = pre;
-            Ok(())
-        });
-    }
+    let pre = node_ref("dm_tree_node_set_presuspend_node", presuspend_node).map(|p| p.id);
+    with_tree("dm_tree_node_set_presuspend_node", node, |t, id| {
+        t.tree.props_mut(id).presuspend = pre;
+        Ok(())
+    });
 }
 
 #[no_mangle]
@@ -695,8 +629,7 @@ pub unsafe extern "C" fn dm_tree_children_use_uuid(dnode: *mut dm_tree_node, uui
     ffi!("dm_tree_children_use_uuid", 0 => {
         // SAFETY: caller's contract.
         let prefix = unsafe { prefix_arg(uuid_prefix, uuid_prefix_len) };
-        // SAFETY: caller's contract; the guard ends with this call.
-        let Some((t, id)) = (unsafe { tree_of_node("dm_tree_children_use_uuid", dnode) }) else { return 0 };
+        let Some((t, id)) = tree_of_node("dm_tree_children_use_uuid", dnode) else { return 0 };
         let mut pending = t.tree.neighbours(id, false);
         let mut seen = Vec::new();
         while let Some(c) = pending.pop() {
@@ -720,7 +653,7 @@ pub unsafe extern "C" fn dm_tree_create() -> *mut dm_tree {
         let state = TreeState { tree: Tree::new(), handles: Vec::new(), this: ptr::null_mut() };
         let tree = handle::to_boxed_mut_ptr(dm_tree { busy: Cell::new(false), state: UnsafeCell::new(state) });
         // SAFETY: the tree just made; the guard ends here.
-        if let Some(mut t) = unsafe { tree_mut("dm_tree_create", tree) } {
+        if let Some(mut t) = tree_mut("dm_tree_create", tree) {
             t.this = tree;
             t.adopt_new();
         }
@@ -740,14 +673,13 @@ pub unsafe extern "C" fn dm_tree_free(tree: *mut dm_tree) {
     }
     // SAFETY: a pointer from dm_tree_create, given back once, no call on it
     // running.
-    unsafe { handle::free_box(tree) };
+    handle::free_box(tree);
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_add_dev_with_udev_flags(tree: *mut dm_tree, major: u32, minor: u32, udev_flags: u16) -> c_int {
     ffi!("dm_tree_add_dev", 0 => {
-        // SAFETY: caller's contract; the guard ends with this call.
-        let Some(mut t) = (unsafe { tree_mut("dm_tree_add_dev", tree) }) else { return 0 };
+        let Some(mut t) = tree_mut("dm_tree_add_dev", tree) else { return 0 };
         let result = t.tree.add_dev(default_kernel().as_ref(), major, minor, udev_flags);
         t.adopt_new();
         match result {
@@ -772,8 +704,7 @@ pub unsafe extern "C" fn dm_tree_add_dev(tree: *mut dm_tree, major: u32, minor: 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_find_node(tree: *mut dm_tree, major: u32, minor: u32) -> *mut dm_tree_node {
     ffi!("dm_tree_find_node", ptr::null_mut() => {
-        // SAFETY: caller's contract; the guard ends with this call.
-        let Some(t) = (unsafe { tree_mut("dm_tree_find_node", tree) }) else { return ptr::null_mut() };
+        let Some(t) = tree_mut("dm_tree_find_node", tree) else { return ptr::null_mut() };
         match t.tree.find(major, minor) {
             Some(id) => t.handle(id),
             None => ptr::null_mut(),
@@ -784,8 +715,7 @@ pub unsafe extern "C" fn dm_tree_find_node(tree: *mut dm_tree, major: u32, minor
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_find_node_by_uuid(tree: *mut dm_tree, uuid: *const c_char) -> *mut dm_tree_node {
     ffi!("dm_tree_find_node_by_uuid", ptr::null_mut() => {
-        // SAFETY: caller's contract; the guard ends with this call.
-        let Some(t) = (unsafe { tree_mut("dm_tree_find_node_by_uuid", tree) }) else { return ptr::null_mut() };
+        let Some(t) = tree_mut("dm_tree_find_node_by_uuid", tree) else { return ptr::null_mut() };
         // SAFETY: caller's contract.
         let Some(uuid) = (unsafe { c_str("dm_tree_find_node_by_uuid", "uuid", uuid) }) else { return ptr::null_mut() };
         match t.tree.find_by_uuid(uuid) {
@@ -799,8 +729,7 @@ pub unsafe extern "C" fn dm_tree_find_node_by_uuid(tree: *mut dm_tree, uuid: *co
 pub unsafe extern "C" fn dm_tree_next_child(handle: *mut *mut c_void, parent: *const dm_tree_node, inverted: u32) -> *mut dm_tree_node {
     ffi!("dm_tree_next_child", ptr::null_mut() => {
         require!("dm_tree_next_child", handle, ptr::null_mut());
-        // SAFETY: caller's contract; the guard ends with this call.
-        let Some((t, parent)) = (unsafe { tree_of_node("dm_tree_next_child", parent) }) else { return ptr::null_mut() };
+        let Some((t, parent)) = tree_of_node("dm_tree_next_child", parent) else { return ptr::null_mut() };
         // The cursor is the number of neighbours already returned.
         // SAFETY: `handle` is non-NULL and the caller's.
         let pos = unsafe { *handle }.addr();
@@ -818,33 +747,28 @@ pub unsafe extern "C" fn dm_tree_next_child(handle: *mut *mut c_void, parent: *c
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_get_name(node: *const dm_tree_node) -> *const c_char {
-    // SAFETY: caller's contract.
-    unsafe { node_ref("dm_tree_node_get_name", node) }.map(|n| n.name.as_ptr().cast_const()).unwrap_or(ptr::null())
+    node_ref("dm_tree_node_get_name", node).map(|n| n.name.as_ptr().cast_const()).unwrap_or(ptr::null())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_get_uuid(node: *const dm_tree_node) -> *const c_char {
-    // SAFETY: caller's contract.
-    unsafe { node_ref("dm_tree_node_get_uuid", node) }.map(|n| n.uuid.as_ptr().cast_const()).unwrap_or(ptr::null())
+    node_ref("dm_tree_node_get_uuid", node).map(|n| n.uuid.as_ptr().cast_const()).unwrap_or(ptr::null())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_get_info(node: *const dm_tree_node) -> *const dm_info {
-    // SAFETY: caller's contract.
-    unsafe { node_ref("dm_tree_node_get_info", node) }.map(|n| n.info.as_ptr().cast_const()).unwrap_or(ptr::null())
+    node_ref("dm_tree_node_get_info", node).map(|n| n.info.as_ptr().cast_const()).unwrap_or(ptr::null())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_get_context(node: *const dm_tree_node) -> *mut c_void {
-    // SAFETY: caller's contract.
-    unsafe { node_ref("dm_tree_node_get_context", node) }.map(|n| n.context.get()).unwrap_or(ptr::null_mut())
+    node_ref("dm_tree_node_get_context", node).map(|n| n.context.get()).unwrap_or(ptr::null_mut())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_num_children(node: *const dm_tree_node, inverted: u32) -> c_int {
     ffi!("dm_tree_node_num_children", 0 => {
-        // SAFETY: caller's contract; the guard ends with this call.
-        let Some((t, id)) = (unsafe { tree_of_node("dm_tree_node_num_children", node) }) else { return 0 };
+        let Some((t, id)) = tree_of_node("dm_tree_node_num_children", node) else { return 0 };
         t.tree.num_children(id, inverted != 0) as c_int
     })
 }
@@ -852,8 +776,7 @@ pub unsafe extern "C" fn dm_tree_node_num_children(node: *const dm_tree_node, in
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_set_optional_uuid_suffixes(dtree: *mut dm_tree, optional_uuid_suffixes: *mut *const c_char) {
     ffi!("dm_tree_set_optional_uuid_suffixes", () => {
-        // SAFETY: caller's contract; the guard ends with this call.
-        let Some(mut t) = (unsafe { tree_mut("dm_tree_set_optional_uuid_suffixes", dtree) }) else { return };
+        let Some(mut t) = tree_mut("dm_tree_set_optional_uuid_suffixes", dtree) else { return };
         let mut suffixes = Vec::new();
         if !optional_uuid_suffixes.is_null() {
             for i in 0.. {
@@ -916,102 +839,80 @@ pub unsafe extern "C" fn dm_tree_node_add_thin_pool_target(node: *mut dm_tree_no
 pub unsafe extern "C" fn dm_tree_node_add_thin_pool_target_v1(node: *mut dm_tree_node, size: u64, transaction_id: u64, metadata_uuid: *const c_char, pool_uuid: *const c_char, data_block_size: u32, low_water_mark: u64, skip_block_zeroing: c_uint, crop_metadata: c_uint) -> c_int {
     // SAFETY: caller's contract.
     let (metadata, data) = unsafe { (opt_str(metadata_uuid), opt_str(pool_uuid)) };
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree("dm_tree_node_add_thin_pool_target", node, |t, id| {
-            let m = node_by_uuid(t, metadata, "metadata")?;
-            let d = node_by_uuid(t, data, "pool")?;
-            let pool = crate::targets::ThinPool {
-                transaction_id,
-                data_block_size,
-                low_water_mark,
-                skip_block_zeroing: skip_block_zeroing != 0,
-                crop_metadata: crop_metadata != 0,
-                ..Default::default()
-            };
-            t.tree.add_thin_pool(id, size, pool, m, d)
-        })
-    }
+    with_tree("dm_tree_node_add_thin_pool_target", node, |t, id| {
+        let m = node_by_uuid(t, metadata, "metadata")?;
+        let d = node_by_uuid(t, data, "pool")?;
+        let pool = crate::targets::ThinPool {
+            transaction_id,
+            data_block_size,
+            low_water_mark,
+            skip_block_zeroing: skip_block_zeroing != 0,
+            crop_metadata: crop_metadata != 0,
+            ..Default::default()
+        };
+        t.tree.add_thin_pool(id, size, pool, m, d)
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_thin_pool_message(node: *mut dm_tree_node, type_: c_int, id1: u64, id2: u64) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { with_tree("dm_tree_node_add_thin_pool_message", node, |t, id| t.tree.add_thin_message(id, type_, id1, id2)) }
+    with_tree("dm_tree_node_add_thin_pool_message", node, |t, id| t.tree.add_thin_message(id, type_, id1, id2))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_set_thin_pool_discard(node: *mut dm_tree_node, ignore: c_uint, no_passdown: c_uint) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree("dm_tree_node_set_thin_pool_discard", node, |t, id| {
-            let pool = t.tree.last_thin_pool_mut(id)?;
-            pool.ignore_discard = ignore != 0;
-            pool.no_discard_passdown = no_passdown != 0;
-            Ok(())
-        })
-    }
+    with_tree("dm_tree_node_set_thin_pool_discard", node, |t, id| {
+        let pool = t.tree.last_thin_pool_mut(id)?;
+        pool.ignore_discard = ignore != 0;
+        pool.no_discard_passdown = no_passdown != 0;
+        Ok(())
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_set_thin_pool_error_if_no_space(node: *mut dm_tree_node, error_if_no_space: c_uint) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree("dm_tree_node_set_thin_pool_error_if_no_space", node, |t, id| {
-            let pool = t.tree.last_thin_pool_mut(id)?;
-            pool.error_if_no_space = error_if_no_space != 0;
-            Ok(())
-        })
-    }
+    with_tree("dm_tree_node_set_thin_pool_error_if_no_space", node, |t, id| {
+        let pool = t.tree.last_thin_pool_mut(id)?;
+        pool.error_if_no_space = error_if_no_space != 0;
+        Ok(())
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_set_thin_pool_read_only(node: *mut dm_tree_node, read_only: c_uint) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree("dm_tree_node_set_thin_pool_read_only", node, |t, id| {
-            let pool = t.tree.last_thin_pool_mut(id)?;
-            pool.read_only = read_only != 0;
-            Ok(())
-        })
-    }
+    with_tree("dm_tree_node_set_thin_pool_read_only", node, |t, id| {
+        let pool = t.tree.last_thin_pool_mut(id)?;
+        pool.read_only = read_only != 0;
+        Ok(())
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_thin_target(node: *mut dm_tree_node, size: u64, pool_uuid: *const c_char, device_id: u32) -> c_int {
     // SAFETY: caller's contract.
     let pool = unsafe { opt_str(pool_uuid) };
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree("dm_tree_node_add_thin_target", node, |t, id| {
-            let p = node_by_uuid(t, pool, "pool")?;
-            t.tree.add_thin(id, size, device_id, p)
-        })
-    }
+    with_tree("dm_tree_node_add_thin_target", node, |t, id| {
+        let p = node_by_uuid(t, pool, "pool")?;
+        t.tree.add_thin(id, size, device_id, p)
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_set_thin_external_origin(node: *mut dm_tree_node, external_uuid: *const c_char) -> c_int {
     // SAFETY: caller's contract.
     let external = unsafe { opt_str(external_uuid) };
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree("dm_tree_node_set_thin_external_origin", node, |t, id| {
-            let o = node_by_uuid(t, external, "thin external origin")?;
-            t.tree.set_thin_external_origin(id, o)
-        })
-    }
+    with_tree("dm_tree_node_set_thin_external_origin", node, |t, id| {
+        let o = node_by_uuid(t, external, "thin external origin")?;
+        t.tree.set_thin_external_origin(id, o)
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_set_udev_flags(node: *mut dm_tree_node, udev_flags: u16) {
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree("dm_tree_node_set_udev_flags", node, |t, id| {
-            t.tree.set_udev_flags(id, udev_flags);
-            Ok(())
-        });
-    }
+    with_tree("dm_tree_node_set_udev_flags", node, |t, id| {
+        t.tree.set_udev_flags(id, udev_flags);
+        Ok(())
+    });
 }
 
 #[no_mangle]
@@ -1022,20 +923,16 @@ pub unsafe extern "C" fn dm_tree_node_add_null_area(_node: *mut dm_tree_node, _o
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_set_cookie(node: *mut dm_tree_node, cookie: u32) {
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree("dm_tree_set_cookie", node, |t, _| {
-            t.tree.cookie = cookie;
-            Ok(())
-        });
-    }
+    with_tree("dm_tree_set_cookie", node, |t, _| {
+        t.tree.cookie = cookie;
+        Ok(())
+    });
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_get_cookie(node: *mut dm_tree_node) -> u32 {
     ffi!("dm_tree_get_cookie", 0 => {
-        // SAFETY: caller's contract; the guard ends with this call.
-        let Some((t, _)) = (unsafe { tree_of_node("dm_tree_get_cookie", node) }) else { return 0 };
+        let Some((t, _)) = tree_of_node("dm_tree_get_cookie", node) else { return 0 };
         t.tree.cookie
     })
 }
