@@ -206,6 +206,24 @@ pub fn has_holders(major: u32, minor: u32) -> bool {
         .unwrap_or(false)
 }
 
+/// Why a device that is open cannot be removed (libdm's
+/// `_check_device_not_in_use`): another device holds it, or a filesystem
+/// on it is mounted; None when neither (only an opener such as a process
+/// holds it, which a retried remove may outlast). Without sysfs every
+/// open device counts as "in use".
+pub fn in_use_reason(major: u32, minor: u32) -> Option<&'static str> {
+    if sysfs_dir().is_empty() {
+        return Some("in use");
+    }
+    if has_holders(major, minor) {
+        return Some("is used by another device");
+    }
+    if mountinfo().is_ok_and(|m| m.iter().any(|m| m.major == major && m.minor == minor)) {
+        return Some("constains a filesystem in use");
+    }
+    None
+}
+
 /// One line of /proc/self/mountinfo: the device and the mount point
 /// (with the kernel's octal escapes undone).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -190,31 +190,36 @@ fn a_striped_segment_loads_its_areas_in_order() {
 }
 
 #[test]
-fn a_new_thin_pool_gets_its_messages_and_then_carries_a_thin_volume() {
-    on_sim(|sim| {
-        let t = CTree::new();
-        for (n, u) in [(c"tmeta", c"U-tmeta"), (c"tdata", c"U-tdata")] {
-            let leg = t.add(n, u);
-            // SAFETY: a live node.
-            assert_eq!(unsafe { dm_tree_node_add_zero_target(leg, 1024) }, 1);
-        }
-        let pool = t.add(c"pool", c"U-pool");
-        // SAFETY: a live node and NUL-terminated uuids.
-        unsafe {
-            assert_eq!(dm_tree_node_add_thin_pool_target(pool, 1024, 1, c"U-tmeta".as_ptr(), c"U-tdata".as_ptr(), 128, 0, 0), 1);
-            assert_eq!(dm_tree_node_add_thin_pool_message(pool, dm_thin_message_e::DM_THIN_MESSAGE_CREATE_THIN as c_int, 1, 0), 1);
-            assert_eq!(dm_tree_node_add_thin_pool_message(pool, dm_thin_message_e::DM_THIN_MESSAGE_SET_TRANSACTION_ID as c_int, 0, 1), 1);
-        }
-        assert_eq!(children(pool, 0), ["tmeta", "tdata"]);
-        t.activate();
-        assert_eq!((sim.thin_pool_transaction_id("253:0"), sim.thin_ids("253:0")), (1, vec![1]));
-        let thin = t.add(c"thin", c"U-thin");
-        // SAFETY: a live node and a NUL-terminated uuid.
-        assert_eq!(unsafe { dm_tree_node_add_thin_target(thin, 2048, c"U-pool".as_ptr(), 1) }, 1);
-        assert_eq!(children(thin, 0), ["pool"]);
-        t.activate();
-        assert_eq!(live_tables(sim)[2..], ["pool: 0 1024 thin-pool 253:0 253:1 128 0 0", "thin: 0 2048 thin 253:2 1"]);
-    })
+fn a_thin_pool_uses_its_metadata_and_data_and_a_thin_volume_its_pool() {
+    let t = CTree::new();
+    for (n, u) in [(c"tmeta", c"U-tmeta"), (c"tdata", c"U-tdata")] {
+        let leg = t.add(n, u);
+        // SAFETY: a live node.
+        assert_eq!(unsafe { dm_tree_node_add_zero_target(leg, 1024) }, 1);
+    }
+    let pool = t.add(c"pool", c"U-pool");
+    let thin = t.add(c"thin", c"U-thin");
+    // SAFETY: live nodes and NUL-terminated uuids.
+    unsafe {
+        assert_eq!(dm_tree_node_add_thin_pool_target(pool, 1024, 1, c"U-tmeta".as_ptr(), c"U-tdata".as_ptr(), 128, 0, 0), 1);
+        assert_eq!(dm_tree_node_add_thin_pool_message(pool, dm_thin_message_e::DM_THIN_MESSAGE_CREATE_THIN as c_int, 1, 0), 1);
+        assert_eq!(dm_tree_node_add_thin_pool_message(pool, dm_thin_message_e::DM_THIN_MESSAGE_SET_TRANSACTION_ID as c_int, 0, 1), 1);
+        assert_eq!(dm_tree_node_add_thin_target(thin, 2048, c"U-pool".as_ptr(), 1), 1);
+    }
+    assert_eq!(children(pool, 0), ["tmeta", "tdata"]);
+    assert_eq!(children(thin, 0), ["pool"]);
+    assert_eq!(children(pool, 1), ["thin"]);
+}
+
+#[test]
+fn a_thin_pool_message_without_a_pool_segment_is_refused() {
+    let t = CTree::new();
+    let n = t.add(c"lv", c"U-lv");
+    // SAFETY: a live node.
+    unsafe {
+        assert_eq!(dm_tree_node_add_zero_target(n, 8), 1);
+        assert_eq!(dm_tree_node_add_thin_pool_message(n, dm_thin_message_e::DM_THIN_MESSAGE_CREATE_THIN as c_int, 1, 0), 0);
+    }
 }
 
 #[test]
