@@ -594,6 +594,17 @@ pub unsafe extern "C" fn dm_tree_node_size_changed(dnode: *const dm_tree_node) -
     })
 }
 
+// dm_tree_node_size_changed@Base, which libdm 1.02.175 lost and 1.02.205
+// restored, for binaries linked before DM_1_02_110. The `.symver` is
+// repeated here, in the function's own module (see capi/bitset.rs).
+std::arch::global_asm!(".symver dm_tree_node_size_changed_base, dm_tree_node_size_changed@Base");
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_node_size_changed_base(dnode: *const dm_tree_node) -> c_int {
+    // SAFETY: the same contract as dm_tree_node_size_changed.
+    unsafe { dm_tree_node_size_changed(dnode) }
+}
+
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_set_read_ahead(dnode: *mut dm_tree_node, read_ahead: u32, read_ahead_flags: u32) {
     with_tree("dm_tree_node_set_read_ahead", dnode, |t, id| {
