@@ -194,8 +194,16 @@ impl Tree {
         }
     }
 
+    /// Whether `parent` uses `child`, asked of the shorter of the two lists
+    /// (the root's are as long as the tree is wide), so that building a
+    /// tree stays linear in its size.
     fn linked(&self, parent: NodeId, child: NodeId) -> bool {
-        self.nodes[parent.0].uses.contains(&child)
+        let (uses, used_by) = (&self.nodes[parent.0].uses, &self.nodes[child.0].used_by);
+        if uses.len() <= used_by.len() {
+            uses.contains(&child)
+        } else {
+            used_by.contains(&parent)
+        }
     }
 
     fn link_nodes(&mut self, parent: NodeId, child: NodeId) {
@@ -205,9 +213,21 @@ impl Tree {
         }
     }
 
+    /// Removes the link `parent` -> `child` (there is at most one), keeping
+    /// the order of the others. Searched from the end: the link removed is
+    /// usually one made just before (a new node leaving the root's levels).
     fn unlink_nodes(&mut self, parent: NodeId, child: NodeId) {
-        self.nodes[parent.0].uses.retain(|c| *c != child);
-        self.nodes[child.0].used_by.retain(|p| *p != parent);
+        if !self.linked(parent, child) {
+            return;
+        }
+        let uses = &mut self.nodes[parent.0].uses;
+        if let Some(i) = uses.iter().rposition(|c| *c == child) {
+            uses.remove(i);
+        }
+        let used_by = &mut self.nodes[child.0].used_by;
+        if let Some(i) = used_by.iter().rposition(|p| *p == parent) {
+            used_by.remove(i);
+        }
     }
 
     /// Links `parent` -> `child` keeping libdm's top and bottom levels: the
