@@ -152,6 +152,13 @@ impl<T> CCell<T> {
         self.ptr.as_ptr()
     }
 
+    /// Reads the value.
+    pub(crate) fn read<R>(&self, f: impl FnOnce(&T) -> R) -> R {
+        // SAFETY: the cell owns a live, initialised T; writers need
+        // `&mut self`, so none runs while this shared borrow lives.
+        f(unsafe { &*self.ptr.as_ptr() })
+    }
+
     /// Replaces the value.
     pub(crate) fn set(&mut self, value: T) {
         // SAFETY: the cell owns a live, initialised T; `&mut self` means no

@@ -745,12 +745,14 @@ pub unsafe extern "C" fn dm_tree_next_child(handle: *mut *mut c_void, parent: *c
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_get_name(node: *const dm_tree_node) -> *const c_char {
-    node_ref("dm_tree_node_get_name", node).map(|n| n.name.as_ptr().cast_const()).unwrap_or(ptr::null())
+    // As in libdm: a node whose device does not exist (yet) has no name.
+    node_ref("dm_tree_node_get_name", node).map(|n| if n.info.read(|i| i.exists != 0) { n.name.as_ptr().cast_const() } else { c"".as_ptr() }).unwrap_or(ptr::null())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_get_uuid(node: *const dm_tree_node) -> *const c_char {
-    node_ref("dm_tree_node_get_uuid", node).map(|n| n.uuid.as_ptr().cast_const()).unwrap_or(ptr::null())
+    // As in libdm: a node whose device does not exist (yet) has no uuid.
+    node_ref("dm_tree_node_get_uuid", node).map(|n| if n.info.read(|i| i.exists != 0) { n.uuid.as_ptr().cast_const() } else { c"".as_ptr() }).unwrap_or(ptr::null())
 }
 
 #[no_mangle]
