@@ -63,7 +63,7 @@ CHECK_EXTRA :=
 -include $(sort $(wildcard mk/*.mk))
 
 check: deps
-	$(MAKE) test clippy header-check abi-check layout-check c-tests diff-check $(CHECK_EXTRA) vm-check
+	$(MAKE) test clippy header-check abi-check abi-report layout-check c-tests diff-check $(CHECK_EXTRA) vm-check
 	@echo "make check: all passed"
 
 deps:
