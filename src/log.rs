@@ -44,12 +44,13 @@ pub struct Record<'a> {
 }
 
 type Sink = Box<dyn Fn(&Record<'_>) + Send + Sync>;
+type SharedSink = Arc<dyn Fn(&Record<'_>) + Send + Sync>;
 
 /// The current sink. The lock is held only to read or replace it, never
 /// while a sink runs: a caller's log function may register another one
 /// (`dm_log_init` from inside the callback) or log again, and other threads
 /// log meanwhile.
-static SINK: RwLock<Option<Arc<dyn Fn(&Record<'_>) + Send + Sync>>> = RwLock::new(None);
+static SINK: RwLock<Option<SharedSink>> = RwLock::new(None);
 static VERBOSE: AtomicI32 = AtomicI32::new(0);
 
 /// Sets the verbosity the default printer honours (`dm_log_init_verbose`).

@@ -432,15 +432,16 @@ pub fn udev_event_timeout() -> Duration {
 /// udev.conf (whole seconds, as udev reads them; others are ignored).
 pub fn event_timeout_from(cmdline: &str, udev_conf: &str) -> Duration {
     let seconds = |v: &str| v.trim().trim_matches('"').parse::<u64>().ok().filter(|s| *s > 0 && *s < 1_000_000);
-    let from_cmdline = cmdline.split_whitespace().filter_map(|w| w.strip_prefix("udev.event_timeout=")).filter_map(seconds).last();
+    // The last setting wins, as udev reads them.
+    let from_cmdline = cmdline.split_whitespace().rev().filter_map(|w| w.strip_prefix("udev.event_timeout=")).find_map(seconds);
     let from_conf = udev_conf
         .lines()
+        .rev()
         .map(str::trim)
         .filter(|l| !l.starts_with('#'))
         .filter_map(|l| l.split_once('='))
         .filter(|(k, _)| k.trim() == "event_timeout")
-        .filter_map(|(_, v)| seconds(v))
-        .last();
+        .find_map(|(_, v)| seconds(v));
     from_cmdline.or(from_conf).map(Duration::from_secs).unwrap_or(DEFAULT_WAIT_TIMEOUT)
 }
 
