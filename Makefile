@@ -126,7 +126,7 @@ pvmove-crash: lib vm-setup
 vm-check: lib vm-setup
 	c-tests/build.sh $(OUT)
 	tools/build-vm-rust-tests.sh $(OUT)
-	vm/run.sh --timeout 1500 -- tests/vm/run-all.sh $(OUT)
+	vm/run.sh --timeout 1800 --load-scaled -- tests/vm/run-all.sh $(OUT)
 
 demo: deps
 	$(MAKE) lib vm-setup
