@@ -471,6 +471,7 @@ typedef enum dm_report_group_type_e {
   DM_REPORT_GROUP_SINGLE = 0,
   DM_REPORT_GROUP_BASIC = 1,
   DM_REPORT_GROUP_JSON = 2,
+  DM_REPORT_GROUP_JSON_STD = 3,
 } dm_report_group_type_e;
 
 typedef enum dm_stats_counter_e {

@@ -40,5 +40,17 @@ pub mod report;
 #[allow(missing_docs, non_camel_case_types, non_snake_case, unused_variables)]
 pub mod capi;
 
-/// The library version this crate reports (`dm_get_library_version`).
-pub const LIBRARY_VERSION: &str = "1.02.185 (devmapper 1.2.185)";
+/// The library version this crate reports (`dm_get_library_version`, and
+/// so `dmsetup version`'s "Library version:"): the libdm release whose
+/// behaviour it follows (docs/upstream.md), then this crate's own version,
+/// whose patch number is that release's: `1.02.214 (devmapper 1.2.214)`.
+pub const LIBRARY_VERSION: &str =
+    concat!("1.02.", env!("CARGO_PKG_VERSION_PATCH"), " (devmapper ", env!("CARGO_PKG_VERSION"), ")");
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_library_version_names_the_libdm_release_it_follows() {
+        assert_eq!(super::LIBRARY_VERSION, "1.02.214 (devmapper 1.2.214)");
+    }
+}

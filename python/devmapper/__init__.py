@@ -65,4 +65,4 @@ __all__ = [
     "target_versions", "wait_event",
 ]
 
-__version__ = "1.2.185"
+__version__ = "1.2.214"

@@ -154,7 +154,7 @@ def _what(name: Optional[StrLike], uuid: Optional[StrLike], dev: Optional[DevLik
 
 
 def library_version() -> str:
-    """``dm_get_library_version``: e.g. ``1.02.185 (devmapper 1.2.185)`` on this
+    """``dm_get_library_version``: e.g. ``1.02.214 (devmapper 1.2.214)`` on this
     project's library, ``1.02.185 (2022-05-18)`` on Debian's C library."""
     return _lib.library_info().version
 

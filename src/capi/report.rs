@@ -682,8 +682,15 @@ unsafe fn cgroup<'a>(g: *mut dm_report_group) -> &'a Group {
 pub unsafe extern "C" fn dm_report_group_create(r#type: c_int, data: *mut c_void) -> *mut dm_report_group {
     ffi!("dm_report_group_create", ptr::null_mut() => {
         let _ = data;
+        // SAFETY: localeconv returns the C library's static lconv, whose
+        // decimal_point is a NUL-terminated string; its first byte is read
+        // at once.
+        let radix = unsafe { *(*libc::localeconv()).decimal_point } as u8;
         match GroupKind::from_c(r#type) {
-            Some(k) => Box::into_raw(Box::new(Group::new(k))) as *mut dm_report_group,
+            Some(k) => match Group::create(k, radix) {
+                Ok(g) => Box::into_raw(Box::new(g)) as *mut dm_report_group,
+                Err(_) => ptr::null_mut(),
+            },
             None => {
                 crate::log_error!("dm_report: dm_report_group_create: unknown group type {}", r#type);
                 ptr::null_mut()

@@ -187,7 +187,9 @@ pub unsafe extern "C" fn dm_set_sysfs_dir(sysfs_dir: *const c_char) -> c_int {
         } else {
             // SAFETY: caller's contract.
             let Some(dir) = (unsafe { c_str("dm_set_sysfs_dir", "sysfs_dir", sysfs_dir) }) else { return 0 };
-            crate::udev::set_sysfs_dir(dir);
+            if !crate::udev::set_sysfs_dir(dir) {
+                return 0;
+            }
         }
         *SYSFS_DIR.lock().unwrap_or_else(|e| e.into_inner()) = None;
         1
@@ -198,7 +200,7 @@ pub unsafe extern "C" fn dm_set_sysfs_dir(sysfs_dir: *const c_char) -> c_int {
 pub unsafe extern "C" fn dm_sysfs_dir() -> *const c_char {
     ffi!("dm_sysfs_dir", ptr::null() => {
         let mut guard = SYSFS_DIR.lock().unwrap_or_else(|e| e.into_inner());
-        let dir = guard.get_or_insert_with(|| CString::new(crate::udev::sysfs_dir()).unwrap_or_default());
+        let dir = guard.get_or_insert_with(|| CString::new(crate::udev::sysfs_dir_setting()).unwrap_or_default());
         dir.as_ptr()
     })
 }

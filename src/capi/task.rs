@@ -219,7 +219,8 @@ impl dm_task {
             .as_ref()
             .ok()
             .map(|o| crate::udev::cookie::uevent_generated(o.uevent_generated, o.version, uevent_ioctl));
-        if let Err(e) = crate::udev::cookie::task_finished(event_nr, cookie_set, generated) {
+        let deferred = result.as_ref().is_ok_and(|o| o.info.deferred_remove);
+        if let Err(e) = crate::udev::cookie::task_finished_after(event_nr, cookie_set, generated, deferred) {
             crate::log_error!(errno = e.errno(); "{e}");
         }
         if self.record_timestamp {

@@ -170,17 +170,6 @@ fn node_by_uuid(t: &dm_tree, uuid: Option<String>, what: &str) -> Result<NodeId,
         .ok_or_else(|| TreeError::Invalid(format!("Couldn't find {what} uuid {uuid}.")))
 }
 
-/// Adds a segment whose areas are whole tree nodes, and sets the node's
-/// activation priority.
-fn add_node_segment(t: &mut dm_tree, id: NodeId, size: u64, target: Target, devices: &[NodeId], priority: u8) -> Result<(), TreeError> {
-    t.tree.add_segment(id, size, target);
-    for d in devices {
-        t.tree.add_area(id, AreaDevice::Node(*d), 0)?;
-    }
-    t.tree.props_mut(id).activation_priority = priority;
-    Ok(())
-}
-
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_mirror_target(node: *mut dm_tree_node, size: u64) -> c_int {
     // SAFETY: caller's contract.
@@ -198,26 +187,14 @@ pub unsafe extern "C" fn dm_tree_node_add_mirror_target_log(node: *mut dm_tree_n
             if clustered != 0 {
                 return Err(TreeError::Invalid("clustered mirror logs are not supported".into()));
             }
-            let disk = log_uuid.is_some() && flags & DM_CORELOG as u32 == 0;
-            let log_node = if disk { Some(node_by_uuid(t, log_uuid, "log")?) } else { None };
-            let props = t.tree.props_mut(id);
-            let Some(seg) = props.segments.last_mut() else {
-                return Err(TreeError::Invalid("no mirror segment to add a log to".into()));
-            };
-            let Target::Mirror(log) = &mut seg.target else {
-                return Err(TreeError::Invalid("the last segment is not a mirror".into()));
-            };
-            *log = crate::targets::MirrorLog {
+            let log = crate::targets::MirrorLog {
                 region_size,
-                disk,
+                disk: flags & DM_CORELOG as u32 == 0,
                 nosync: flags & DM_NOSYNC as u32 != 0,
                 forcesync: flags & DM_FORCESYNC as u32 != 0,
                 handle_errors: flags & DM_BLOCK_ON_ERROR as u32 != 0,
             };
-            if let Some(l) = log_node {
-                t.tree.add_area(id, AreaDevice::Node(l), 0)?;
-            }
-            Ok(())
+            t.tree.set_mirror_log(id, log, log_uuid.as_deref(), clustered != 0)
         })
     }
 }
@@ -229,9 +206,8 @@ pub unsafe extern "C" fn dm_tree_node_add_snapshot_origin_target(dnode: *mut dm_
     // SAFETY: caller's contract.
     unsafe {
         with_tree("dm_tree_node_add_snapshot_origin_target", dnode, |t, id| {
-            let o = node_by_uuid(t, origin, "origin")?;
-            // The origin resumes after its snapshots (priority 1).
-            add_node_segment(t, id, size, Target::SnapshotOrigin, &[o], 1)
+            let o = node_by_uuid(t, origin, "snapshot origin")?;
+            t.tree.add_snapshot_origin(id, size, o)
         })
     }
 }
@@ -243,9 +219,9 @@ pub unsafe extern "C" fn dm_tree_node_add_snapshot_target(node: *mut dm_tree_nod
     // SAFETY: caller's contract.
     unsafe {
         with_tree("dm_tree_node_add_snapshot_target", node, |t, id| {
-            let o = node_by_uuid(t, origin, "origin")?;
-            let c = node_by_uuid(t, cow, "cow")?;
-            add_node_segment(t, id, size, Target::Snapshot { persistent: persistent != 0, chunk_size }, &[o, c], 0)
+            let o = node_by_uuid(t, origin, "snapshot origin")?;
+            let c = node_by_uuid(t, cow, "snapshot COW device")?;
+            t.tree.add_snapshot(id, size, o, c, persistent != 0, chunk_size)
         })
     }
 }
@@ -257,20 +233,23 @@ pub unsafe extern "C" fn dm_tree_node_add_snapshot_merge_target(node: *mut dm_tr
     // SAFETY: caller's contract.
     unsafe {
         with_tree("dm_tree_node_add_snapshot_merge_target", node, |t, id| {
-            let o = node_by_uuid(t, origin, "origin")?;
-            let c = node_by_uuid(t, cow, "cow")?;
-            let m = node_by_uuid(t, merge, "merging snapshot")?;
-            add_node_segment(t, id, size, Target::SnapshotMerge { chunk_size }, &[o, c], 1)?;
-            // The snapshot being merged resumes last (priority 2).
-            t.tree.props_mut(m).activation_priority = 2;
-            Ok(())
+            let o = node_by_uuid(t, origin, "snapshot origin")?;
+            let c = node_by_uuid(t, cow, "snapshot COW device")?;
+            // Not an error: the merging snapshot may have been deactivated.
+            let m = merge.as_deref().and_then(|u| {
+                let found = t.tree.find_by_uuid(u).filter(|m| *m != Tree::ROOT);
+                if found.is_none() {
+                    crate::log_verbose!("Couldn't find merging snapshot uuid {u}.");
+                }
+                found
+            });
+            t.tree.add_snapshot_merge(id, size, o, c, m, chunk_size)
         })
     }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_add_new_dev_with_udev_flags(tree: *mut dm_tree, name: *const c_char, uuid: *const c_char, major: u32, minor: u32, read_only: c_int, clear_inactive: c_int, context: *mut c_void, udev_flags: u16) -> *mut dm_tree_node {
-    let _ = clear_inactive;
     ffi!("dm_tree_add_new_dev", ptr::null_mut() => {
         // SAFETY: caller's contract.
         let Some(t) = (unsafe { tree_mut("dm_tree_add_new_dev", tree) }) else { return ptr::null_mut() };
@@ -278,7 +257,13 @@ pub unsafe extern "C" fn dm_tree_add_new_dev_with_udev_flags(tree: *mut dm_tree,
         let Some(name) = (unsafe { c_str("dm_tree_add_new_dev", "name", name) }) else { return ptr::null_mut() };
         // SAFETY: caller's contract.
         let Some(uuid) = (unsafe { c_str("dm_tree_add_new_dev", "uuid", uuid) }) else { return ptr::null_mut() };
-        match t.tree.add_new_dev(name, uuid, major, minor, read_only != 0, udev_flags) {
+        let added = t.tree.add_new_dev(name, uuid, major, minor, read_only != 0, udev_flags).and_then(|id| {
+            if clear_inactive != 0 {
+                t.tree.clear_inactive_table(default_kernel().as_ref(), id, udev_flags)?;
+            }
+            Ok(id)
+        });
+        match added {
             Ok(id) => {
                 t.sync_handles();
                 let h = t.handle(id);
@@ -384,7 +369,7 @@ pub unsafe extern "C" fn dm_tree_node_add_target_area(node: *mut dm_tree_node, d
                     return Err(TreeError::Invalid(format!("Device {path} is not a block device.")));
                 }
                 let (ma, mi) = (libc::major(meta.rdev()), libc::minor(meta.rdev()));
-                let child = t.tree.add_dev(default_kernel().as_ref(), ma, mi, 0)?;
+                let child = t.tree.add_dev_below(default_kernel().as_ref(), id, ma, mi)?;
                 AreaDevice::Node(child)
             } else {
                 return Err(TreeError::Invalid("Neither a device name nor a uuid given for the area.".into()));
@@ -511,6 +496,9 @@ pub unsafe extern "C" fn dm_tree_node_set_callback(node: *mut dm_tree_node, cb: 
     if let Some(n) = unsafe { node_mut("dm_tree_node_set_callback", node) } {
         n.callback = cb;
         n.callback_data = cb_data;
+        let id = n.id;
+        // SAFETY: a node's tree outlives its handles.
+        unsafe { (*n.tree).tree.set_callback_registered(id, cb.is_some()) };
     }
 }
 
@@ -523,6 +511,17 @@ pub unsafe extern "C" fn dm_tree_node_size_changed(dnode: *const dm_tree_node) -
         let t = unsafe { &*n.tree };
         t.tree.node(n.id).props.size_changed
     })
+}
+
+// dm_tree_node_size_changed@Base, which libdm 1.02.175 lost and 1.02.205
+// restored, for binaries linked before DM_1_02_110. The `.symver` is
+// repeated here, in the function's own module (see capi/bitset.rs).
+std::arch::global_asm!(".symver dm_tree_node_size_changed_base, dm_tree_node_size_changed@Base");
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_tree_node_size_changed_base(dnode: *const dm_tree_node) -> c_int {
+    // SAFETY: the same contract as dm_tree_node_size_changed.
+    unsafe { dm_tree_node_size_changed(dnode) }
 }
 
 #[no_mangle]

@@ -142,6 +142,7 @@ pub enum dm_report_group_type_e {
     DM_REPORT_GROUP_SINGLE = 0,
     DM_REPORT_GROUP_BASIC = 1,
     DM_REPORT_GROUP_JSON = 2,
+    DM_REPORT_GROUP_JSON_STD = 3,
 }
 
 #[repr(C)]

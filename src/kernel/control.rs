@@ -135,11 +135,22 @@ fn create_control_node(path: &str) -> Result<(), KernelError> {
     if let Some(parent) = std::path::Path::new(path).parent() {
         std::fs::create_dir_all(parent).map_err(|e| fail(e.raw_os_error().unwrap_or(libc::EIO)))?;
     }
-    let c = CString::new(path).map_err(|_| fail(libc::EINVAL))?;
+    make_char_node(path, major, minor).map_err(fail)
+}
+
+/// mknod of a character device node, where a node another process made
+/// between our failed open and this call counts as made (libdm 1.02.191:
+/// "Improve parallel creation of /dev/mapper/control device node"); the
+/// open that follows finds out whether it is usable.
+fn make_char_node(path: &str, major: u32, minor: u32) -> Result<(), i32> {
+    let c = CString::new(path).map_err(|_| libc::EINVAL)?;
     // SAFETY: `c` is a valid path; mknod only reads it.
     let rc = unsafe { libc::mknod(c.as_ptr(), libc::S_IFCHR | 0o600, libc::makedev(major, minor)) };
     if rc < 0 {
-        return Err(fail(std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EIO)));
+        match std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EIO) {
+            libc::EEXIST => crate::log_debug!("{path} was created meanwhile by another process."),
+            errno => return Err(errno),
+        }
     }
     Ok(())
 }
@@ -172,5 +183,24 @@ impl Kernel for Control {
 
     fn dm_major(&self) -> Option<u32> {
         super::dm_major_from_proc()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_control_node_made_meanwhile_by_another_process_counts_as_made() {
+        let dir = std::env::temp_dir().join(format!("dm-control-race-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("control");
+        std::fs::write(&path, b"").unwrap();
+        assert_eq!(super::make_char_node(path.to_str().unwrap(), 10, 236), Ok(()));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_control_node_in_a_missing_directory_is_an_error() {
+        let path = std::env::temp_dir().join(format!("dm-control-none-{}/control", std::process::id()));
+        assert_eq!(super::make_char_node(path.to_str().unwrap(), 10, 236), Err(libc::ENOENT));
     }
 }

@@ -261,6 +261,10 @@ impl<'k> Mover<'k> {
                         }
                         SegmentState::Running => {
                             tree.add_segment(pv, s.len, Target::Mirror(log(false)));
+                            // A core-log pvmove mirror, as LVM marks it (its
+                            // log uuid names "pvmove"): nothing below it is
+                            // resumed before activate.
+                            tree.set_mirror_log(pv, log(false), Some("pvmove"), false)?;
                             tree.add_area(pv, AreaDevice::Dev(st.source.0, st.source.1), s.source_offset)?;
                             tree.add_area(pv, AreaDevice::Dev(st.dest.0, st.dest.1), s.dest_offset)?;
                         }
@@ -282,6 +286,7 @@ impl<'k> Mover<'k> {
                     crate::log_verbose!("Clean stop after a complete copy: {} resumes with nosync", st.pvmove_name);
                 }
                 tree.add_segment(pv, st.total_len(), Target::Mirror(log(nosync)));
+                tree.set_mirror_log(pv, log(nosync), Some("pvmove"), false)?;
                 for img in images {
                     tree.add_area(pv, AreaDevice::Node(img), 0)?;
                 }

@@ -964,7 +964,10 @@ impl Report {
                 keys.push((i, self.props[i].flags));
             }
         }
-        let numeric_key: Vec<bool> = keys.iter().map(|(_, f)| f & (TYPE_NUMBER | TYPE_SIZE | TYPE_TIME) != 0).collect();
+        // Percents sort by value since libdm 1.02.214 (1.02.185 compared
+        // the bytes of the number as a C string).
+        let numeric_key: Vec<bool> =
+            keys.iter().map(|(_, f)| f & (TYPE_NUMBER | TYPE_SIZE | TYPE_TIME | TYPE_PERCENT) != 0).collect();
         // Precompute each row's key bytes once.
         self.rows.sort_by(|a, b| {
             for (k, &(i, f)) in keys.iter().enumerate() {
@@ -1230,9 +1233,11 @@ enum JsonMode {
     Std,
 }
 
+/// A string inside JSON quotes: `"` and, since libdm 1.02.207, the escape
+/// character `\` itself are escaped with a backslash.
 fn json_escape(line: &mut Vec<u8>, s: &[u8]) {
     for &b in s {
-        if b == b'"' {
+        if b == b'"' || b == b'\\' {
             line.push(b'\\');
         }
         line.push(b);
@@ -1428,7 +1433,21 @@ impl GroupState {
 }
 
 impl Group {
-    /// `dm_report_group_create`.
+    /// `dm_report_group_create` in a locale whose decimal point (radix
+    /// character) is `radix`: a JSON_STD group needs `.` (libdm 1.02.207
+    /// refuses it otherwise, as its numbers would not be JSON).
+    pub fn create(kind: GroupKind, radix: u8) -> Result<Group, ReportError> {
+        if kind == GroupKind::JsonStd && radix != b'.' {
+            crate::log_error!(
+                "dm_report: dm_report_group_create: the locale's decimal point {:?} cannot be used for JSON_STD output",
+                char::from(radix)
+            );
+            return Err(FAIL);
+        }
+        Ok(Group::new(kind))
+    }
+
+    /// `dm_report_group_create`, whatever the locale.
     pub fn new(kind: GroupKind) -> Group {
         let root = Item { id: 0, report: None, data: None, parent: None, output_done: false, needs_closing: false, finished_count: 0 };
         Group(Rc::new(RefCell::new(GroupState { kind, items: vec![root], indent: 0, next_id: 1 })))

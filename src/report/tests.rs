@@ -278,3 +278,55 @@ fn random_selections_fail_or_evaluate_without_panicking() {
     });
     assert!(accepted > 10, "only {accepted} random selections parsed");
 }
+
+#[test]
+fn json_escapes_the_escape_character_itself() {
+    let lines = capture(|| {
+        let g = Group::new(GroupKind::Json);
+        let mut rh = Report::new(None, types(), fields(), b"name", b" ", ALIGNED, None).expect("report");
+        g.push(Some((&mut rh, 1)), Some(b"things")).expect("push");
+        rh.add_row(vec![Some(Value::string(br#"a\b"c"#))], true).expect("row");
+        rh.output().expect("output");
+        g.pop().expect("pop");
+        g.finish_all();
+    });
+    assert_eq!(lines[2], r#"        {"name":"a\\b\"c"}"#);
+}
+
+#[test]
+fn percents_sort_by_value() {
+    // 1.02.185 compared the numbers' bytes as C strings: 100 % (0x05f5e100,
+    // low byte first) read as an empty string and came before 50 %. An
+    // invalid percent (-1) sorts last, as the largest 64-bit value.
+    assert_eq!(report("name,pct", ALIGNED, Some("pct"), None), ["Name Pct   ", "b    50.00 ", "c    100.00", "a          "]);
+}
+
+#[test]
+fn a_json_std_group_needs_a_point_as_decimal_separator() {
+    capture(|| {
+        assert!(Group::create(GroupKind::JsonStd, b',').is_err());
+        assert!(Group::create(GroupKind::JsonStd, b'.').is_ok());
+        assert!(Group::create(GroupKind::Json, b',').is_ok());
+    });
+}
+
+#[test]
+fn json_of_a_report_kept_for_multiple_output_has_no_comma_after_the_last_selected_row() {
+    // libdm 1.02.197: the rows a selection drops (kept for a later output)
+    // no longer leave a comma behind the last row printed.
+    let lines = capture(|| {
+        let g = Group::new(GroupKind::Json);
+        let sel = Some(&b"count=10"[..]);
+        let mut rh = Report::with_selection(None, types(), fields(), b"name,count", b" ", ALIGNED | OUTPUT_MULTIPLE_TIMES, None, sel, None)
+            .expect("report");
+        g.push(Some((&mut rh, 1)), Some(b"things")).expect("push");
+        for t in THINGS {
+            let v = values(&rh, t);
+            rh.add_row(v, true).expect("row");
+        }
+        rh.output().expect("output");
+        g.pop().expect("pop");
+        g.finish_all();
+    });
+    assert_eq!(lines, ["{", "    \"things\": [", "        {\"name\":\"b\", \"count\":\"10\"}", "    ]", "}"]);
+}

@@ -4,10 +4,15 @@
 //! <raid type> <#devices> <health chars> <in-sync>/<total regions>
 //!   [<sync action> <mismatch count> [<data offset> [<journal char>]]]
 //! ```
-//! Fields are separated by single spaces (libdm counts spaces). The rules
-//! are libdm 1.02.185's: the first four fields are read with
+//! Fields are separated by single spaces (libdm counts spaces). The first
+//! four fields are read as libdm reads them, with
 //! `sscanf("%s %u %s %lu/%lu")`, the device count twice (once as `%d` to
-//! size the health buffer).
+//! size the health buffer). The corrections of misleading kernel states
+//! after a successful parse are libdm 1.02.214's (changed in 1.02.198, see
+//! docs/upstream.md): a health field longer than the device count is cut
+//! to it, all legs `a` while resyncing or idle report the first leg `A`,
+//! and some legs `a` at full sync while recovering or idle report one
+//! region less in sync.
 
 use super::scan::{count_fields, skip_fields, until_nul, Scan};
 use super::{StatusError, Target};
@@ -41,10 +46,10 @@ pub fn parse(params: &str) -> Result<RaidStatus, StatusError> {
 
 /// Parses a raid status line given as bytes (read up to a NUL).
 ///
-/// Lines where libdm 1.02.185 has undefined behaviour (a health field
-/// longer than the device count, a first field after leading space, a
-/// pre-1.5.0 line at full sync with some legs `a`) get a defined result
-/// here: the whole field, and no correction without a sync action.
+/// Lines where libdm 1.02.185 has undefined behaviour get a defined
+/// result here: a health field longer than the device count is cut to the
+/// count (as 1.02.214 does), and a pre-1.5.0 line (no sync action) gets no
+/// correction.
 pub fn parse_bytes(params: &[u8]) -> Result<RaidStatus, StatusError> {
     let s = until_nul(params);
     let bad = |detail: &'static str| StatusError::malformed_in(Target::Raid, detail, s);
@@ -77,7 +82,8 @@ pub fn parse_bytes(params: &[u8]) -> Result<RaidStatus, StatusError> {
     let mut st = RaidStatus {
         raid_type: raid_type.to_vec(),
         dev_count,
-        dev_health: health.to_vec(),
+        // 1.02.214 keeps at most as many health characters as legs.
+        dev_health: health[..health.len().min(count.max(0) as usize)].to_vec(),
         insync_regions: insync,
         total_regions: total,
         ..Default::default()
@@ -102,19 +108,33 @@ pub fn parse_bytes(params: &[u8]) -> Result<RaidStatus, StatusError> {
         }
     }
 
-    // The kernel reports full sync while legs are still 'a' (alive, not in
-    // sync) and about to recover: libdm then reports one region less.
-    if st.insync_regions == st.total_regions {
-        let a = if count > 0 { st.dev_health.iter().take(count as usize).filter(|&&c| c == b'a').count() as u64 } else { 0 };
-        if a > 0 && a < u64::from(st.dev_count) {
-            if let Some(action) = st.sync_action.as_deref() {
-                if action.eq_ignore_ascii_case(b"recover") || action.eq_ignore_ascii_case(b"idle") {
-                    st.insync_regions = st.insync_regions.wrapping_sub(1);
-                }
-            }
-        }
-    }
+    correct_misleading_states(&mut st, count);
     Ok(st)
+}
+
+/// The kernel's health characters and sync ratio can mislead around a
+/// resync or a recovery; libdm 1.02.214 corrects what it reports. `count`
+/// is the device count as read with `%d` (the legs whose health is looked
+/// at). Both corrections need a sync action (target 1.5.0 and later).
+fn correct_misleading_states(st: &mut RaidStatus, count: i32) {
+    let Some(action) = st.sync_action.as_deref() else { return };
+    let is = |word: &[u8]| action.eq_ignore_ascii_case(word);
+    let legs = u64::from(st.dev_count);
+    let unsynced = st.dev_health.iter().take(count.max(0) as usize).filter(|&&c| c == b'a').count() as u64;
+    if unsynced == 0 {
+        return;
+    }
+    if unsynced == legs {
+        // Every leg 'a' during the initial resync (or once idle after it):
+        // the resync copies from the first leg, which holds the data.
+        if is(b"resync") || is(b"idle") {
+            st.dev_health[0] = b'A';
+        }
+    } else if unsynced < legs && st.insync_regions == st.total_regions && (is(b"recover") || is(b"idle")) {
+        // Full sync reported while some legs are still 'a': a recovery is
+        // about to start, so not 100 % yet.
+        st.insync_regions = st.insync_regions.wrapping_sub(1);
+    }
 }
 
 #[cfg(test)]
@@ -148,6 +168,39 @@ mod tests {
     fn a_recovering_leg_at_full_sync_is_not_reported_complete() {
         let s = parse("raid1 2 Aa 100/100 recover 0 0").unwrap();
         assert_eq!(s.insync_regions, 99);
+    }
+
+    #[test]
+    fn all_legs_unsynced_while_resyncing_report_the_first_leg_in_sync() {
+        let s = parse("raid1 2 aa 10/20 resync 0 0 -").unwrap();
+        assert_eq!((s.dev_health.as_slice(), s.insync_regions), (&b"Aa"[..], 10));
+    }
+
+    #[test]
+    fn all_legs_unsynced_when_idle_report_the_first_leg_in_sync() {
+        let s = parse("raid10 4 aaaa 100/100 idle 0 0 -").unwrap();
+        assert_eq!((s.dev_health.as_slice(), s.insync_regions), (&b"Aaaa"[..], 100));
+    }
+
+    #[test]
+    fn all_legs_unsynced_while_recovering_stay_unsynced() {
+        assert_eq!(parse("raid1 2 aa 5/20 recover 0 0 -").unwrap().dev_health, b"aa");
+    }
+
+    #[test]
+    fn the_sync_action_is_compared_ignoring_case() {
+        assert_eq!(parse("raid1 2 aa 5/20 RESYNC 0").unwrap().dev_health, b"Aa");
+    }
+
+    #[test]
+    fn some_legs_unsynced_at_full_sync_while_resyncing_keep_the_full_count() {
+        assert_eq!(parse("raid1 2 Aa 100/100 resync 0").unwrap().insync_regions, 100);
+    }
+
+    #[test]
+    fn a_health_field_longer_than_the_device_count_is_cut_to_it() {
+        let s = parse("raid1 2 AAA 1/1 idle 0").unwrap();
+        assert_eq!((s.dev_count, s.dev_health.as_slice()), (2, &b"AA"[..]));
     }
 
     #[test]

@@ -549,6 +549,88 @@ mod tests {
         assert_eq!(st.fields[1], (b"bios in write".to_vec(), b"7".to_vec()));
     }
 
+    /// The start of what dm-vdo's `stats` message returns (kernel 6.9 and
+    /// later), trimmed to one entry per kind of group.
+    const KERNEL_STATS: &[u8] = b"{ version : 36, dataBlocksUsed : 12, overheadBlocksUsed : 2050, \
+        logicalBlocksUsed : 30, physicalBlocks : 65536, logicalBlocks : 262144, blockMapCacheSize : 134217728, \
+        blockSize : 4096, completeRecoveries : 0, readOnlyRecoveries : 0, mode : normal, inRecoveryMode : 0, \
+        recoveryPercentage : 100, journal : { diskFull : 0, entries : { started : 9, written : 9, committed : 9, }, }, \
+        errors : { invalidAdvicePBNCount : 0, }, currentVIOsInProgress : 0, maxVIOs : 2048, logicalBlockSize : 4096, \
+        biosIn : { read : 5, write : 40, }, biosOut : { read : 3, write : 12, }, biosMeta : { read : 1, write : 7, }, }";
+
+    #[test]
+    fn full_stats_label_every_value_in_the_kernels_order() {
+        let st = parse_stats(KERNEL_STATS, true);
+        let labels: Vec<String> = st.fields.iter().map(|(l, _)| String::from_utf8_lossy(l).into_owned()).collect();
+        assert_eq!(
+            labels,
+            [
+                "version",
+                "data blocks used",
+                "overhead blocks used",
+                "logical blocks used",
+                "physical blocks",
+                "logical blocks",
+                "block map cache size",
+                "block size",
+                "complete recoveries",
+                "read only recoveries",
+                "mode",
+                "in recovery mode",
+                "recovery percentage",
+                "journal disk full",
+                "journal entries started",
+                "journal entries written",
+                "journal entries committed",
+                "errors invalid advice PBN count",
+                "current VIOs in progress",
+                "max VIOs",
+                "logical block size",
+                "bios in read",
+                "bios in write",
+                "bios out read",
+                "bios out write",
+                "bios meta read",
+                "bios meta write",
+            ]
+        );
+    }
+
+    #[test]
+    fn full_stats_hold_the_labels_libdm_1_02_214_checks_for() {
+        // The labels upstream's own test requires in a full parse, each with
+        // its value as the kernel printed it.
+        let st = parse_stats(KERNEL_STATS, true);
+        let value = |label: &str| st.fields.iter().find(|(l, _)| l == label.as_bytes()).map(|(_, v)| String::from_utf8_lossy(v).into_owned());
+        let expected = [
+            ("data blocks used", "12"),
+            ("overhead blocks used", "2050"),
+            ("logical blocks used", "30"),
+            ("physical blocks", "65536"),
+            ("logical blocks", "262144"),
+            ("block size", "4096"),
+            ("logical block size", "4096"),
+            ("mode", "normal"),
+            ("bios in write", "40"),
+            ("bios out write", "12"),
+            ("bios meta write", "7"),
+        ];
+        for (label, v) in expected {
+            assert_eq!(value(label).as_deref(), Some(v), "{label}");
+        }
+    }
+
+    #[test]
+    fn the_struct_fields_come_from_the_same_labels() {
+        let st = parse_stats(KERNEL_STATS, false);
+        assert_eq!(
+            (st.data_blocks_used, st.overhead_blocks_used, st.logical_blocks_used, st.physical_blocks, st.logical_blocks),
+            (12, 2050, 30, 65536, 262144)
+        );
+        assert_eq!((st.bytes_per_physical_block, st.bytes_per_logical_block), (4096, 4096));
+        assert_eq!((st.bios_in, st.bios_out, st.bios_meta, st.operating_mode), (40, 12, 7, OperatingMode::Normal));
+    }
+
     #[test]
     fn stats_without_full_keep_no_fields() {
         assert!(parse_stats(b"{ a : 1 }", false).fields.is_empty());

@@ -296,6 +296,10 @@ pub struct Task {
     /// SUSPEND: first check that no device this one stacks on is already
     /// suspended (I/O could be trapped between them).
     pub enable_checks: bool,
+    /// An errno with which the request counts as done (libdm's internal
+    /// `expected_errno`: a thin pool's `create_thin` of an id that exists,
+    /// a `delete` of one that does not).
+    pub expected_errno: Option<i32>,
 }
 
 /// The result of a task.
@@ -360,6 +364,7 @@ impl Task {
             mangling: Mangling::default(),
             suppress_identical_reload: false,
             enable_checks: false,
+            expected_errno: None,
         }
     }
 
@@ -519,6 +524,10 @@ impl Task {
                 match self.ioctl(kernel, &request, self.kind.op_name()) {
                     Ok(reply) => Ok(self.output_from(reply)),
                     Err(TaskError::Ioctl { errno, .. }) if errno == libc::ENXIO && self.kind.missing_device_is_ok() => {
+                        Ok(TaskOutput::default())
+                    }
+                    Err(TaskError::Ioctl { errno, .. }) if Some(errno) == self.expected_errno => {
+                        crate::log_debug!("{} ioctl: {} expected, counted as done.", self.kind.op_name(), crate::kernel::strerror(errno));
                         Ok(TaskOutput::default())
                     }
                     Err(e) => Err(e),

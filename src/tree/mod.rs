@@ -12,6 +12,7 @@
 use std::collections::HashMap;
 
 use crate::kernel::{decode_dev, Kernel};
+use crate::udev::cookie::UdevFlags;
 mod phases;
 mod off_tree;
 mod plan;
@@ -45,6 +46,11 @@ fn count_suspended(delta: i32) {
     crate::log_debug!("Suspended device counter {} to {now}", if delta > 0 { "increased" } else { "decreased" });
 }
 
+/// The udev flags a device added only as a dependency gets on top of its
+/// parent's: DM_UDEV_DISABLE_SUBSYSTEM_RULES_FLAG,
+/// DM_UDEV_DISABLE_DISK_RULES_FLAG and DM_UDEV_DISABLE_OTHER_RULES_FLAG.
+pub const IMPLICIT_DEP_UDEV_FLAGS: u16 = UdevFlags::DISABLE_SUBSYSTEM_RULES.bits() | UdevFlags::DISABLE_DISK_RULES.bits() | UdevFlags::DISABLE_OTHER_RULES.bits();
+
 /// A node's index in its tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct NodeId(pub usize);
@@ -70,6 +76,15 @@ pub struct Node {
     pub used_by: Vec<NodeId>,
     /// What the caller wants it to become (empty for nodes only read).
     pub props: Props,
+    /// Added only as a dependency of another device (add_dev below the
+    /// device asked for): its udev flags keep udev's other rules off.
+    pub implicit_deps: bool,
+    /// Devices preload created below this node, oldest first (reverted
+    /// together, newest first, when preload fails at this level).
+    pub activated: Vec<NodeId>,
+    /// The caller registered a callback for this node (the phases call
+    /// theirs only for such nodes; a revert drops it).
+    pub callback: bool,
 }
 
 /// A dependency tree.
@@ -228,7 +243,13 @@ impl Tree {
     /// table uses (libdm's `dm_tree_add_dev`). A device the kernel does not
     /// know as a dm device becomes a leaf with `exists = false`.
     pub fn add_dev(&mut self, kernel: &dyn Kernel, major: u32, minor: u32, udev_flags: u16) -> Result<NodeId, TaskError> {
-        self.add_dev_under(kernel, Tree::ROOT, major, minor, udev_flags, 0)
+        self.add_dev_under(kernel, Tree::ROOT, major, minor, udev_flags, false, 0)
+    }
+
+    /// Adds the device major:minor below `parent` (an area given by device
+    /// path), reading what it uses as [`Tree::add_dev`] does.
+    pub fn add_dev_below(&mut self, kernel: &dyn Kernel, parent: NodeId, major: u32, minor: u32) -> Result<NodeId, TaskError> {
+        self.add_dev_under(kernel, parent, major, minor, 0, false, 0)
     }
 
     fn add_dev_under(
@@ -238,9 +259,15 @@ impl Tree {
         major: u32,
         minor: u32,
         udev_flags: u16,
+        implicit: bool,
         depth: usize,
     ) -> Result<NodeId, TaskError> {
-        if let Some(id) = self.find(major, minor) {
+        if let Some(id) = self.find(major, minor).filter(|id| *id != Tree::ROOT) {
+            // Asked for explicitly now: its own flags, not a dependency's.
+            if !implicit && self.nodes[id.0].implicit_deps {
+                self.nodes[id.0].udev_flags = udev_flags;
+                self.nodes[id.0].implicit_deps = false;
+            }
             self.link(parent, id);
             return Ok(id);
         }
@@ -270,13 +297,14 @@ impl Tree {
                     major,
                     minor,
                     udev_flags,
+                    implicit_deps: implicit,
                     ..Node::default()
                 },
                 out.deps,
             ),
             // Not a device-mapper device: a leaf.
             Err(e) if e.errno() == libc::ENXIO => {
-                (Node { info: Info { major, minor, ..Info::default() }, major, minor, udev_flags, ..Node::default() }, Vec::new())
+                (Node { info: Info { major, minor, ..Info::default() }, major, minor, udev_flags, implicit_deps: implicit, ..Node::default() }, Vec::new())
             }
             Err(e) => return Err(e),
         };
@@ -285,9 +313,12 @@ impl Tree {
         if !self.node(id).info.exists || uses.is_empty() {
             self.link_nodes(id, Tree::ROOT);
         }
+        // What a device uses is there only for it: udev's rules other than
+        // device-mapper's own are kept off those (libdm's implicit deps).
+        let dep_flags = udev_flags | IMPLICIT_DEP_UDEV_FLAGS;
         for dev in uses {
             let (ma, mi) = decode_dev(dev);
-            self.add_dev_under(kernel, id, ma, mi, udev_flags, depth + 1)?;
+            self.add_dev_under(kernel, id, ma, mi, dep_flags, true, depth + 1)?;
         }
         Ok(id)
     }
@@ -356,15 +387,23 @@ mod tests {
 // ---- Building: devices to create or reload ------------------------------
 
 use crate::targets::thin as thin_target;
-use crate::targets::{Area, AreaDevice, Segment, Target, TargetError, Thin, ThinMessage, ThinPool};
+use crate::targets::{Area, AreaDevice, MirrorLog, Segment, Target, TargetError, Thin, ThinMessage, ThinPool};
 
-/// What the caller wants a node to become.
+/// What the caller wants a node to become, and the per-node state the
+/// phases keep (libdm's `load_properties`).
 #[derive(Debug, Clone, Default)]
 pub struct Props {
     /// Its new table.
     pub segments: Vec<Segment<NodeId>>,
+    /// A table was described and is still to be loaded (libdm's
+    /// `segment_count`: cleared once preload loaded it, so a second
+    /// preload of the same tree loads nothing again).
+    pub table_pending: bool,
     /// Load the table read-only.
     pub read_only: bool,
+    /// The device number to create a new device with (a persistent
+    /// number); None lets the kernel choose.
+    pub requested_dev: Option<(u32, u32)>,
     /// The name it should have (a rename when it differs from the kernel's).
     pub new_name: Option<String>,
     /// Read-ahead and its flags (DM_READ_AHEAD_AUTO leaves it).
@@ -373,13 +412,33 @@ pub struct Props {
     pub size_changed: i32,
     /// Resume order among siblings in activate: lower first (0..=2).
     pub activation_priority: u8,
-    /// A node to suspend before this one.
+    /// A node to suspend before this one is removed in deactivate.
     pub presuspend: Option<NodeId>,
-    /// A thin pool's queued messages were sent (or found already applied).
-    pub thin_messages_done: bool,
-    /// Delay the first resume of this node until activate when preload
-    /// creates it (new mirrors and pvmove devices).
-    pub delay_resume_if_new: bool,
+    /// Delay the first resume of a new device until activate, even when a
+    /// parent maps onto it (0: no; 1: this node; 2: this node and every
+    /// node below it, as a core-log pvmove mirror asks).
+    pub delay_resume_if_new: u8,
+    /// Do not resume an existing device that grew in preload (a thin pool
+    /// whose new size must wait for its transaction); set on a node whose
+    /// child has it.
+    pub delay_resume_if_extended: bool,
+    /// Thin pools: 0 nothing to do, 1 check the transaction id of a new
+    /// pool, 2 messages queued (sent while suspending, or once activate
+    /// reaches the pool).
+    pub send_messages: u8,
+    /// Suspend skipped this node's children (its messages were sent
+    /// instead).
+    pub skip_suspend: bool,
+    /// Flush the node operations (udev) as soon as its level is preloaded
+    /// (the log of a clustered mirror).
+    pub immediate_dev_node: bool,
+}
+
+impl Props {
+    /// Whether the queued thin-pool messages are still to be sent.
+    pub fn thin_messages_pending(&self) -> bool {
+        self.send_messages > 1
+    }
 }
 
 /// Settings of a whole tree.
@@ -424,43 +483,106 @@ impl TreeError {
 
 impl Tree {
     /// The node a caller describes for creation or reload (libdm's
-    /// `dm_tree_add_new_dev`): the existing node with that uuid, renamed if
-    /// the name differs, or a new node to create, at top and bottom level
-    /// until a table links it.
+    /// `dm_tree_add_new_dev`): the existing node with that uuid (renamed
+    /// if the name differs), or a new node to create, at top and bottom
+    /// level until a table links it. A new node has no device number until
+    /// preload creates it; `major`/`minor` ask for a persistent one, where
+    /// a major of 0 or either number above `i32::MAX` (LVM passes
+    /// `(uint32_t)-1`) means "let the kernel choose", as in the C library.
     pub fn add_new_dev(&mut self, name: &str, uuid: &str, major: u32, minor: u32, read_only: bool, udev_flags: u16) -> Result<NodeId, TreeError> {
         if uuid.is_empty() {
             return Err(TreeError::Invalid(format!("Cannot add device {name}: a uuid is required")));
         }
         crate::task::check_name(name)?;
         crate::task::check_uuid(uuid)?;
-        if let Some(id) = self.find_by_uuid(uuid).filter(|id| *id != Tree::ROOT) {
-            let node = &mut self.nodes[id.0];
-            if node.name != name {
-                node.props.new_name = Some(name.to_string());
+        let id = match self.find_by_uuid(uuid).filter(|id| *id != Tree::ROOT) {
+            Some(id) => {
+                let node = &mut self.nodes[id.0];
+                if node.name != name {
+                    node.props.new_name = Some(name.to_string());
+                }
+                id
             }
-            node.props.read_only = read_only;
-            node.udev_flags = udev_flags;
-            return Ok(id);
-        }
-        let id = NodeId(self.nodes.len());
-        self.by_uuid.insert(uuid.to_string(), id);
-        self.nodes.push(Node {
-            name: name.to_string(),
-            uuid: uuid.to_string(),
-            info: Info { major, minor, ..Info::default() },
-            major,
-            minor,
-            udev_flags,
-            // pvmove devices, like mirrors, are first resumed in activate.
-            props: Props { read_only, delay_resume_if_new: name.contains("pvmove"), ..Props::default() },
-            ..Node::default()
-        });
-        if major != 0 || minor != 0 {
-            self.by_dev.insert((major, minor), id);
-        }
-        self.link_nodes(Tree::ROOT, id);
-        self.link_nodes(id, Tree::ROOT);
+            None => {
+                let id = NodeId(self.nodes.len());
+                self.by_uuid.insert(uuid.to_string(), id);
+                let requested = (major != 0 && i32::try_from(major).is_ok() && i32::try_from(minor).is_ok()).then_some((major, minor));
+                self.nodes.push(Node {
+                    name: name.to_string(),
+                    uuid: uuid.to_string(),
+                    props: Props { requested_dev: requested, ..Props::default() },
+                    ..Node::default()
+                });
+                self.link_nodes(Tree::ROOT, id);
+                self.link_nodes(id, Tree::ROOT);
+                id
+            }
+        };
+        let node = &mut self.nodes[id.0];
+        node.props.read_only = read_only;
+        node.props.read_ahead = None;
+        node.udev_flags = udev_flags;
         Ok(id)
+    }
+
+    /// `clear_inactive` of `dm_tree_add_new_dev`: a stale inactive table
+    /// of the node's device (left by an interrupted earlier command) is
+    /// cleared, and devices only that table referred to, which nothing
+    /// else uses, holds open or gave a live table, and whose uuid has the
+    /// default "LVM-" prefix, are removed. Nothing happens when the device
+    /// does not exist or has no inactive table.
+    pub fn clear_inactive_table(&mut self, kernel: &dyn Kernel, id: NodeId, udev_flags: u16) -> Result<(), TreeError> {
+        let n = self.node(id);
+        if !n.info.exists || !n.info.inactive_table {
+            return Ok(());
+        }
+        let (major, minor, name) = (n.major, n.minor, n.name.clone());
+        let mut deps = Task::new(TaskType::Deps);
+        deps.major = Some(major);
+        deps.minor = Some(minor);
+        deps.query_inactive_table = true;
+        let orphans = deps.run(kernel).map_err(|e| {
+            crate::log_error!(errno = e.errno(); "Failed to obtain dependencies for {name} before clearing table.");
+            e
+        })?;
+        crate::log_verbose!("Clearing inactive table {name} ({major}:{minor})");
+        let mut clear = Task::new(TaskType::Clear);
+        clear.major = Some(major);
+        clear.minor = Some(minor);
+        let out = clear.run(kernel)?;
+        self.nodes[id.0].info = out.info;
+        for dev in orphans.deps {
+            let (ma, mi) = decode_dev(dev);
+            if self.find(ma, mi).is_some() {
+                continue;
+            }
+            let mut info = Task::new(TaskType::Info);
+            info.major = Some(ma);
+            info.minor = Some(mi);
+            let dep = info.run(kernel)?;
+            if !dep.info.exists || dep.info.live_table || dep.info.open_count > 0 || !dep.uuid.starts_with(phases::DEFAULT_UUID_PREFIX) {
+                continue;
+            }
+            let mut remove = Task::new(TaskType::Remove);
+            remove.major = Some(ma);
+            remove.minor = Some(mi);
+            remove.event_nr = crate::udev::cookie::encode_event_nr(UdevFlags::from_bits_retain(udev_flags), None);
+            crate::log_verbose!("Removing {} ({ma}:{mi})", dep.name);
+            match remove.run(kernel) {
+                Ok(_) => {
+                    if dep.info.suspended {
+                        count_suspended(-1);
+                    }
+                    if kernel.has_device_nodes() {
+                        if let Err(errno) = crate::udev::remove_node(&dep.name) {
+                            crate::log_debug!("Removing the node of {}: {}", dep.name, crate::kernel::strerror(errno));
+                        }
+                    }
+                }
+                Err(e) => crate::log_error!(errno = e.errno(); "Failed to deactivate no-longer-used device {} ({ma}:{mi})", dep.name),
+            }
+        }
+        Ok(())
     }
 
     /// The udev flags of the node's operations.
@@ -475,12 +597,15 @@ impl Tree {
 
     /// Appends a segment of `size` sectors to a node's new table.
     pub fn add_segment(&mut self, id: NodeId, size: u64, target: Target) {
-        // A new mirror is first resumed in activate, not in preload: its
-        // parents load over it at size 0, which the kernel accepts.
-        if matches!(target, Target::Mirror(_)) {
-            self.nodes[id.0].props.delay_resume_if_new = true;
-        }
-        self.nodes[id.0].props.segments.push(Segment { size, target, areas: Vec::new() });
+        let props = &mut self.nodes[id.0].props;
+        props.segments.push(Segment { size, target, areas: Vec::new() });
+        props.table_pending = true;
+    }
+
+    /// Links `parent` to `child` without an area (what a snapshot's origin
+    /// and COW or a mirror's disk log are to it in libdm's tree).
+    pub fn link_child(&mut self, parent: NodeId, child: NodeId) {
+        self.link(parent, child);
     }
 
     /// Adds an area to the last segment of a node: a tree node (by uuid) or
@@ -535,7 +660,11 @@ impl Tree {
         }
     }
 
-    /// Appends a thin-pool segment over the metadata and data nodes.
+    /// Appends a thin-pool segment over the metadata and data nodes. The
+    /// pool's children are resumed in preload as soon as they have a
+    /// table (the pool validates them), an existing pool that grows waits
+    /// for activate, and a new pool's transaction id is checked once it is
+    /// live (when it is not 0).
     pub fn add_thin_pool(&mut self, id: NodeId, size: u64, pool: ThinPool, metadata: NodeId, data: NodeId) -> Result<(), TreeError> {
         if pool.data_block_size < thin_target::MIN_DATA_BLOCK_SIZE {
             return Err(TreeError::Invalid(format!("Data block size {} is lower then {} sectors.", pool.data_block_size, thin_target::MIN_DATA_BLOCK_SIZE)));
@@ -543,18 +672,103 @@ impl Tree {
         if pool.data_block_size > thin_target::MAX_DATA_BLOCK_SIZE {
             return Err(TreeError::Invalid(format!("Data block size {} is higher then {} sectors.", pool.data_block_size, thin_target::MAX_DATA_BLOCK_SIZE)));
         }
+        let transaction_id = pool.transaction_id;
         self.add_segment(id, size, Target::ThinPool(pool));
         self.add_area(id, AreaDevice::Node(metadata), 0)?;
-        self.add_area(id, AreaDevice::Node(data), 0)
+        self.add_area(id, AreaDevice::Node(data), 0)?;
+        self.nodes[metadata.0].props.delay_resume_if_new = 0;
+        self.nodes[data.0].props.delay_resume_if_new = 0;
+        let props = &mut self.nodes[id.0].props;
+        props.delay_resume_if_extended = true;
+        props.send_messages = u8::from(transaction_id != 0);
+        Ok(())
     }
 
-    /// Queues a message for the thin pool of the node's last segment; it is
-    /// sent while suspending (see `suspend_children`).
+    /// Queues a message for the thin pool, whose table must be exactly one
+    /// thin-pool segment; it is sent while suspending (see
+    /// `suspend_children`) or once activate reaches the pool.
     pub fn add_thin_message(&mut self, id: NodeId, kind: i32, id1: u64, id2: u64) -> Result<(), TreeError> {
+        let name = self.node(id).name.clone();
+        match self.node(id).props.segments.as_slice() {
+            [] => return Err(TreeError::Invalid(format!("Node {name} is missing a segment."))),
+            [Segment { target: Target::ThinPool(_), .. }] => {}
+            [_] => return Err(TreeError::Invalid("Node thin-pool has segment type other than thin-pool.".into())),
+            _ => return Err(TreeError::Invalid("Node thin-pool must have only one segment.".into())),
+        }
         let pool = self.last_thin_pool_mut(id)?;
         let message = ThinMessage::new(kind, id1, id2, pool.transaction_id).map_err(|e| TreeError::Invalid(e.to_string()))?;
         pool.messages.push(message);
-        self.nodes[id.0].props.thin_messages_done = false;
+        self.nodes[id.0].props.send_messages = 2;
+        Ok(())
+    }
+
+    /// Appends a snapshot-origin segment over `origin`. The origin node
+    /// resumes after new snapshots (priority 1), and a new origin device is
+    /// not resumed before activate.
+    pub fn add_snapshot_origin(&mut self, id: NodeId, size: u64, origin: NodeId) -> Result<(), TreeError> {
+        self.add_segment(id, size, Target::SnapshotOrigin);
+        self.add_area(id, AreaDevice::Node(origin), 0)?;
+        self.nodes[id.0].props.activation_priority = 1;
+        self.nodes[origin.0].props.delay_resume_if_new = 1;
+        Ok(())
+    }
+
+    /// Appends a snapshot segment over `origin` and `cow`.
+    pub fn add_snapshot(&mut self, id: NodeId, size: u64, origin: NodeId, cow: NodeId, persistent: bool, chunk_size: u32) -> Result<(), TreeError> {
+        self.add_segment(id, size, Target::Snapshot { persistent, chunk_size });
+        self.add_area(id, AreaDevice::Node(origin), 0)?;
+        self.add_area(id, AreaDevice::Node(cow), 0)
+    }
+
+    /// Appends a snapshot-merge segment (the origin merging `cow` back).
+    /// It resumes after other snapshots (priority 1); the merging snapshot,
+    /// when it is in the tree (it may be inactive), resumes after it
+    /// (priority 2) and is not linked below it.
+    pub fn add_snapshot_merge(&mut self, id: NodeId, size: u64, origin: NodeId, cow: NodeId, merge: Option<NodeId>, chunk_size: u32) -> Result<(), TreeError> {
+        self.add_segment(id, size, Target::SnapshotMerge { chunk_size });
+        self.add_area(id, AreaDevice::Node(origin), 0)?;
+        self.add_area(id, AreaDevice::Node(cow), 0)?;
+        self.nodes[id.0].props.activation_priority = 1;
+        if let Some(m) = merge {
+            self.nodes[m.0].props.activation_priority = 2;
+        }
+        Ok(())
+    }
+
+    /// Sets the log of the node's last segment, a mirror. With a disk log
+    /// the log node is linked below the mirror and resumed as soon as it
+    /// has a table (the kernel checks its size); a core-log mirror is not
+    /// resumed before activate when new, and when its log uuid names
+    /// "pvmove", neither is anything below it. A clustered log's node
+    /// operations are flushed as soon as its level is preloaded.
+    pub fn set_mirror_log(&mut self, id: NodeId, log: MirrorLog, log_uuid: Option<&str>, clustered: bool) -> Result<(), TreeError> {
+        let name = self.node(id).name.clone();
+        let log_node = match log_uuid {
+            Some(uuid) if log.disk => {
+                let l = self.find_by_uuid(uuid).filter(|l| *l != Tree::ROOT).ok_or_else(|| TreeError::Invalid(format!("Couldn't find mirror log uuid {uuid}.")))?;
+                Some(l)
+            }
+            _ => None,
+        };
+        let Some(Segment { target: Target::Mirror(m), .. }) = self.last_segment_mut(id) else {
+            return Err(TreeError::Invalid(format!("Node {name} is missing a mirror segment.")));
+        };
+        *m = MirrorLog { disk: log_node.is_some(), ..log };
+        match (log_uuid, log_node) {
+            (Some(uuid), None) => self.nodes[id.0].props.delay_resume_if_new = if uuid.contains("pvmove") { 2 } else { 1 },
+            (_, Some(l)) => {
+                if clustered {
+                    self.nodes[l.0].props.immediate_dev_node = true;
+                }
+                self.nodes[l.0].props.delay_resume_if_new = 0;
+                // The log is the first area of a disk-log mirror.
+                self.link(id, l);
+                if let Some(seg) = self.last_segment_mut(id) {
+                    seg.areas.insert(0, Area { device: AreaDevice::Node(l), offset: 0 });
+                }
+            }
+            (None, None) => {}
+        }
         Ok(())
     }
 

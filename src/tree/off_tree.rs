@@ -5,7 +5,12 @@
 //! Before the node is resumed, the dropped device gets the table the
 //! caller gave it in the tree, or else an error table of its size, and is
 //! resumed. The C library leaves this to its caller; here every caller
-//! gets it, and it is logged.
+//! gets it, and it is logged, for the layers nothing else owns: a layer
+//! another device or process holds open is left alone, and so is one in
+//! LVM's namespace (uuid "LVM-..."): LVM takes care of every layer it
+//! detaches itself (it reactivates and removes it, or activates it as a
+//! volume of its own, as `lvconvert --splitmirrors` does), so an error
+//! table there would only get in its way.
 
 use super::{NodeId, Tree, TreeError};
 use crate::kernel::{decode_dev, Kernel};
@@ -68,17 +73,22 @@ impl Tree {
     pub(super) fn load_off_tree_replacements(&mut self, kernel: &dyn Kernel, id: NodeId) -> Result<(), TreeError> {
         let dropped = self.dropped_layers(kernel, id)?;
         let parent = self.node(id).name.clone();
-        for (major, minor) in &dropped {
-            let (major, minor) = (*major, *minor);
-            if self.find(major, minor).is_some_and(|l| !self.node(l).props.segments.is_empty()) {
-                continue;
-            }
+        let mut refreshed = Vec::new();
+        for (major, minor) in dropped {
             let info = match by_dev(TaskType::Info, major, minor).run(kernel) {
                 Ok(out) if out.info.exists => out,
                 _ => continue,
             };
+            if info.uuid.starts_with(super::phases::DEFAULT_UUID_PREFIX) {
+                crate::log_debug!("Layer {} dropped by {parent} belongs to LVM, which takes care of it.", info.name);
+                continue;
+            }
             if info.info.open_count > 1 {
                 crate::log_verbose!("Layer {} dropped by {parent} is still open elsewhere; leaving its table.", info.name);
+                continue;
+            }
+            refreshed.push((major, minor));
+            if self.find(major, minor).is_some_and(|l| !self.node(l).props.segments.is_empty()) {
                 continue;
             }
             let live = by_dev(TaskType::Table, major, minor).run(kernel)?;
@@ -91,7 +101,7 @@ impl Tree {
             load.add_target(0, size, "error", "");
             load.run(kernel)?;
         }
-        self.off_tree.insert(id, dropped);
+        self.off_tree.insert(id, refreshed);
         Ok(())
     }
 

@@ -1,8 +1,13 @@
-//! The four phases over a tree, in libdm's order:
+//! The four phases over a tree, in libdm's order and with its rules
+//! (`libdm-deptree.c`):
 //! - preload: bottom-up; create missing devices, load new tables, and
-//!   resume a device now only when a parent in the tree needs it live;
-//! - activate: bottom-up; renames first, then resumes by priority;
-//! - suspend: top-down; a device only once its in-prefix parents are;
+//!   resume a device now only when a parent in the tree maps onto it and
+//!   it grew (a new device grows from nothing), unless its first resume is
+//!   delayed; a failure reverts what this level created;
+//! - activate: bottom-up; renames first (a rename whose new name a
+//!   renaming sibling still holds waits for it), then resumes by priority;
+//! - suspend: top-down; a device only once its in-prefix parents are, a
+//!   thin pool with queued messages getting them instead;
 //! - deactivate: top-down; open devices are skipped below the top level,
 //!   and refused (or retried) at it.
 //!
@@ -52,6 +57,10 @@ fn dev_task(kind: TaskType, node: &Node) -> Task {
     t
 }
 
+/// The callbacks of a phase: `on` is called only for nodes whose caller
+/// registered one ([`Tree::set_callback_registered`]).
+type OnEvent<'a> = &'a mut dyn FnMut(NodeId, NodeEvent) -> bool;
+
 impl Tree {
     fn set_info(&mut self, id: NodeId, info: Info) {
         let n = &mut self.nodes[id.0];
@@ -61,23 +70,43 @@ impl Tree {
         self.by_dev.insert((info.major, info.minor), id);
     }
 
-    fn create(&mut self, kernel: &dyn Kernel, id: NodeId) -> Result<(), TreeError> {
+    /// Whether a caller registered a callback for the node.
+    pub fn callback_registered(&self, id: NodeId) -> bool {
+        self.node(id).callback
+    }
+
+    /// Records whether a caller registered a callback for the node (the
+    /// phases call theirs only for such nodes).
+    pub fn set_callback_registered(&mut self, id: NodeId, registered: bool) {
+        self.nodes[id.0].callback = registered;
+    }
+
+    /// Creates the node's device (libdm's `_create_node`), with the number
+    /// the caller asked for if any; `parent` remembers it for a revert.
+    fn create(&mut self, kernel: &dyn Kernel, id: NodeId, parent: NodeId) -> Result<(), TreeError> {
         let n = self.node(id);
+        crate::log_verbose!("Creating {}", n.name);
         let mut t = Task::new(TaskType::Create);
         t.name = Some(n.name.clone());
         t.uuid = Some(n.uuid.clone());
-        if n.major != 0 || n.minor != 0 {
-            t.major = Some(n.major);
-            t.minor = Some(n.minor);
+        if let Some((major, minor)) = n.props.requested_dev {
+            t.major = Some(major);
+            t.minor = Some(minor);
         }
         t.read_only = n.props.read_only;
         let out = t.run(kernel)?;
         self.set_info(id, out.info);
+        self.nodes[parent.0].activated.push(id);
         self.sync_node(kernel, id, NodeChange::Add, None);
         Ok(())
     }
 
+    /// Loads the node's new table (libdm's `_load_node`) and works out
+    /// whether its size changed: +1 grew, -1 shrank, 0 the same, where a
+    /// new device whose first resume is delayed, and an existing one that
+    /// waits for its extension, count as unchanged.
     fn load(&mut self, kernel: &dyn Kernel, id: NodeId) -> Result<(), TreeError> {
+        crate::log_verbose!("Loading table for {}.", self.node_label(id));
         let lines = self.table(id)?;
         let n = self.node(id);
         let mut t = dev_task(TaskType::Reload, n);
@@ -87,23 +116,35 @@ impl Tree {
         for (start, len, ty, params) in &lines {
             t.add_target(*start, *len, ty, params);
         }
-        let out = t.run(kernel)?;
-        // A live table was read first (suppression): its size.
-        let old_size = out.existing_table_size;
-        let delayed = old_size.is_none() && n.props.delay_resume_if_new;
-        let old = old_size.unwrap_or(0);
-        let changed = match new_size.cmp(&old) {
-            _ if delayed => 0,
+        let result = t.run(kernel);
+        self.nodes[id.0].props.table_pending = false;
+        let out = result?;
+        let existing = out.existing_table_size.unwrap_or(0);
+        let props = &self.nodes[id.0].props;
+        let mut changed = match new_size.cmp(&existing) {
             std::cmp::Ordering::Greater => 1,
             std::cmp::Ordering::Less => -1,
             std::cmp::Ordering::Equal => 0,
         };
+        if changed != 0 {
+            if existing == 0 && props.delay_resume_if_new > 0 {
+                changed = 0;
+            }
+            if existing != 0 && props.delay_resume_if_extended {
+                crate::log_debug!("Resume of table of extended device {} delayed.", self.node_label(id));
+                changed = 0;
+            }
+        }
+        if !out.info.inactive_table {
+            crate::log_verbose!("Suppressed {} identical table reload.", self.node_label(id));
+        }
         self.nodes[id.0].props.size_changed = changed;
         self.set_info(id, out.info);
         Ok(())
     }
 
     pub(super) fn resume(&mut self, kernel: &dyn Kernel, id: NodeId) -> Result<(), TreeError> {
+        crate::log_verbose!("Resuming {}.", self.node_label(id));
         let was_suspended = self.node(id).info.suspended;
         let (out, cookie) = self.run_uevent(kernel, id, dev_task(TaskType::Resume, self.node(id)))?;
         if was_suspended && kernel.has_device_nodes() {
@@ -121,6 +162,7 @@ impl Tree {
     }
 
     fn remove(&mut self, kernel: &dyn Kernel, id: NodeId, retry: bool) -> Result<(), TreeError> {
+        crate::log_verbose!("Removing {}", self.node_label(id));
         let mut t = dev_task(TaskType::Remove, self.node(id));
         t.retry_remove = retry;
         let (_, cookie) = self.run_uevent(kernel, id, t)?;
@@ -137,118 +179,192 @@ impl Tree {
         Ok(out.info)
     }
 
-    /// Creates and loads every new or changed node below `id` (in prefix),
-    /// children first. A child is resumed now only when a parent in the
-    /// tree maps onto it and its size changed (a new device grows from
-    /// nothing), unless it is a new device whose first resume is delayed
-    /// (mirrors, pvmove). A thin pool created here must have the
-    /// transaction id its table names, or be one behind.
-    ///
-    /// On failure every device this call created is removed again (newest
-    /// first), so a failed preload leaves the kernel as it found it.
-    pub fn preload_children(&mut self, kernel: &dyn Kernel, id: NodeId, prefix: Option<&str>, on: &mut dyn FnMut(NodeId, NodeEvent) -> bool) -> Result<(), TreeError> {
-        let mut created = Vec::new();
-        let result = self.preload_level(kernel, id, prefix, on, &mut created);
-        if result.is_err() {
-            for node in created.into_iter().rev() {
-                if self.node(node).info.exists {
-                    crate::log_verbose!("Removing {}, created by the failed preload.", self.node(node).name);
-                    self.revert_created(kernel, node);
+    /// Removes the devices preload created below `parent` (newest first,
+    /// each with what it created), dropping their callbacks (libdm's
+    /// `_dm_tree_revert_activated`).
+    fn revert_activated(&mut self, kernel: &dyn Kernel, parent: NodeId) -> Result<(), TreeError> {
+        let created = std::mem::take(&mut self.nodes[parent.0].activated);
+        for child in created.into_iter().rev() {
+            crate::log_debug!("Reverting {}.", self.node_label(child));
+            self.nodes[child.0].callback = false;
+            if self.node(child).info.exists {
+                if let Err(e) = self.remove(kernel, child, false) {
+                    crate::log_error!(errno = e.errno(); "Unable to deactivate {}.", self.node_label(child));
+                    return Err(e);
                 }
             }
+            self.revert_activated(kernel, child)?;
+        }
+        Ok(())
+    }
+
+    /// Waits for udev on the tree's cookie, then reverts `parent`'s level.
+    fn wait_and_revert_activated(&mut self, kernel: &dyn Kernel, parent: NodeId) {
+        self.udev_wait_and_reset(kernel);
+        if let Err(e) = self.revert_activated(kernel, parent) {
+            crate::log_debug!("Revert of {} stopped: {e}", self.node_label(parent));
+        }
+    }
+
+    /// Creates and loads every new or changed node below `id` (in prefix),
+    /// children first (libdm's `dm_tree_preload_children`). A child is
+    /// resumed now only when a parent in the tree maps onto it and it grew
+    /// (see [`Tree::load`]). A thin pool created here must have the
+    /// transaction id its table names, or be one behind. Once a node that
+    /// does not exist yet has its children ready, udev is waited for and
+    /// its PRELOADED callback runs (LVM checks a new pool's metadata there);
+    /// a failing callback reverts what was created below it.
+    ///
+    /// On failure the level that failed reverts what it created; then
+    /// every device this call created that is still there is removed too
+    /// (newest first), so a failed preload leaves the kernel as it found
+    /// it.
+    pub fn preload_children(&mut self, kernel: &dyn Kernel, id: NodeId, prefix: Option<&str>, on: OnEvent<'_>) -> Result<(), TreeError> {
+        let result = self.preload_level(kernel, id, prefix, on);
+        if result.is_err() {
+            self.udev_wait_and_reset(kernel);
+            self.remove_created_below(kernel, id);
         }
         result
     }
 
-    fn preload_level(&mut self, kernel: &dyn Kernel, id: NodeId, prefix: Option<&str>, on: &mut dyn FnMut(NodeId, NodeEvent) -> bool, made: &mut Vec<NodeId>) -> Result<(), TreeError> {
-        let mut first_error = None;
+    /// After a failed preload: removes what any level below `id` created
+    /// and a revert left behind.
+    fn remove_created_below(&mut self, kernel: &dyn Kernel, id: NodeId) {
+        let mut stack = vec![id];
+        let mut created = Vec::new();
+        while let Some(n) = stack.pop() {
+            for c in std::mem::take(&mut self.nodes[n.0].activated) {
+                created.push(c);
+                stack.push(c);
+            }
+        }
+        for node in created.into_iter().rev() {
+            if self.node(node).info.exists {
+                crate::log_verbose!("Removing {}, created by the failed preload.", self.node(node).name);
+                if let Err(e) = self.remove(kernel, node, false) {
+                    crate::log_error!(errno = e.errno(); "Failed to remove {} while reverting: {e}", self.node(node).name);
+                }
+            }
+        }
+    }
+
+    fn preload_level(&mut self, kernel: &dyn Kernel, id: NodeId, prefix: Option<&str>, on: OnEvent<'_>) -> Result<(), TreeError> {
+        let mut first_error: Option<TreeError> = None;
+        let mut flush_nodes = false;
         for child in self.links(id, false).to_vec() {
             if child == Tree::ROOT {
                 continue;
             }
+            // A pvmove mirror's delay reaches everything below it.
+            let delay = self.node(id).props.delay_resume_if_new;
+            if delay > 1 {
+                self.nodes[child.0].props.delay_resume_if_new = delay;
+            }
             let n = self.node(child);
             // Devices that exist but are not device-mapper ones.
-            if !n.info.exists && n.uuid.is_empty() {
+            if !n.info.exists && n.info.major != 0 {
                 continue;
             }
             if n.info.exists && !uuid_prefix_matches(&n.uuid, prefix) {
                 continue;
             }
             if self.num_children(child, false) > 0 {
-                self.preload_level(kernel, child, prefix, on, made)?;
+                self.preload_level(kernel, child, prefix, on)?;
             }
             let mut created = false;
             if !self.node(child).info.exists {
-                self.create(kernel, child)?;
-                made.push(child);
+                self.create(kernel, child, id)?;
                 created = true;
             }
-            if !self.node(child).info.inactive_table && !self.node(child).props.segments.is_empty() {
-                if let Err(e) = self.load(kernel, child) {
-                    if created {
-                        // Undo the create: nothing this call made stays behind.
-                        if let Err(undo) = self.remove(kernel, child, false) {
-                            crate::log_error!(errno = libc::EIO; "Failed to remove {} after a failed load: {undo}", self.node(child).name);
-                        }
-                    }
-                    return Err(e);
-                }
-            }
-            // No resume for a device without parents.
-            if self.num_children(child, true) == 0 {
-                continue;
-            }
-            let changed = self.node(child).props.size_changed;
-            let parent_changed = &mut self.nodes[id.0].props.size_changed;
-            if changed > 0 && *parent_changed == 0 {
-                *parent_changed = 1;
-            } else if changed < 0 {
-                *parent_changed = -1;
+            if self.node(child).props.delay_resume_if_extended {
+                self.nodes[id.0].props.delay_resume_if_extended = true;
             }
             let n = self.node(child);
-            if changed == 0 || (!n.info.inactive_table && !n.info.suspended) {
-                continue;
-            }
-            let had_live_table = n.info.live_table;
-            if let Err(e) = self.resume(kernel, child) {
-                crate::log_error!(errno = e.errno(); "Unable to resume {}: {e}", self.node(child).name);
-                // Never active before: remove it rather than leave it half made.
-                if !had_live_table {
-                    if let Err(undo) = self.remove(kernel, child, false) {
-                        crate::log_error!(errno = undo.errno(); "Failed to remove {}: {undo}", self.node(child).name);
-                    }
-                }
-                first_error.get_or_insert(e);
-                continue;
-            }
-            if created && self.thin_pool(child).is_some_and(|p| p.transaction_id != 0) {
-                if let Err(e) = self.thin_transaction(kernel, child, prefix) {
-                    crate::log_error!(errno = libc::EINVAL; "{e}");
-                    self.revert_created(kernel, child);
+            if !n.info.inactive_table && n.props.table_pending {
+                if let Err(e) = self.load(kernel, child) {
+                    crate::log_error!(errno = e.errno(); "{e}");
+                    self.wait_and_revert_activated(kernel, id);
                     first_error.get_or_insert(e);
                     continue;
                 }
             }
+            // No resume for a device without parents, or unchanged or smaller.
+            if self.num_children(child, true) == 0 || self.node(child).props.size_changed <= 0 {
+                continue;
+            }
+            let n = self.node(child);
+            if !n.info.inactive_table && !n.info.suspended {
+                continue;
+            }
+            if let Err(e) = self.resume(kernel, child) {
+                crate::log_error!(errno = e.errno(); "Unable to resume {}.", self.node_label(child));
+                self.wait_and_revert_activated(kernel, id);
+                first_error.get_or_insert(e);
+                continue;
+            }
+            // A new pool: its transaction id must fit the table's.
+            if created && self.node(child).props.send_messages > 0 {
+                if let Err(e) = self.send_thin_messages_if(kernel, child, prefix, false) {
+                    crate::log_error!(errno = libc::EINVAL; "{e}");
+                    self.wait_and_revert_activated(kernel, id);
+                    first_error.get_or_insert(e);
+                    continue;
+                }
+            }
+            if self.node(child).props.immediate_dev_node {
+                flush_nodes = true;
+            }
         }
-        if let Some(e) = first_error {
-            return Err(e);
+        let wants_callback = first_error.is_none() && !self.node(id).info.exists && self.node(id).callback;
+        if flush_nodes || wants_callback {
+            self.udev_wait_and_reset(kernel);
+            if wants_callback && !on(id, NodeEvent::Preloaded) {
+                if let Err(e) = self.revert_activated(kernel, id) {
+                    crate::log_debug!("Revert of {} stopped: {e}", self.node_label(id));
+                }
+                return Err(TreeError::Invalid(format!("Preload callback of {} failed", self.node(id).name)));
+            }
         }
-        if !self.node(id).info.exists && !on(id, NodeEvent::Preloaded) {
-            return Err(TreeError::Invalid(format!("Preload callback of {} failed", self.node(id).name)));
-        }
+        first_error.map_or(Ok(()), Err)
+    }
+
+    /// Whether `node`'s rename would take a sibling's name (libdm's
+    /// `_rename_conflict_exists`); the second value says the sibling is
+    /// being renamed too, so waiting for it resolves the conflict.
+    fn rename_conflict(&self, parent: NodeId, node: NodeId) -> Option<bool> {
+        let new = self.node(node).props.new_name.as_deref()?;
+        self.links(parent, false)
+            .iter()
+            .filter(|s| **s != node)
+            .find(|s| self.node(**s).name == new)
+            .map(|s| self.node(*s).props.new_name.is_some())
+    }
+
+    fn rename(&mut self, kernel: &dyn Kernel, child: NodeId, new: String) -> Result<(), TreeError> {
+        let n = self.node(child);
+        crate::log_verbose!("Renaming {} ({}:{}) to {new}", n.name, n.major, n.minor);
+        let mut t = dev_task(TaskType::Rename, n);
+        t.major = None;
+        t.minor = None;
+        t.name = Some(n.name.clone());
+        t.new_name = Some(new.clone());
+        let (_, cookie) = self.run_uevent(kernel, child, t).map_err(|e| {
+            let n = self.node(child);
+            crate::log_error!(errno = e.errno(); "Failed to rename {} ({}:{}) to {new}", n.name, n.major, n.minor);
+            e
+        })?;
+        let node = &mut self.nodes[child.0];
+        let old = std::mem::replace(&mut node.name, new);
+        node.props.new_name = None;
+        self.sync_node(kernel, child, NodeChange::Rename(old), cookie);
         Ok(())
     }
 
-    /// Takes down a device this preload created and resumed (suspend, then
-    /// remove), so a failed check leaves nothing behind.
-    fn revert_created(&mut self, kernel: &dyn Kernel, id: NodeId) {
-        if let Err(e) = self.remove(kernel, id, false) {
-            crate::log_error!(errno = e.errno(); "Failed to remove {} while reverting: {e}", self.node(id).name);
-        }
-    }
-
     /// Resumes every node below `id` (in prefix) that has a table waiting or
-    /// is suspended, children first, by activation priority; renames first.
+    /// is suspended, children first, by activation priority, renaming
+    /// first; then sends the messages still queued for `id` if it is a
+    /// thin pool (libdm's `dm_tree_activate_children`).
     pub fn activate_children(&mut self, kernel: &dyn Kernel, id: NodeId, prefix: Option<&str>) -> Result<(), TreeError> {
         let children: Vec<NodeId> = self.links(id, false).iter().copied().filter(|c| *c != Tree::ROOT).collect();
         let mut first_error = None;
@@ -267,23 +383,22 @@ impl Tree {
                 self.activate_children(kernel, child, prefix)?;
             }
         }
-        for priority in 0..3u8 {
+        let mut priority = 0u8;
+        while priority < 3 {
+            let mut awaiting_peer_rename = false;
+            let mut renamed = false;
             for &child in &children {
                 let n = self.node(child);
-                if n.props.activation_priority != priority || n.uuid.is_empty() || !uuid_prefix_matches(&n.uuid, prefix) {
+                if n.props.activation_priority != priority || !uuid_prefix_matches(&n.uuid, prefix) {
                     continue;
                 }
                 if let Some(new) = n.props.new_name.clone() {
-                    let mut t = dev_task(TaskType::Rename, n);
-                    t.major = None;
-                    t.minor = None;
-                    t.name = Some(n.name.clone());
-                    t.new_name = Some(new.clone());
-                    let (_, cookie) = self.run_uevent(kernel, child, t)?;
-                    let node = &mut self.nodes[child.0];
-                    let old = std::mem::replace(&mut node.name, new);
-                    node.props.new_name = None;
-                    self.sync_node(kernel, child, NodeChange::Rename(old), cookie);
+                    if self.rename_conflict(id, child) == Some(true) {
+                        awaiting_peer_rename = true;
+                        continue;
+                    }
+                    self.rename(kernel, child, new)?;
+                    renamed = true;
                 }
                 let n = self.node(child);
                 if !n.info.inactive_table && !n.info.suspended {
@@ -294,64 +409,88 @@ impl Tree {
                     first_error.get_or_insert(e);
                 }
                 if let Err(e) = self.resume(kernel, child) {
-                    crate::log_error!(errno = libc::EIO; "Unable to resume {}: {e}", self.node(child).name);
+                    crate::log_error!(errno = e.errno(); "Unable to resume {}.", self.node_label(child));
                     first_error.get_or_insert(e);
+                }
+            }
+            // Renames waiting for a sibling's: this level again, as long as
+            // some rename went through (a cycle of names would never end).
+            if !(awaiting_peer_rename && renamed) {
+                if awaiting_peer_rename {
+                    // Let the waiting renames fail or succeed on their own.
+                    for &child in &children {
+                        if self.node(child).props.activation_priority == priority {
+                            if let Some(new) = self.node(child).props.new_name.clone() {
+                                self.rename(kernel, child, new)?;
+                            }
+                        }
+                    }
                     continue;
                 }
-                // Messages still queued for a pool (one made by this
-                // preload, never suspended since) go once it is live.
-                if first_error.is_none() && self.thin_messages_pending(child) {
-                    if let Err(e) = self.send_thin_messages(kernel, child, prefix) {
-                        first_error.get_or_insert(e);
-                    }
-                }
+                priority += 1;
+            }
+        }
+        if first_error.is_none() && self.thin_messages_pending(id) {
+            if let Err(e) = self.send_thin_messages(kernel, id, prefix) {
+                crate::log_error!(errno = e.errno(); "{e}");
+                first_error = Some(e);
             }
         }
         first_error.map_or(Ok(()), Err)
     }
 
-    /// Whether every in-prefix parent of `id` is suspended.
+    /// Whether every parent of `id` that belongs to the prefix is
+    /// suspended, a parent that presuspends `id` aside (libdm's
+    /// `_children_suspended`, inverted).
     fn parents_suspended(&self, id: NodeId, prefix: Option<&str>) -> bool {
+        if self.linked(Tree::ROOT, id) {
+            return true;
+        }
         self.links(id, true).iter().all(|p| {
             let n = self.node(*p);
-            *p == Tree::ROOT || !uuid_prefix_matches(&n.uuid, prefix) || !n.info.exists || n.info.suspended
+            !uuid_prefix_matches(&n.uuid, prefix) || n.props.presuspend == Some(id) || n.info.suspended
         })
     }
 
     /// Suspends every node below `id` (in prefix), a node only once the
-    /// parents in prefix are suspended.
+    /// parents in prefix are suspended (libdm's `dm_tree_suspend_children`).
+    /// A thin pool with queued messages gets them instead of a suspend,
+    /// and its children are then not suspended either.
     pub fn suspend_children(&mut self, kernel: &dyn Kernel, id: NodeId, prefix: Option<&str>) -> Result<(), TreeError> {
         let children: Vec<NodeId> = self.links(id, false).iter().copied().filter(|c| *c != Tree::ROOT).collect();
-        let mut first_error = None;
-        let mut skip = Vec::new();
+        let mut first_error: Option<TreeError> = None;
         for &child in &children {
             let n = self.node(child);
-            if n.uuid.is_empty() || !uuid_prefix_matches(&n.uuid, prefix) || !self.parents_suspended(child, prefix) {
+            if !uuid_prefix_matches(&n.uuid, prefix) || !self.parents_suspended(child, prefix) {
                 continue;
             }
-            if !n.info.exists || n.info.suspended {
+            let mut info_task = dev_task(TaskType::Info, n);
+            info_task.event_nr = 0;
+            let info = info_task.run(kernel)?.info;
+            if !info.exists || info.suspended {
                 continue;
             }
-            // A thin pool with queued messages: send them now that the thin
-            // volumes above it are suspended, and suspend neither the pool
-            // nor its data and metadata devices (origin-only).
-            if self.thin_messages_pending(child) {
-                if first_error.is_none() {
-                    match self.send_thin_messages(kernel, child, prefix) {
-                        Ok(()) => {
-                            crate::log_debug!("Sent messages to thin-pool {} and skipping suspend of its children.", self.node(child).name);
-                            skip.push(child);
-                        }
-                        Err(e) => {
-                            first_error.get_or_insert(e);
-                        }
+            if self.thin_messages_pending(child) && first_error.is_none() {
+                match self.send_thin_messages(kernel, child, prefix) {
+                    Ok(()) => {
+                        crate::log_debug!("Sent messages to thin-pool {} and skipping suspend of its children.", self.node_label(child));
+                        self.nodes[child.0].props.skip_suspend = true;
+                    }
+                    Err(e) => {
+                        crate::log_error!(errno = e.errno(); "{e}");
+                        first_error = Some(e);
                     }
                 }
                 continue;
             }
-            if let Some(pre) = n.props.presuspend {
-                self.suspend_children(kernel, pre, prefix)?;
-            }
+            let name = self.node(child).name.clone();
+            crate::log_verbose!(
+                "Suspending {name} ({}:{}){}{}",
+                info.major,
+                info.minor,
+                if self.settings.skip_lockfs { "" } else { " with filesystem sync" },
+                if self.settings.no_flush { "" } else { " with device flush" }
+            );
             let mut t = dev_task(TaskType::Suspend, self.node(child));
             t.skip_lockfs = self.settings.skip_lockfs;
             t.no_flush = self.settings.no_flush;
@@ -363,14 +502,14 @@ impl Tree {
                     self.set_info(child, out.info);
                 }
                 Err(e) => {
-                    crate::log_error!(errno = e.errno(); "Unable to suspend {}: {e}", self.node(child).name);
+                    crate::log_error!(errno = e.errno(); "Unable to suspend {name} ({}:{})", info.major, info.minor);
                     first_error.get_or_insert(TreeError::from(e));
                 }
             }
         }
         for &child in &children {
             let n = self.node(child);
-            if skip.contains(&child) || n.uuid.is_empty() || !uuid_prefix_matches(&n.uuid, prefix) || !self.parents_suspended(child, prefix) {
+            if n.props.skip_suspend || !uuid_prefix_matches(&n.uuid, prefix) {
                 continue;
             }
             if self.num_children(child, false) > 0 {
@@ -380,52 +519,81 @@ impl Tree {
         first_error.map_or(Ok(()), Err)
     }
 
-    /// Removes every node below `id` (in prefix), top-down.
-    pub fn deactivate_children(&mut self, kernel: &dyn Kernel, id: NodeId, prefix: Option<&str>, on: &mut dyn FnMut(NodeId, NodeEvent) -> bool) -> Result<(), TreeError> {
+    /// Whether every in-prefix parent of `id` still there has no opener
+    /// (libdm's `_node_has_closed_parents`).
+    fn parents_closed(&self, kernel: &dyn Kernel, id: NodeId, prefix: Option<&str>) -> Result<bool, TreeError> {
+        for p in self.links(id, true) {
+            let n = self.node(*p);
+            if *p == Tree::ROOT || !uuid_prefix_matches(&n.uuid, prefix) {
+                continue;
+            }
+            let info = dev_task(TaskType::Info, n).run(kernel)?.info;
+            if info.exists && info.open_count > 0 {
+                crate::log_debug!("Node {} {}:{} has open_count {}", prefix.unwrap_or(""), n.major, n.minor, info.open_count);
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Removes every node below `id` (in prefix), top-down (libdm's
+    /// `dm_tree_deactivate_children`).
+    pub fn deactivate_children(&mut self, kernel: &dyn Kernel, id: NodeId, prefix: Option<&str>, on: OnEvent<'_>) -> Result<(), TreeError> {
         self.deactivate_level(kernel, id, prefix, 0, on)
     }
 
-    fn deactivate_level(&mut self, kernel: &dyn Kernel, id: NodeId, prefix: Option<&str>, level: usize, on: &mut dyn FnMut(NodeId, NodeEvent) -> bool) -> Result<(), TreeError> {
+    fn deactivate_level(&mut self, kernel: &dyn Kernel, id: NodeId, prefix: Option<&str>, level: usize, on: OnEvent<'_>) -> Result<(), TreeError> {
         let children: Vec<NodeId> = self.links(id, false).iter().copied().filter(|c| *c != Tree::ROOT).collect();
         let mut first_error = None;
         for child in children {
-            let n = self.node(child);
-            if n.uuid.is_empty() || !uuid_prefix_matches(&n.uuid, prefix) {
+            if !uuid_prefix_matches(&self.node(child).uuid, prefix) {
                 continue;
             }
-            let info = match self.refresh(kernel, child) {
-                Ok(i) if i.exists => i,
-                // Gone already (removed by an earlier, interrupted call, or
-                // never made): what it would have used may still be there.
-                Ok(_) => {
-                    if self.num_children(child, false) > 0 {
-                        self.deactivate_level(kernel, child, prefix, level + 1, on)?;
-                    }
-                    continue;
-                }
-                Err(_) => continue,
-            };
+            let info = self.refresh(kernel, child)?;
+            if !info.exists {
+                continue;
+            }
             let name = self.node(child).name.clone();
             if info.open_count > 0 {
+                // Internal devices below the top level stay while open.
                 if level > 0 {
                     continue;
                 }
                 if !self.settings.retry_remove {
-                    let e = TreeError::Invalid(format!("Unable to deactivate open {name} ({}:{})", info.major, info.minor));
+                    let e = TreeError::Invalid(format!("Unable to deactivate open {name} ({}:{}).", info.major, info.minor));
+                    crate::log_error!(errno = libc::EBUSY; "{e}");
+                    first_error.get_or_insert(e);
+                    continue;
+                }
+                if let Some(reason) = crate::udev::in_use_reason(info.major, info.minor) {
+                    let e = TreeError::Invalid(format!("Device {name} ({}:{}) {reason}.", info.major, info.minor));
                     crate::log_error!(errno = libc::EBUSY; "{e}");
                     first_error.get_or_insert(e);
                     continue;
                 }
             }
             if let Some(pre) = self.node(child).props.presuspend {
-                self.suspend_children(kernel, pre, prefix)?;
+                if !self.parents_closed(kernel, pre, prefix)? {
+                    if level == 0 {
+                        let e = TreeError::Invalid(format!("Unable to deactivate open {name} ({}:{}).", info.major, info.minor));
+                        crate::log_error!(errno = libc::EBUSY; "{e}");
+                        first_error.get_or_insert(e);
+                    }
+                    continue;
+                }
+                if self.suspend_children(kernel, child, prefix).is_err() {
+                    continue;
+                }
             }
             if let Err(e) = self.remove(kernel, child, level == 0 && self.settings.retry_remove) {
-                crate::log_error!(errno = libc::EBUSY; "Unable to deactivate {name} ({}:{}): {e}", info.major, info.minor);
+                crate::log_error!(errno = e.errno(); "Unable to deactivate {name} ({}:{}).", info.major, info.minor);
                 first_error.get_or_insert(e);
                 continue;
             }
-            if !on(child, NodeEvent::Deactivated) {
+            if info.suspended && info.live_table && kernel.has_device_nodes() {
+                super::count_suspended(-1);
+            }
+            if self.node(child).callback && !on(child, NodeEvent::Deactivated) {
                 crate::log_debug!("Deactivate callback of {name} reported failure");
             }
             if self.num_children(child, false) > 0 {

@@ -1,13 +1,17 @@
 //! Thin pools in the tree: the transaction check and the queued messages
-//! (seed 004). Messages are sent while suspending, after the thin volumes
-//! above the pool are suspended, and the pool itself is then not
-//! suspended ("origin-only"). The kernel's transaction id is read first:
-//! equal to the table's means the transaction is already done, one behind
-//! means send, anything else is an error.
+//! (seed 004), as libdm's `_node_send_messages`. Messages are sent while
+//! suspending, after the thin volumes above the pool are suspended, and
+//! the pool itself is then not suspended ("origin-only"); a pool activate
+//! reaches with messages still queued gets them then. The kernel's
+//! transaction id is read first (status without flushing): equal to the
+//! table's means the transaction is already done, one behind means send,
+//! anything else is an error. A pool that failed, has read-only metadata
+//! or needs a check gets no messages.
 
 use super::{NodeId, Tree, TreeError};
 use crate::kernel::Kernel;
-use crate::targets::thin::pool_transaction_id;
+use crate::status::thin::{parse_pool, ThinPoolStatus};
+use crate::targets::ThinMessage;
 use crate::task::{Task, TaskType};
 
 /// What the transaction check found.
@@ -22,81 +26,153 @@ pub enum Transaction {
 }
 
 impl Tree {
-    /// The transaction id the kernel reports for the pool node `id`.
-    fn kernel_transaction_id(&self, kernel: &dyn Kernel, id: NodeId) -> Result<u64, TreeError> {
+    /// libdm's "name (major:minor)" of a node, for messages.
+    pub(super) fn node_label(&self, id: NodeId) -> String {
+        let n = self.node(id);
+        format!("{} ({}:{})", n.name, n.major, n.minor)
+    }
+
+    /// The pool's status as the kernel reports it, read without flushing.
+    fn pool_status(&self, kernel: &dyn Kernel, id: NodeId) -> Result<ThinPoolStatus, TreeError> {
         let n = self.node(id);
         let mut t = Task::new(TaskType::Status);
         t.major = Some(n.major);
         t.minor = Some(n.minor);
+        t.no_flush = true;
         let out = t.run(kernel)?;
-        let line = out
-            .targets
-            .iter()
-            .find(|l| l.target_type == "thin-pool")
-            .ok_or_else(|| TreeError::Invalid(format!("Thin pool {} has no live thin-pool table.", n.name)))?;
-        pool_transaction_id(&line.params).map_err(|why| TreeError::Invalid(format!("Thin pool {}: {why}.", n.name)))
+        let label = self.node_label(id);
+        let Some(line) = out.targets.first().filter(|l| l.target_type == "thin-pool") else {
+            let ty = out.targets.first().map_or("no target".to_string(), |l| l.target_type.clone());
+            return Err(TreeError::Invalid(format!("Expected thin-pool target for {label} and got {ty}.")));
+        };
+        let status = parse_pool(&line.params).map_err(|e| TreeError::Invalid(format!("Failed to parse the status of thin pool {label}: {e}")))?;
+        crate::log_debug!("Found transaction id {} for thin pool {label} with status line: {}.", status.transaction_id, line.params);
+        Ok(status)
     }
 
-    /// Compares the pool's transaction id in the kernel with its table's.
+    /// Compares the pool's transaction id in the kernel with its table's
+    /// (nothing to compare when the node does not exist, has no thin-pool
+    /// table or is outside the prefix). Equal: the messages are done.
     pub fn thin_transaction(&mut self, kernel: &dyn Kernel, id: NodeId, prefix: Option<&str>) -> Result<Transaction, TreeError> {
+        self.pool_transaction(kernel, id, prefix).map(|(t, _)| t)
+    }
+
+    fn pool_transaction(&mut self, kernel: &dyn Kernel, id: NodeId, prefix: Option<&str>) -> Result<(Transaction, Option<ThinPoolStatus>), TreeError> {
         let n = self.node(id);
-        let Some(pool) = self.thin_pool(id) else { return Ok(Transaction::NotApplicable) };
-        if !n.info.exists || !super::uuid_prefix_matches(&n.uuid, prefix) {
-            return Ok(Transaction::NotApplicable);
+        if !n.info.exists {
+            return Ok((Transaction::NotApplicable, None));
+        }
+        if n.props.segments.is_empty() {
+            return Err(TreeError::Invalid(format!("Node {} is missing a segment.", self.node_label(id))));
+        }
+        let Some(pool) = self.node(id).props.segments.last().and_then(|s| match &s.target {
+            crate::targets::Target::ThinPool(p) => Some(p),
+            _ => None,
+        }) else {
+            return Ok((Transaction::NotApplicable, None));
+        };
+        if !super::uuid_prefix_matches(&n.uuid, prefix) {
+            crate::log_debug!("UUID \"{}\" does not match.", n.uuid);
+            return Ok((Transaction::NotApplicable, None));
         }
         let expected = pool.transaction_id;
-        let current = self.kernel_transaction_id(kernel, id)?;
-        if current == expected {
-            if current != 0 {
-                crate::log_debug!("Thin pool transaction_id matches {current}, skipping messages.");
+        let have_messages = !pool.messages.is_empty();
+        let status = self.pool_status(kernel, id)?;
+        if status.transaction_id == expected {
+            self.nodes[id.0].props.send_messages = 0;
+            if have_messages {
+                crate::log_debug!("Thin pool {} transaction_id matches {expected}, skipping messages.", self.node_label(id));
             }
-            self.nodes[id.0].props.thin_messages_done = true;
-            return Ok(Transaction::Done);
+            return Ok((Transaction::Done, Some(status)));
         }
-        if current.checked_add(1) != Some(expected) {
+        if status.transaction_id.checked_add(1) != Some(expected) {
             return Err(TreeError::Invalid(format!(
-                "Thin pool {} transaction_id is {current}, while expected {}.",
-                self.node(id).name,
-                expected.wrapping_sub(1)
+                "Thin pool {} transaction_id is {}, while expected {}.",
+                self.node_label(id),
+                status.transaction_id,
+                expected.wrapping_sub(u64::from(have_messages))
             )));
         }
-        Ok(Transaction::Pending)
+        Ok((Transaction::Pending, Some(status)))
     }
 
     /// Whether the node is a thin pool with messages not yet sent.
     pub fn thin_messages_pending(&self, id: NodeId) -> bool {
-        !self.node(id).props.thin_messages_done && self.thin_pool(id).is_some_and(|p| !p.messages.is_empty())
+        self.node(id).props.thin_messages_pending()
     }
 
-    /// Sends the pool's queued messages if the kernel is one transaction
-    /// behind. A message the kernel refuses because an interrupted earlier
-    /// attempt applied it (the volume exists, or is already gone) counts
-    /// as done, so re-running a transaction applies nothing twice.
-    pub fn send_thin_messages(&mut self, kernel: &dyn Kernel, id: NodeId, prefix: Option<&str>) -> Result<(), TreeError> {
-        if self.thin_transaction(kernel, id, prefix)? != Transaction::Pending {
+    /// libdm's `_node_send_messages`: checks the transaction and, when the
+    /// kernel is one behind and `send` is set, sends the queued messages.
+    /// The kernel's "already exists" for `create_thin` and "no data" for
+    /// `delete` mean an earlier, interrupted attempt applied the message;
+    /// `create_snap` of an id that exists is an error (the pool may hold
+    /// an unknown volume under it). After `set_transaction_id` the new id
+    /// is read back.
+    pub fn send_thin_messages_if(&mut self, kernel: &dyn Kernel, id: NodeId, prefix: Option<&str>, send: bool) -> Result<(), TreeError> {
+        let (transaction, status) = self.pool_transaction(kernel, id, prefix)?;
+        if transaction != Transaction::Pending {
             return Ok(());
         }
         let messages = self.thin_pool(id).map(|p| p.messages.clone()).unwrap_or_default();
+        if messages.is_empty() || !send {
+            return Ok(());
+        }
+        if let Some(st) = status.filter(|st| st.fail || st.read_only || st.needs_check) {
+            return Err(TreeError::Invalid(format!(
+                "Cannot send messages to thin pool {}{}{}{}.",
+                self.node_label(id),
+                if st.fail { " in failed state" } else { "" },
+                if st.read_only { " with read only metadata" } else { "" },
+                if st.needs_check { " which needs check first" } else { "" }
+            )));
+        }
         for message in messages {
-            let n = self.node(id);
-            let mut t = Task::new(TaskType::TargetMsg);
-            t.major = Some(n.major);
-            t.minor = Some(n.minor);
-            t.sector = 0;
-            t.message = Some(message.text());
-            match t.run(kernel) {
-                Ok(_) => crate::log_debug!("Thin pool {}: sent \"{}\".", n.name, message.text()),
-                Err(e) if Some(e.errno()) == message.already_applied_errno() => {
-                    crate::log_debug!("Thin pool {}: \"{}\" was already applied.", n.name, message.text());
-                }
-                Err(e) => {
-                    crate::log_error!(errno = e.errno(); "Thin pool {}: message \"{}\" failed: {e}", n.name, message.text());
-                    return Err(e.into());
+            self.send_thin_message(kernel, id, &message)?;
+            if let ThinMessage::SetTransactionId { new, .. } = message {
+                let now = self.pool_status(kernel, id)?.transaction_id;
+                if now != new {
+                    return Err(TreeError::Invalid(format!("Thin pool {} transaction_id is {now} and does not match expected  {new}.", self.node_label(id))));
                 }
             }
         }
-        self.nodes[id.0].props.thin_messages_done = true;
+        self.nodes[id.0].props.send_messages = 0;
         Ok(())
+    }
+
+    /// Sends the queued messages (see [`Tree::send_thin_messages_if`]).
+    pub fn send_thin_messages(&mut self, kernel: &dyn Kernel, id: NodeId, prefix: Option<&str>) -> Result<(), TreeError> {
+        self.send_thin_messages_if(kernel, id, prefix, true)
+    }
+
+    fn send_thin_message(&self, kernel: &dyn Kernel, id: NodeId, message: &ThinMessage) -> Result<(), TreeError> {
+        let n = self.node(id);
+        let text = message.text();
+        let mut t = Task::new(TaskType::TargetMsg);
+        t.major = Some(n.major);
+        t.minor = Some(n.minor);
+        t.sector = 0;
+        t.message = Some(text.clone());
+        t.expected_errno = match message {
+            ThinMessage::CreateThin { .. } => Some(libc::EEXIST),
+            ThinMessage::Delete { .. } => Some(libc::ENODATA),
+            _ => None,
+        };
+        match t.run(kernel) {
+            Ok(_) => {
+                crate::log_debug!("Thin pool {}: sent \"{text}\".", self.node_label(id));
+                Ok(())
+            }
+            Err(e) => {
+                crate::log_error!(errno = e.errno(); "Failed to process message \"{text}\".");
+                if let (ThinMessage::CreateSnap { device_id, .. } | ThinMessage::CreateThin { device_id }, libc::EEXIST) = (message, e.errno()) {
+                    crate::log_error!(errno = libc::EEXIST; "Thin pool {} already contain thin device with device_id {device_id}.", self.node_label(id));
+                    crate::log_error!(errno = libc::EEXIST; "Manual intervention may be required to remove device dev_id={device_id} in thin pool metadata.");
+                    crate::log_error!(errno = libc::EEXIST; "Optionally new thin volume with device_id={device_id} can be manually added into a volume group.");
+                    crate::log_warn!("WARNING: When uncertain how to do this, contact support!");
+                }
+                Err(e.into())
+            }
+        }
     }
 }
 

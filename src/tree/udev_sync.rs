@@ -30,7 +30,10 @@ impl Tree {
     /// it (with the node's flags) to udev; returns the cookie's event
     /// number when it did.
     pub(super) fn run_uevent(&mut self, kernel: &dyn Kernel, id: NodeId, mut task: Task) -> Result<(TaskOutput, Option<u32>), TreeError> {
-        if self.cookie == 0 || !kernel.has_device_nodes() {
+        // As in the C library, the first such operation of a tree without a
+        // cookie creates one (when udev synchronisation is on), so that the
+        // caller's later dm_udev_wait on dm_tree_get_cookie waits for udev.
+        if !kernel.has_device_nodes() {
             return Ok((task.run(kernel)?, None));
         }
         let support = Support::now(cookie::driver_takes_cookies(driver_version(kernel)));
@@ -55,6 +58,29 @@ impl Tree {
             crate::log_error!(errno = e.errno(); "{e}");
         }
         Ok((result?, Some(event_nr)))
+    }
+
+    /// Waits for udev to finish every event of the tree's cookie (with the
+    /// node operations owed afterwards), then starts a new cookie (libdm's
+    /// `dm_udev_wait(dm_tree_get_cookie(node))` and
+    /// `dm_tree_set_cookie(node, 0)`).
+    pub(super) fn udev_wait_and_reset(&mut self, kernel: &dyn Kernel) {
+        if !kernel.has_device_nodes() {
+            self.cookie = 0;
+            return;
+        }
+        if self.cookie != 0 {
+            match cookie::Cookie::from_value(self.cookie) {
+                Ok(c) => {
+                    if let Err(e) = cookie::wait(c) {
+                        crate::log_error!(errno = e.errno(); "{e}");
+                    }
+                }
+                Err(e) => crate::log_error!(errno = e.errno(); "{e}"),
+            }
+        }
+        cookie::update_devs();
+        self.cookie = 0;
     }
 
     /// Keeps /dev/mapper in step for a real kernel. With the tree's cookie

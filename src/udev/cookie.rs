@@ -834,14 +834,37 @@ pub fn ioctl_event_nr(event_nr: u32, uevent_ioctl: bool, cookie_set: bool, suppo
 /// else whether the kernel sent the uevent (see [`uevent_generated`]).
 /// When udev will not complete the cookie, the library does.
 pub fn task_finished(event_nr: u32, cookie_set: bool, uevent_generated: Option<bool>) -> Result<(), CookieError> {
+    task_finished_after(event_nr, cookie_set, uevent_generated, false)
+}
+
+/// [`task_finished`], told whether the task was a remove the kernel only
+/// scheduled (`deferred_remove` in its reply), which sends no uevent.
+pub fn task_finished_after(
+    event_nr: u32,
+    cookie_set: bool,
+    uevent_generated: Option<bool>,
+    deferred_remove: bool,
+) -> Result<(), CookieError> {
     let Some(cookie) = Cookie::from_event_nr(event_nr).filter(|_| cookie_set) else { return Ok(()) };
     match uevent_generated {
         Some(true) => Ok(()),
         Some(false) => {
-            crate::log_debug!("Uevent not generated! Calling udev_complete internally to avoid process lock-up.");
+            crate::log_debug!("{}", no_uevent_message(deferred_remove));
             complete(cookie)
         }
         None => complete(cookie),
+    }
+}
+
+/// What the library says when it completes a cookie itself because the
+/// kernel sent no uevent. A deferred remove (the device still open, removed
+/// on its last close) sends none by design: libdm 1.02.214 says so rather
+/// than calling the uevent missing.
+fn no_uevent_message(deferred_remove: bool) -> &'static str {
+    if deferred_remove {
+        "Device remove deferred: no uevent until the device is closed. Calling udev_complete internally to avoid process lock-up."
+    } else {
+        "Uevent not generated! Calling udev_complete internally to avoid process lock-up."
     }
 }
 
@@ -971,6 +994,15 @@ fn run_node_op(op: &NodeOp, warn: bool) -> Result<(), i32> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_deferred_remove_is_not_reported_as_a_missing_uevent() {
+        assert_eq!(
+            super::no_uevent_message(true),
+            "Device remove deferred: no uevent until the device is closed. Calling udev_complete internally to avoid process lock-up."
+        );
+        assert_eq!(super::no_uevent_message(false), "Uevent not generated! Calling udev_complete internally to avoid process lock-up.");
+    }
+
     use super::*;
 
     const SYNC: Support = Support { kernel_cookies: true, sync: true };

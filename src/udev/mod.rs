@@ -9,21 +9,41 @@ use std::ffi::CString;
 use std::path::{Path, PathBuf};
 use std::sync::RwLock;
 
-static SYSFS_DIR: RwLock<String> = RwLock::new(String::new());
+/// The sysfs directory set by the caller (None: the default "/sys/";
+/// Some(""): sysfs not to be used).
+static SYSFS_DIR: RwLock<Option<String>> = RwLock::new(None);
 
-/// Sets the sysfs mount point ("/sys" by default).
-pub fn set_sysfs_dir(dir: &str) {
-    *SYSFS_DIR.write().unwrap_or_else(|e| e.into_inner()) = dir.trim_end_matches('/').to_string();
+/// libdm's default sysfs directory.
+pub const DEFAULT_SYSFS_DIR: &str = "/sys/";
+
+/// Sets the sysfs directory as libdm's `dm_set_sysfs_dir` does: "" means
+/// "do not use sysfs"; any other value must be absolute and is kept with
+/// a trailing slash. Returns false (nothing changes) for a relative path.
+pub fn set_sysfs_dir(dir: &str) -> bool {
+    let value = if dir.is_empty() {
+        String::new()
+    } else if !dir.starts_with('/') {
+        crate::log_debug!("Invalid directory value, {dir}: not an absolute name.");
+        return false;
+    } else if dir.ends_with('/') {
+        dir.to_string()
+    } else {
+        format!("{dir}/")
+    };
+    *SYSFS_DIR.write().unwrap_or_else(|e| e.into_inner()) = Some(value);
+    true
 }
 
-/// The sysfs mount point in force, without a trailing slash.
+/// The sysfs directory as `dm_sysfs_dir` gives it: "/sys/" by default,
+/// with a trailing slash, or "" when sysfs is not to be used.
+pub fn sysfs_dir_setting() -> String {
+    SYSFS_DIR.read().unwrap_or_else(|e| e.into_inner()).clone().unwrap_or_else(|| DEFAULT_SYSFS_DIR.to_string())
+}
+
+/// The sysfs mount point to build paths on, without a trailing slash
+/// ("" when sysfs is not to be used, so every path under it is missing).
 pub fn sysfs_dir() -> String {
-    let dir = SYSFS_DIR.read().unwrap_or_else(|e| e.into_inner()).clone();
-    if dir.is_empty() {
-        "/sys".into()
-    } else {
-        dir
-    }
+    sysfs_dir_setting().trim_end_matches('/').to_string()
 }
 
 /// `<dev dir>/mapper`, where device nodes live.
@@ -206,6 +226,24 @@ pub fn has_holders(major: u32, minor: u32) -> bool {
         .unwrap_or(false)
 }
 
+/// Why a device that is open cannot be removed (libdm's
+/// `_check_device_not_in_use`): another device holds it, or a filesystem
+/// on it is mounted; None when neither (only an opener such as a process
+/// holds it, which a retried remove may outlast). Without sysfs every
+/// open device counts as "in use".
+pub fn in_use_reason(major: u32, minor: u32) -> Option<&'static str> {
+    if sysfs_dir_setting().is_empty() {
+        return Some("in use");
+    }
+    if has_holders(major, minor) {
+        return Some("is used by another device");
+    }
+    if mountinfo().is_ok_and(|m| m.iter().any(|m| m.major == major && m.minor == minor)) {
+        return Some("constains a filesystem in use");
+    }
+    None
+}
+
 /// One line of /proc/self/mountinfo: the device and the mount point
 /// (with the kernel's octal escapes undone).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -263,6 +301,19 @@ mod tests {
     fn mountinfo_lines_give_the_device_and_the_unescaped_target() {
         let m = parse_mountinfo_line("36 35 254:3 / /mnt/with\\040space rw,noatime shared:1 - ext4 /dev/mapper/x rw").unwrap();
         assert_eq!((m.major, m.minor, m.target.as_str()), (254, 3, "/mnt/with space"));
+    }
+
+    #[test]
+    fn the_sysfs_directory_keeps_libdms_trailing_slash_and_refuses_relative_paths() {
+        assert_eq!(sysfs_dir_setting(), "/sys/", "LVM appends \"block/...\" to it");
+        assert!(set_sysfs_dir("/tmp/sysfs"));
+        assert_eq!((sysfs_dir_setting().as_str(), sysfs_dir().as_str()), ("/tmp/sysfs/", "/tmp/sysfs"));
+        assert!(!set_sysfs_dir("relative"));
+        assert_eq!(sysfs_dir_setting(), "/tmp/sysfs/", "a refused value changes nothing");
+        assert!(set_sysfs_dir(""));
+        assert_eq!(sysfs_dir_setting(), "", "sysfs switched off");
+        assert!(set_sysfs_dir("/sys"));
+        assert_eq!(sysfs_dir_setting(), "/sys/");
     }
 
     #[test]

@@ -15,7 +15,8 @@
 #   ARGS |> FILTER       the merged output is piped through the shell command
 #                        FILTER before it is compared (explicit exceptions,
 #                        e.g. the Library version line); the exit status is
-#                        still dmsetup's
+#                        still dmsetup's. FILTER sees $pass: c on the C
+#                        library, rs on this one
 #   $ SHELL-COMMAND      a shell command (not dmsetup), compared the same way,
 #                        e.g. to look at /dev/mapper
 #   @ SHELL-COMMAND      a shell command run in both passes and not compared
