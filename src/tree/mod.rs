@@ -100,6 +100,8 @@ pub struct Tree {
     pub cookie: u32,
     /// During activate: the layers each node's new table drops.
     off_tree: HashMap<NodeId, Vec<(u32, u32)>>,
+    /// Every device preload created, in order.
+    created: Vec<NodeId>,
 }
 
 impl Default for Tree {
@@ -114,7 +116,7 @@ impl Tree {
 
     /// A tree holding only its root.
     pub fn new() -> Tree {
-        Tree { nodes: vec![Node::default()], by_dev: HashMap::new(), by_uuid: HashMap::new(), settings: TreeSettings::default(), optional_uuid_suffixes: Vec::new(), cookie: 0, off_tree: HashMap::new() }
+        Tree { nodes: vec![Node::default()], by_dev: HashMap::new(), by_uuid: HashMap::new(), settings: TreeSettings::default(), optional_uuid_suffixes: Vec::new(), cookie: 0, off_tree: HashMap::new(), created: Vec::new() }
     }
 
     /// A node.

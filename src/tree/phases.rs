@@ -97,6 +97,7 @@ impl Tree {
         let out = t.run(kernel)?;
         self.set_info(id, out.info);
         self.nodes[parent.0].activated.push(id);
+        self.created.push(id);
         self.sync_node(kernel, id, NodeChange::Add, None);
         Ok(())
     }
@@ -220,25 +221,20 @@ impl Tree {
     /// (newest first), so a failed preload leaves the kernel as it found
     /// it.
     pub fn preload_children(&mut self, kernel: &dyn Kernel, id: NodeId, prefix: Option<&str>, on: OnEvent<'_>) -> Result<(), TreeError> {
+        let before = self.created.len();
         let result = self.preload_level(kernel, id, prefix, on);
         if result.is_err() {
             self.udev_wait_and_reset(kernel);
-            self.remove_created_below(kernel, id);
+            self.remove_created_since(kernel, before);
         }
         result
     }
 
-    /// After a failed preload: removes what any level below `id` created
-    /// and a revert left behind.
-    fn remove_created_below(&mut self, kernel: &dyn Kernel, id: NodeId) {
-        let mut stack = vec![id];
-        let mut created = Vec::new();
-        while let Some(n) = stack.pop() {
-            for c in std::mem::take(&mut self.nodes[n.0].activated) {
-                created.push(c);
-                stack.push(c);
-            }
-        }
+    /// After a failed preload: removes, newest first, what this call
+    /// created (the devices made after the first `first` of the tree's
+    /// creations) and a revert left behind.
+    fn remove_created_since(&mut self, kernel: &dyn Kernel, first: usize) {
+        let created = self.created.split_off(first.min(self.created.len()));
         for node in created.into_iter().rev() {
             if self.node(node).info.exists {
                 crate::log_verbose!("Removing {}, created by the failed preload.", self.node(node).name);
@@ -378,9 +374,14 @@ impl Tree {
                 }
             }
         }
+        // A failure below does not stop the resumes at this level (libdm
+        // returns at once and leaves the devices above suspended); the
+        // first error is still what the call returns.
         for &child in &children {
             if uuid_prefix_matches(&self.node(child).uuid, prefix) && self.num_children(child, false) > 0 {
-                self.activate_children(kernel, child, prefix)?;
+                if let Err(e) = self.activate_children(kernel, child, prefix) {
+                    first_error.get_or_insert(e);
+                }
             }
         }
         let mut priority = 0u8;
@@ -551,6 +552,13 @@ impl Tree {
             }
             let info = self.refresh(kernel, child)?;
             if !info.exists {
+                // Gone already (removed by an earlier, interrupted call on
+                // this tree): what it used may still be there. (libdm stops
+                // here; a tree read from the kernel has no children below a
+                // missing device, so this only finishes an interrupted run.)
+                if self.num_children(child, false) > 0 {
+                    self.deactivate_level(kernel, child, prefix, level + 1, on)?;
+                }
                 continue;
             }
             let name = self.node(child).name.clone();
@@ -659,9 +667,18 @@ mod tests {
         tree.activate_children(&k, Tree::ROOT, None).unwrap();
         ops(&log);
         tree.suspend_children(&k, Tree::ROOT, None).unwrap();
-        assert_eq!(ops(&log), ["DM_DEV_SUSPEND 253:2", "DM_DEV_SUSPEND 253:1", "DM_DEV_SUSPEND 253:0"]);
+        assert_eq!(
+            ops(&log),
+            ["DM_DEV_STATUS 253:2", "DM_DEV_SUSPEND 253:2", "DM_DEV_STATUS 253:1", "DM_DEV_SUSPEND 253:1", "DM_DEV_STATUS 253:0", "DM_DEV_SUSPEND 253:0"],
+            "each device's state is read just before its suspend, as libdm does"
+        );
         tree.activate_children(&k, Tree::ROOT, None).unwrap();
         assert_eq!(ops(&log), ["DM_DEV_SUSPEND 253:0", "DM_DEV_SUSPEND 253:1", "DM_DEV_SUSPEND 253:2"], "resume bottom-up");
+        // Callbacks run only for nodes whose caller registered one.
+        let registered: Vec<NodeId> = tree.ids().skip(1).collect();
+        for id in &registered[1..] {
+            tree.set_callback_registered(*id, true);
+        }
         let mut gone = Vec::new();
         tree.deactivate_children(&k, Tree::ROOT, None, &mut |id, _| {
             gone.push(id);
@@ -670,7 +687,7 @@ mod tests {
         .unwrap();
         let removes: Vec<String> = ops(&log).into_iter().filter(|o| o.starts_with("DM_DEV_REMOVE")).collect();
         assert_eq!(removes, ["DM_DEV_REMOVE 253:2", "DM_DEV_REMOVE 253:1", "DM_DEV_REMOVE 253:0"]);
-        assert_eq!(gone.len(), 3);
+        assert_eq!(gone, [registered[2], registered[1]], "the two nodes with a callback, in removal order (top, mid)");
     }
 
     #[test]

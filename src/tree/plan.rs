@@ -89,7 +89,7 @@ mod tests {
         ops(&log);
         let plan = tree.plan(&k, Phase::Suspend, Tree::ROOT, None).unwrap();
         let planned: Vec<String> = plan.iter().map(|e| format!("{} {}{}", e.command, e.name, e.dev).trim_end().to_string()).collect();
-        assert_eq!(planned, ["DM_DEV_SUSPEND 253:1", "DM_DEV_SUSPEND 253:0"]);
+        assert_eq!(planned, ["DM_DEV_STATUS 253:1", "DM_DEV_SUSPEND 253:1", "DM_DEV_STATUS 253:0", "DM_DEV_SUSPEND 253:0"]);
         assert!(ops(&log).iter().all(|o| !o.starts_with("DM_DEV_SUSPEND")), "the real devices were only read");
         assert!(sim.snapshot().iter().all(|d| !d.suspended));
     }

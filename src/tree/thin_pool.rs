@@ -275,10 +275,13 @@ mod tests {
                 "DM_TABLE_DEPS 253:2",
                 "DM_TABLE_DEPS 253:0",
                 "DM_TABLE_DEPS 253:1",
+                "DM_DEV_STATUS 253:3",   // thin1's state
                 "DM_DEV_SUSPEND 253:3",  // suspend thin1
+                "DM_DEV_STATUS 253:2",   // the pool's state
                 "DM_TABLE_STATUS 253:2", // the pool's transaction id
                 "DM_TARGET_MSG 253:2",   // create_snap 3 1
                 "DM_TARGET_MSG 253:2",   // set_transaction_id 1 2
+                "DM_TABLE_STATUS 253:2", // the new transaction id, read back
                 "DM_DEV_SUSPEND 253:3",  // activate: resume thin1
             ],
             "no suspend of the pool, tdata or tmeta"
@@ -325,7 +328,7 @@ mod tests {
         let (k, _log) = traced_on(sim.clone());
         make_pool(&k);
         let e = transaction(&k, None, 2, &[(1, 1, 0), (3, 1, 2)]).unwrap_err();
-        assert_eq!(e.to_string(), "Thin pool pool transaction_id is 0, while expected 1.");
+        assert_eq!(e.to_string(), "Thin pool pool (253:2) transaction_id is 0, while expected 1.");
         assert!(sim.thin_ids(META).is_empty(), "no message was sent");
         assert!(suspended(&sim).is_empty());
     }
@@ -346,7 +349,7 @@ mod tests {
         tree.add_segment(top, 8, Target::Linear);
         tree.add_area(top, AreaDevice::Node(pool), 0).unwrap();
         let e = tree.preload_children(&k, Tree::ROOT, Some(P), &mut no_events()).unwrap_err();
-        assert_eq!(e.to_string(), "Thin pool pool transaction_id is 5, while expected 0.");
+        assert_eq!(e.to_string(), "Thin pool pool (253:2) transaction_id is 5, while expected 1.");
         let names: Vec<String> = sim.snapshot().into_iter().map(|d| d.name).collect();
         assert!(!names.contains(&"pool".to_string()), "the pool preload created is gone: {names:?}");
     }
@@ -358,7 +361,7 @@ mod tests {
         let meta = tree.add_new_dev("tmeta", "TP-tmeta", 0, 0, false, 0).unwrap();
         let small = ThinPool { data_block_size: 64, ..pool_table(0) };
         assert_eq!(tree.add_thin_pool(pool, 8, small, meta, meta).unwrap_err().to_string(), "Data block size 64 is lower then 128 sectors.");
-        assert_eq!(tree.add_thin_message(pool, 1, 1, 0).unwrap_err().to_string(), "pool: the last segment is not a thin pool");
+        assert_eq!(tree.add_thin_message(pool, 1, 1, 0).unwrap_err().to_string(), "Node pool is missing a segment.");
         tree.add_thin_pool(pool, 8, pool_table(4), meta, meta).unwrap();
         assert_eq!(tree.add_thin_message(pool, 3, 2, 3).unwrap_err().to_string(), "Current transaction id is different from thin pool.");
         assert_eq!(tree.add_thin(meta, 8, 1 << 24, pool).unwrap_err().to_string(), "Device id 16777216 is higher then 16777215.");

@@ -12,6 +12,7 @@ set -uo pipefail
 lvm2=${1:?LVM2 build dir (build/lvm2)}
 ourlib=${2:?directory of our libdevmapper.so.1.02}
 out=${3:-/tmp/lvm2-everyday}
+out=$(mkdir -p "$out" && cd "$out" && pwd)
 mkdir -p "$out"
 sbin=$lvm2/prefix/sbin
 [ -x "$sbin/lvm" ] || { echo "everyday: no LVM2 tools in $sbin (run tests/lvm2/build.sh)"; exit 1; }
@@ -39,8 +40,10 @@ EOC
 		dmsetup info -c --noheadings -o name,attr,open,segments | sort
 	}
 	step() {
-		echo "### ${*//\/dev\/loop[0-9]/PV}"
-		"$sbin/$1" "${@:2}" 2>&1 | grep -v -e "NOT backed up" -e "not zeroed" -e "^  WARNING: This metadata update"
+		local shown="### ${*//\/dev\/loop[0-9]/PV}"
+		echo "$shown"
+		echo "$shown" >&3
+		timeout "${EVERYDAY_STEP_TIMEOUT:-600}" "$sbin/$1" "${@:2}" 2>&1 | grep -v -e "NOT backed up" -e "not zeroed" -e "^  WARNING: This metadata update"
 		echo "exit ${PIPESTATUS[0]}"
 		state
 	}
@@ -71,14 +74,16 @@ EOC
 		step lvremove -f vg/lv3
 		step vgchange -an vg
 		step vgremove -f vg
-	} >"$t" 2>&1
+	} 3>&1 >"$t" 2>&1
 	for d in "${loops[@]}"; do losetup -d "$d"; done
 	rm -f /tmp/everyday-pv[123]
 	# Ordered uuids to names, so the two runs compare.
 	sed -i -E 's/LVM-[A-Za-z0-9]{64}/LVM-UUID/g' "$t"
 }
 
+echo "everyday: C library (LVM2's bundled libdm)"
 run_sequence "$lvm2/src/libdm" "$out/c.txt"
+echo "everyday: this library"
 run_sequence "$ourlib" "$out/ours.txt"
 grep -q "Library version: *1.02.172" "$out/c.txt" || { echo "everyday: the first run did not use LVM2's C libdm"; head -3 "$out/c.txt"; exit 1; }
 grep -q "devmapper" "$out/ours.txt" || { echo "everyday: the second run did not use this library"; head -3 "$out/ours.txt"; exit 1; }
