@@ -131,7 +131,8 @@ vm-check: lib vm-setup
 demo: deps
 	$(MAKE) lib vm-setup
 	c-tests/build.sh $(OUT)
-	vm/run.sh -- tests/vm/demo.sh $(OUT)
+	tests/lvm2/build.sh $(OUT)/lvm2
+	vm/run.sh --timeout 2400 -- sh -c 'tests/vm/demo.sh $(OUT) && tests/vm/demo-lvm2.sh $(OUT)'
 
 clean:
 	$(CARGO) clean

@@ -23,3 +23,12 @@ fi
 if ! cargo clippy --version >/dev/null 2>&1; then
 	rustup component add clippy
 fi
+# make miri (in make check): rustup's nightly toolchain with Miri.
+if ! cargo +nightly miri --version >/dev/null 2>&1; then
+	if command -v rustup >/dev/null 2>&1; then
+		rustup toolchain install nightly --profile minimal
+		rustup component add --toolchain nightly miri rust-src
+	else
+		echo "install-deps: rustup not found: make miri needs its nightly toolchain with Miri" >&2
+	fi
+fi

@@ -708,6 +708,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "writes files, which Miri's isolation forbids")]
     fn raid_superblock_failed_devices_are_counted_and_cleared() {
         let dir = std::env::temp_dir().join(format!("dm-raid-sb-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();

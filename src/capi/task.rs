@@ -8,6 +8,7 @@ use crate::capi::types::*;
 use std::sync::atomic::Ordering;
 
 use crate::capi::boundary::c_str;
+use crate::capi::handle::{self, CCell, CText, Castable, OwnershipBox};
 use crate::capi::system::dm_timestamp;
 use crate::kernel::default_kernel;
 use crate::task::{check_name, check_uuid, mangle, unmangle, Mangling, Task, TaskOutput, TaskType};
@@ -15,16 +16,19 @@ use crate::udev::cookie::NodeOp;
 use crate::udev::{self, NodeOwner};
 
 /// A libdm task: the Rust [`Task`], its last output, and the C-visible
-/// copies of what the getters hand out (valid until the next run or
-/// destroy).
+/// copies of what the getters hand out, each in an allocation of its own
+/// whose pointer C gets (valid until the next run or destroy; a copy is
+/// replaced only when its content changes).
 pub struct dm_task {
     task: Task,
     output: Option<TaskOutput>,
     errno: c_int,
-    c_name: CString,
-    c_uuid: CString,
-    c_response: Option<CString>,
-    c_targets: Vec<(u64, u64, CString, CString)>,
+    c_name: CText,
+    c_uuid: CText,
+    c_response: Option<CText>,
+    c_targets: Vec<(u64, u64, CText, CText)>,
+    // The reply buffers C reads as structs: Vec::as_mut_ptr hands out the
+    // allocation's own pointer, without a reference to it.
     deps: Vec<u64>,
     names: Vec<u64>,
     versions: Vec<u64>,
@@ -34,37 +38,44 @@ pub struct dm_task {
     cookie: *mut u32,
     udev_flags: u16,
     record_timestamp: bool,
-    timestamp: Option<Box<dm_timestamp>>,
+    timestamp: Option<CCell<dm_timestamp>>,
+}
+
+/// C owns a task: dm_task_create makes it, dm_task_destroy frees it, and
+/// each call in between borrows it for the call.
+impl Castable for dm_task {
+    type Ownership = OwnershipBox;
 }
 
 
-/// Borrows a task handle, logging a NULL.
+/// Borrows a task handle for the call, logging a NULL.
 ///
-/// # Safety
-/// `dmt` must be NULL or a pointer returned by dm_task_create and not yet
-/// destroyed, with no other reference to it alive.
-unsafe fn task_mut<'a>(function: &str, dmt: *mut dm_task) -> Option<&'a mut dm_task> {
-    if dmt.is_null() {
-        crate::capi::boundary::log_null(function, "dmt");
-        return None;
-    }
-    // SAFETY: per this function's contract.
-    Some(unsafe { &mut *dmt })
+/// Trust boundary (see [`crate::capi::handle`]): `dmt` is a handle
+/// argument of an exported function, so NULL or from dm_task_create and
+/// not destroyed.
+fn task_mut<'a>(function: &str, dmt: *mut dm_task) -> Option<&'a mut dm_task> {
+    handle::try_mut_from_ptr(function, "dmt", dmt)
 }
 
-/// # Safety
 /// As [`task_mut`], for shared access.
-unsafe fn task_ref<'a>(function: &str, dmt: *const dm_task) -> Option<&'a dm_task> {
-    if dmt.is_null() {
-        crate::capi::boundary::log_null(function, "dmt");
-        return None;
-    }
-    // SAFETY: per this function's contract.
-    Some(unsafe { &*dmt })
+fn task_ref<'a>(function: &str, dmt: *const dm_task) -> Option<&'a dm_task> {
+    handle::try_ref_from_ptr(function, "dmt", dmt)
 }
 
 fn cstring(s: &str) -> CString {
     CString::new(s.replace('\0', "")).unwrap_or_default()
+}
+
+/// The C copy of `s` (NULs dropped, as `cstring`).
+fn ctext(s: &str) -> CText {
+    CText::new(&s.replace('\0', ""))
+}
+
+/// Replaces a C copy only when C would read something else.
+fn update(c: &mut CText, s: &str) {
+    if !c.holds(&s.replace('\0', "")) {
+        *c = ctext(s);
+    }
 }
 
 /// Packs bytes into u64 words so that C reads 64-bit fields aligned.
@@ -85,8 +96,8 @@ impl dm_task {
             task,
             output: None,
             errno: 0,
-            c_name: CString::default(),
-            c_uuid: CString::default(),
+            c_name: CText::default(),
+            c_uuid: CText::default(),
             c_response: None,
             c_targets: Vec::new(),
             deps: Vec::new(),
@@ -102,24 +113,26 @@ impl dm_task {
         }
     }
 
-    /// Refreshes the C-visible copies after a change or a run.
-    fn refresh(&mut self) {
-        let (name, uuid, targets) = match &self.output {
-            Some(o) => (o.name.clone(), o.uuid.clone(), o.targets.clone()),
-            None => (
-                self.task.name.clone().unwrap_or_default(),
-                self.task.uuid.clone().unwrap_or_default(),
-                self.task.targets.clone(),
-            ),
+    /// Refreshes the C-visible name and uuid after a change.
+    fn refresh_names(&mut self) {
+        let (name, uuid) = match &self.output {
+            Some(o) => (o.name.as_str(), o.uuid.as_str()),
+            None => (self.task.name.as_deref().unwrap_or_default(), self.task.uuid.as_deref().unwrap_or_default()),
         };
-        self.c_name = cstring(&name);
-        self.c_uuid = cstring(&uuid);
-        self.c_targets = targets
-            .iter()
-            .map(|t| (t.start, t.length, cstring(&t.target_type), cstring(&t.params)))
-            .collect();
+        update(&mut self.c_name, name);
+        update(&mut self.c_uuid, uuid);
+    }
+
+    /// Refreshes every C-visible copy after a run.
+    fn refresh(&mut self) {
+        self.refresh_names();
+        let targets = match &self.output {
+            Some(o) => &o.targets,
+            None => &self.task.targets,
+        };
+        self.c_targets = targets.iter().map(|t| (t.start, t.length, ctext(&t.target_type), ctext(&t.params))).collect();
         if let Some(o) = &self.output {
-            self.c_response = o.response.as_deref().map(cstring);
+            self.c_response = o.response.as_deref().map(ctext);
             let mut deps = vec![o.deps.len() as u64];
             deps.extend(o.deps.iter().copied());
             self.deps = deps;
@@ -204,7 +217,7 @@ impl dm_task {
             crate::log_error!(
                 "{}Performing unsafe table load while {suspended} device(s) are known to be suspended: {}",
                 crate::log::INTERNAL_ERROR,
-                self.c_name.to_string_lossy()
+                self.c_name.as_c_str().to_string_lossy()
             );
         }
         let cookie_set = !self.cookie.is_null();
@@ -224,7 +237,10 @@ impl dm_task {
             crate::log_error!(errno = e.errno(); "{e}");
         }
         if self.record_timestamp {
-            self.timestamp = Some(Box::new(dm_timestamp::now()));
+            match &mut self.timestamp {
+                Some(cell) => cell.set(dm_timestamp::now()),
+                None => self.timestamp = Some(CCell::new(dm_timestamp::now())),
+            }
         }
         match result {
             Ok(out) => {
@@ -385,8 +401,7 @@ fn build_device_list(names: &[crate::kernel::NameEntry]) -> *mut dm_list {
 pub unsafe extern "C" fn dm_task_get_device_list(dmt: *mut dm_task, devs_list: *mut *mut dm_list, devs_features: *mut c_uint) -> c_int {
     ffi!("dm_task_get_device_list", 0 => {
         require!("dm_task_get_device_list", devs_list, 0);
-        // SAFETY: caller's contract.
-        let Some(t) = (unsafe { task_mut("dm_task_get_device_list", dmt) }) else { return 0 };
+        let Some(t) = task_mut("dm_task_get_device_list", dmt) else { return 0 };
         if t.task.kind != TaskType::List {
             crate::log_error!(errno = libc::EINVAL; "Device list requires a DM_DEVICE_LIST task.");
             return 0;
@@ -461,7 +476,7 @@ pub unsafe extern "C" fn dm_device_list_equal(list1: *const dm_list, list2: *con
 pub unsafe extern "C" fn dm_task_create(type_: c_int) -> *mut dm_task {
     ffi!("dm_task_create", ptr::null_mut() => {
         match TaskType::from_number(type_) {
-            Some(kind) => Box::into_raw(Box::new(dm_task::new(Task::new(kind)))),
+            Some(kind) => handle::to_boxed_mut_ptr(dm_task::new(Task::new(kind))),
             None => {
                 crate::log_error!(errno = libc::EINVAL; "dm_task_create: bad task type {type_}");
                 ptr::null_mut()
@@ -477,8 +492,7 @@ pub unsafe extern "C" fn dm_task_destroy(dmt: *mut dm_task) {
     }
     ffi!("dm_task_destroy", () => {
         // SAFETY: the caller gives back a pointer from dm_task_create.
-        let task = unsafe { Box::from_raw(dmt) };
-        drop(task);
+        handle::free_box(dmt);
     })
 }
 
@@ -494,13 +508,12 @@ unsafe fn set_string(
     set: impl FnOnce(&mut dm_task, &str) -> Result<(), crate::task::TaskError>,
 ) -> c_int {
     ffi!("dm_task_set_*", 0 => {
-        // SAFETY: forwarded contract.
-        let Some(t) = (unsafe { task_mut(function, dmt) }) else { return 0 };
+        let Some(t) = task_mut(function, dmt) else { return 0 };
         // SAFETY: forwarded contract.
         let Some(s) = (unsafe { c_str(function, argument, arg) }) else { return 0 };
         match set(t, s) {
             Ok(()) => {
-                t.refresh();
+                t.refresh_names();
                 1
             }
             Err(e) => {
@@ -511,14 +524,10 @@ unsafe fn set_string(
     })
 }
 
-/// Sets a flag on a task.
-///
-/// # Safety
-/// `dmt` as in [`task_mut`].
-unsafe fn set_flag(function: &'static str, dmt: *mut dm_task, set: impl FnOnce(&mut dm_task)) -> c_int {
+/// Sets a flag on a task (`dmt` as in [`task_mut`]).
+fn set_flag(function: &'static str, dmt: *mut dm_task, set: impl FnOnce(&mut dm_task)) -> c_int {
     crate::capi::boundary::guard(function, 0, || {
-        // SAFETY: forwarded contract.
-        match unsafe { task_mut(function, dmt) } {
+        match task_mut(function, dmt) {
             Some(t) => {
                 set(t);
                 1
@@ -629,8 +638,7 @@ pub unsafe extern "C" fn dm_task_set_message(dmt: *mut dm_task, message: *const 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_add_target(dmt: *mut dm_task, start: u64, size: u64, ttype: *const c_char, params: *const c_char) -> c_int {
     ffi!("dm_task_add_target", 0 => {
-        // SAFETY: caller's contract.
-        let Some(t) = (unsafe { task_mut("dm_task_add_target", dmt) }) else { return 0 };
+        let Some(t) = task_mut("dm_task_add_target", dmt) else { return 0 };
         // SAFETY: caller's contract.
         let Some(ttype) = (unsafe { c_str("dm_task_add_target", "ttype", ttype) }) else { return 0 };
         // SAFETY: caller's contract.
@@ -640,124 +648,107 @@ pub unsafe extern "C" fn dm_task_add_target(dmt: *mut dm_task, start: u64, size:
             return 0;
         }
         t.task.add_target(start, size, ttype, params);
-        t.refresh();
+        // Before a run, the targets C walks are the ones added.
+        if t.output.is_none() {
+            t.c_targets.push((start, size, ctext(ttype), ctext(params)));
+        }
         1
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_set_ro(dmt: *mut dm_task) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { set_flag("dm_task_set_ro", dmt, |t| t.task.read_only = true) }
+    set_flag("dm_task_set_ro", dmt, |t| t.task.read_only = true)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_set_major(dmt: *mut dm_task, major: c_int) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { set_flag("dm_task_set_major", dmt, |t| t.task.major = u32::try_from(major).ok()) }
+    set_flag("dm_task_set_major", dmt, |t| t.task.major = u32::try_from(major).ok())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_set_minor(dmt: *mut dm_task, minor: c_int) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { set_flag("dm_task_set_minor", dmt, |t| t.task.minor = u32::try_from(minor).ok()) }
+    set_flag("dm_task_set_minor", dmt, |t| t.task.minor = u32::try_from(minor).ok())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_set_major_minor(dmt: *mut dm_task, major: c_int, minor: c_int, allow_default_major_fallback: c_int) -> c_int {
     let _ = allow_default_major_fallback;
-    // SAFETY: caller's contract.
-    unsafe {
-        set_flag("dm_task_set_major_minor", dmt, |t| {
-            t.task.major = u32::try_from(major).ok();
-            t.task.minor = u32::try_from(minor).ok();
-        })
-    }
+    set_flag("dm_task_set_major_minor", dmt, |t| {
+        t.task.major = u32::try_from(major).ok();
+        t.task.minor = u32::try_from(minor).ok();
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_set_uid(dmt: *mut dm_task, uid: libc::uid_t) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { set_flag("dm_task_set_uid", dmt, |t| t.owner.uid = uid) }
+    set_flag("dm_task_set_uid", dmt, |t| t.owner.uid = uid)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_set_gid(dmt: *mut dm_task, gid: libc::gid_t) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { set_flag("dm_task_set_gid", dmt, |t| t.owner.gid = gid) }
+    set_flag("dm_task_set_gid", dmt, |t| t.owner.gid = gid)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_set_mode(dmt: *mut dm_task, mode: libc::mode_t) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { set_flag("dm_task_set_mode", dmt, |t| t.owner.mode = mode) }
+    set_flag("dm_task_set_mode", dmt, |t| t.owner.mode = mode)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_set_event_nr(dmt: *mut dm_task, event_nr: u32) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { set_flag("dm_task_set_event_nr", dmt, |t| t.task.event_nr = event_nr) }
+    set_flag("dm_task_set_event_nr", dmt, |t| t.task.event_nr = event_nr)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_set_sector(dmt: *mut dm_task, sector: u64) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { set_flag("dm_task_set_sector", dmt, |t| t.task.sector = sector) }
+    set_flag("dm_task_set_sector", dmt, |t| t.task.sector = sector)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_no_flush(dmt: *mut dm_task) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { set_flag("dm_task_no_flush", dmt, |t| t.task.no_flush = true) }
+    set_flag("dm_task_no_flush", dmt, |t| t.task.no_flush = true)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_no_open_count(dmt: *mut dm_task) -> c_int {
     // The kernel always reports the open count now; nothing to skip.
-    // SAFETY: caller's contract.
-    unsafe { set_flag("dm_task_no_open_count", dmt, |_| ()) }
+    set_flag("dm_task_no_open_count", dmt, |_| ())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_skip_lockfs(dmt: *mut dm_task) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { set_flag("dm_task_skip_lockfs", dmt, |t| t.task.skip_lockfs = true) }
+    set_flag("dm_task_skip_lockfs", dmt, |t| t.task.skip_lockfs = true)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_query_inactive_table(dmt: *mut dm_task) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { set_flag("dm_task_query_inactive_table", dmt, |t| t.task.query_inactive_table = true) }
+    set_flag("dm_task_query_inactive_table", dmt, |t| t.task.query_inactive_table = true)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_secure_data(dmt: *mut dm_task) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { set_flag("dm_task_secure_data", dmt, |t| t.task.secure_data = true) }
+    set_flag("dm_task_secure_data", dmt, |t| t.task.secure_data = true)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_retry_remove(dmt: *mut dm_task) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { set_flag("dm_task_retry_remove", dmt, |t| t.task.retry_remove = true) }
+    set_flag("dm_task_retry_remove", dmt, |t| t.task.retry_remove = true)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_deferred_remove(dmt: *mut dm_task) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { set_flag("dm_task_deferred_remove", dmt, |t| t.task.deferred_remove = true) }
+    set_flag("dm_task_deferred_remove", dmt, |t| t.task.deferred_remove = true)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_ima_measurement(dmt: *mut dm_task) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { set_flag("dm_task_ima_measurement", dmt, |t| t.task.ima_measurement = true) }
+    set_flag("dm_task_ima_measurement", dmt, |t| t.task.ima_measurement = true)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_set_record_timestamp(dmt: *mut dm_task) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { set_flag("dm_task_set_record_timestamp", dmt, |t| t.record_timestamp = true) }
+    set_flag("dm_task_set_record_timestamp", dmt, |t| t.record_timestamp = true)
 }
 
 #[no_mangle]
@@ -766,22 +757,19 @@ pub unsafe extern "C" fn dm_task_set_add_node(dmt: *mut dm_task, add_node: c_int
         crate::log_error!(errno = libc::EINVAL; "Unknown add node parameter {add_node}");
         return 0;
     }
-    // SAFETY: caller's contract.
-    unsafe { set_flag("dm_task_set_add_node", dmt, |t| t.add_node = add_node) }
+    set_flag("dm_task_set_add_node", dmt, |t| t.add_node = add_node)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_set_read_ahead(dmt: *mut dm_task, read_ahead: u32, read_ahead_flags: u32) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { set_flag("dm_task_set_read_ahead", dmt, |t| t.read_ahead = (read_ahead, read_ahead_flags)) }
+    set_flag("dm_task_set_read_ahead", dmt, |t| t.read_ahead = (read_ahead, read_ahead_flags))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_set_cookie(dmt: *mut dm_task, cookie: *mut u32, flags: u16) -> c_int {
     ffi!("dm_task_set_cookie", 0 => {
         require!("dm_task_set_cookie", cookie, 0);
-        // SAFETY: caller's contract.
-        let Some(t) = (unsafe { task_mut("dm_task_set_cookie", dmt) }) else { return 0 };
+        let Some(t) = task_mut("dm_task_set_cookie", dmt) else { return 0 };
         let what = format!("{} task on {}", t.task.kind.op_name(), t.task.name.as_deref().or(t.task.uuid.as_deref()).unwrap_or(""));
         // SAFETY: non-NULL; the caller keeps it valid and writable.
         let value = unsafe { &mut *cookie };
@@ -804,8 +792,7 @@ pub unsafe extern "C" fn dm_task_set_cookie(dmt: *mut dm_task, cookie: *mut u32,
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_set_geometry(dmt: *mut dm_task, cylinders: *const c_char, heads: *const c_char, sectors: *const c_char, start: *const c_char) -> c_int {
     ffi!("dm_task_set_geometry", 0 => {
-        // SAFETY: caller's contract.
-        let Some(t) = (unsafe { task_mut("dm_task_set_geometry", dmt) }) else { return 0 };
+        let Some(t) = task_mut("dm_task_set_geometry", dmt) else { return 0 };
         let mut parts = Vec::new();
         for (what, p) in [("cylinders", cylinders), ("heads", heads), ("sectors", sectors), ("start", start)] {
             // SAFETY: caller's contract.
@@ -819,21 +806,18 @@ pub unsafe extern "C" fn dm_task_set_geometry(dmt: *mut dm_task, cylinders: *con
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_suppress_identical_reload(dmt: *mut dm_task) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { set_flag("dm_task_suppress_identical_reload", dmt, |t| t.task.suppress_identical_reload = true) }
+    set_flag("dm_task_suppress_identical_reload", dmt, |t| t.task.suppress_identical_reload = true)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_enable_checks(dmt: *mut dm_task) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { set_flag("dm_task_enable_checks", dmt, |t| t.task.enable_checks = true) }
+    set_flag("dm_task_enable_checks", dmt, |t| t.task.enable_checks = true)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_run(dmt: *mut dm_task) -> c_int {
     ffi!("dm_task_run", 0 => {
-        // SAFETY: caller's contract.
-        match unsafe { task_mut("dm_task_run", dmt) } {
+        match task_mut("dm_task_run", dmt) {
             Some(t) => t.run() as c_int,
             None => 0,
         }
@@ -848,8 +832,7 @@ pub unsafe extern "C" fn dm_task_run_base(dmt: *mut dm_task) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_errno(dmt: *mut dm_task) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { task_ref("dm_task_get_errno", dmt) }.map(|t| t.errno).unwrap_or(0)
+    task_ref("dm_task_get_errno", dmt).map(|t| t.errno).unwrap_or(0)
 }
 
 /// Fills `dmi` with the first `fields` members of `struct dm_info`
@@ -859,8 +842,7 @@ pub unsafe extern "C" fn dm_task_get_errno(dmt: *mut dm_task) -> c_int {
 /// `dmt` as in [`task_ref`]; `dmi` NULL or writable for `fields` ints.
 unsafe fn get_info(function: &'static str, dmt: *mut dm_task, dmi: *mut dm_info, fields: usize) -> c_int {
     ffi!("dm_task_get_info", 0 => {
-        // SAFETY: caller's contract.
-        let Some(t) = (unsafe { task_ref(function, dmt) }) else { return 0 };
+        let Some(t) = task_ref(function, dmt) else { return 0 };
         if dmi.is_null() {
             crate::capi::boundary::log_null(function, "dmi");
             return 0;
@@ -914,14 +896,12 @@ pub unsafe extern "C" fn dm_task_get_info_base(dmt: *mut dm_task, dmi: *mut dm_i
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_name(dmt: *const dm_task) -> *const c_char {
-    // SAFETY: caller's contract.
-    unsafe { task_ref("dm_task_get_name", dmt) }.map(|t| t.c_name.as_ptr()).unwrap_or(ptr::null())
+    task_ref("dm_task_get_name", dmt).map(|t| t.c_name.as_ptr().cast_const()).unwrap_or(ptr::null())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_uuid(dmt: *const dm_task) -> *const c_char {
-    // SAFETY: caller's contract.
-    unsafe { task_ref("dm_task_get_uuid", dmt) }.map(|t| t.c_uuid.as_ptr()).unwrap_or(ptr::null())
+    task_ref("dm_task_get_uuid", dmt).map(|t| t.c_uuid.as_ptr().cast_const()).unwrap_or(ptr::null())
 }
 
 /// A malloc'd copy of `s` for the caller to dm_free.
@@ -960,47 +940,39 @@ fn unmangled_copy(s: &CStr) -> *mut c_char {
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_name_mangled(dmt: *const dm_task) -> *mut c_char {
-    // SAFETY: caller's contract.
-    unsafe { task_ref("dm_task_get_name_mangled", dmt) }
-        .map(|t| mangled_copy("dm_task_get_name_mangled", &t.c_name, "name", crate::kernel::DM_NAME_LEN))
+    task_ref("dm_task_get_name_mangled", dmt)
+        .map(|t| mangled_copy("dm_task_get_name_mangled", t.c_name.as_c_str(), "name", crate::kernel::DM_NAME_LEN))
         .unwrap_or(ptr::null_mut())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_name_unmangled(dmt: *const dm_task) -> *mut c_char {
-    // SAFETY: caller's contract.
-    unsafe { task_ref("dm_task_get_name_unmangled", dmt) }.map(|t| unmangled_copy(&t.c_name)).unwrap_or(ptr::null_mut())
+    task_ref("dm_task_get_name_unmangled", dmt).map(|t| unmangled_copy(t.c_name.as_c_str())).unwrap_or(ptr::null_mut())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_uuid_mangled(dmt: *const dm_task) -> *mut c_char {
-    // SAFETY: caller's contract.
-    unsafe { task_ref("dm_task_get_uuid_mangled", dmt) }
-        .map(|t| mangled_copy("dm_task_get_uuid_mangled", &t.c_uuid, "UUID", crate::kernel::DM_UUID_LEN))
+    task_ref("dm_task_get_uuid_mangled", dmt)
+        .map(|t| mangled_copy("dm_task_get_uuid_mangled", t.c_uuid.as_c_str(), "UUID", crate::kernel::DM_UUID_LEN))
         .unwrap_or(ptr::null_mut())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_uuid_unmangled(dmt: *const dm_task) -> *mut c_char {
-    // SAFETY: caller's contract.
-    unsafe { task_ref("dm_task_get_uuid_unmangled", dmt) }.map(|t| unmangled_copy(&t.c_uuid)).unwrap_or(ptr::null_mut())
+    task_ref("dm_task_get_uuid_unmangled", dmt).map(|t| unmangled_copy(t.c_uuid.as_c_str())).unwrap_or(ptr::null_mut())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_message_response(dmt: *mut dm_task) -> *const c_char {
-    // SAFETY: caller's contract.
-    unsafe { task_ref("dm_task_get_message_response", dmt) }
-        .and_then(|t| t.c_response.as_ref().map(|c| c.as_ptr()))
+    task_ref("dm_task_get_message_response", dmt)
+        .and_then(|t| t.c_response.as_ref().map(|c| c.as_ptr().cast_const()))
         .unwrap_or(ptr::null())
 }
 
-/// Returns a pointer to one of the task's reply buffers, if it has run.
-///
-/// # Safety
-/// `dmt` as in [`task_mut`].
-unsafe fn reply_buffer<T>(function: &'static str, dmt: *mut dm_task, pick: impl FnOnce(&mut dm_task) -> &mut Vec<u64>) -> *mut T {
-    // SAFETY: caller's contract.
-    let Some(t) = (unsafe { task_mut(function, dmt) }) else { return ptr::null_mut() };
+/// Returns a pointer to one of the task's reply buffers, if it has run
+/// (`dmt` as in [`task_mut`]).
+fn reply_buffer<T>(function: &'static str, dmt: *mut dm_task, pick: impl FnOnce(&mut dm_task) -> &mut Vec<u64>) -> *mut T {
+    let Some(t) = task_mut(function, dmt) else { return ptr::null_mut() };
     if t.output.is_none() {
         crate::log_error!(errno = libc::EINVAL; "{function}: the task has not run");
         return ptr::null_mut();
@@ -1014,20 +986,17 @@ unsafe fn reply_buffer<T>(function: &'static str, dmt: *mut dm_task, pick: impl 
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_deps(dmt: *mut dm_task) -> *mut dm_deps {
-    // SAFETY: caller's contract.
-    unsafe { reply_buffer("dm_task_get_deps", dmt, |t| &mut t.deps) }
+    reply_buffer("dm_task_get_deps", dmt, |t| &mut t.deps)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_names(dmt: *mut dm_task) -> *mut dm_names {
-    // SAFETY: caller's contract.
-    unsafe { reply_buffer("dm_task_get_names", dmt, |t| &mut t.names) }
+    reply_buffer("dm_task_get_names", dmt, |t| &mut t.names)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_versions(dmt: *mut dm_task) -> *mut dm_versions {
-    // SAFETY: caller's contract.
-    unsafe { reply_buffer("dm_task_get_versions", dmt, |t| &mut t.versions) }
+    reply_buffer("dm_task_get_versions", dmt, |t| &mut t.versions)
 }
 
 /// Writes `s` with a NUL into `buf` of `size` bytes; 0 if it does not fit.
@@ -1054,8 +1023,7 @@ pub(crate) unsafe fn copy_out(function: &str, s: &str, buf: *mut c_char, size: u
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_driver_version(dmt: *mut dm_task, version: *mut c_char, size: usize) -> c_int {
     ffi!("dm_task_get_driver_version", 0 => {
-        // SAFETY: caller's contract.
-        let Some(t) = (unsafe { task_ref("dm_task_get_driver_version", dmt) }) else { return 0 };
+        let Some(t) = task_ref("dm_task_get_driver_version", dmt) else { return 0 };
         let Some(out) = &t.output else {
             crate::log_error!(errno = libc::EINVAL; "dm_task_get_driver_version: the task has not run");
             return 0;
@@ -1070,8 +1038,7 @@ pub unsafe extern "C" fn dm_task_get_driver_version(dmt: *mut dm_task, version: 
 pub unsafe extern "C" fn dm_task_get_read_ahead(dmt: *const dm_task, read_ahead: *mut u32) -> u32 {
     ffi!("dm_task_get_read_ahead", 0 => {
         require!("dm_task_get_read_ahead", read_ahead, 0);
-        // SAFETY: caller's contract.
-        let Some(t) = (unsafe { task_ref("dm_task_get_read_ahead", dmt) }) else { return 0 };
+        let Some(t) = task_ref("dm_task_get_read_ahead", dmt) else { return 0 };
         // SAFETY: non-NULL, caller-provided output.
         unsafe { *read_ahead = 0 };
         let Some(out) = &t.output else { return 0 };
@@ -1107,30 +1074,28 @@ pub unsafe extern "C" fn dm_task_get_read_ahead(dmt: *const dm_task, read_ahead:
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_ioctl_timestamp(dmt: *mut dm_task) -> *mut dm_timestamp {
-    // SAFETY: caller's contract.
-    let Some(t) = (unsafe { task_mut("dm_task_get_ioctl_timestamp", dmt) }) else { return ptr::null_mut() };
-    t.timestamp.as_mut().map(|b| &mut **b as *mut dm_timestamp).unwrap_or(ptr::null_mut())
+    let Some(t) = task_mut("dm_task_get_ioctl_timestamp", dmt) else { return ptr::null_mut() };
+    t.timestamp.as_ref().map(CCell::as_ptr).unwrap_or(ptr::null_mut())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_get_next_target(dmt: *mut dm_task, next: *mut c_void, start: *mut u64, length: *mut u64, target_type: *mut *mut c_char, params: *mut *mut c_char) -> *mut c_void {
     ffi!("dm_get_next_target", ptr::null_mut() => {
-        // SAFETY: caller's contract.
-        let Some(t) = (unsafe { task_ref("dm_get_next_target", dmt) }) else { return ptr::null_mut() };
+        let Some(t) = task_ref("dm_get_next_target", dmt) else { return ptr::null_mut() };
         if start.is_null() || length.is_null() || target_type.is_null() || params.is_null() {
             crate::capi::boundary::log_null("dm_get_next_target", "an output argument");
             return ptr::null_mut();
         }
         // `next` is the 1-based index of the target to return, as handed out.
-        let index = next as usize;
+        let index = next.addr();
         // SAFETY: the four outputs are non-NULL and the caller's to write.
         unsafe {
             match t.c_targets.get(index) {
                 Some((s, l, ty, p)) => {
                     *start = *s;
                     *length = *l;
-                    *target_type = ty.as_ptr() as *mut c_char;
-                    *params = p.as_ptr() as *mut c_char;
+                    *target_type = ty.as_ptr();
+                    *params = p.as_ptr();
                 }
                 None => {
                     *start = 0;
@@ -1142,7 +1107,7 @@ pub unsafe extern "C" fn dm_get_next_target(dmt: *mut dm_task, next: *mut c_void
             }
         }
         if index + 1 < t.c_targets.len() {
-            (index + 1) as *mut c_void
+            ptr::without_provenance_mut(index + 1)
         } else {
             ptr::null_mut()
         }

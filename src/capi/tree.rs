@@ -1,69 +1,140 @@
 //! C entry points: tree.
+//!
+//! The handle model (see [`crate::capi::handle`]): a `struct dm_tree *` is
+//! the root pointer of a boxed [`dm_tree`], which C owns and gives back to
+//! `dm_tree_free`; a call reaches the tree's state only through
+//! [`tree_mut`] or [`tree_of_node`], which refuse a second call on the same
+//! tree while one runs (a node callback called by a phase may read its node
+//! but not walk or change the tree the phase is changing). A
+//! `struct dm_tree_node *` is the root pointer of a boxed [`dm_tree_node`]
+//! the tree owns, valid until `dm_tree_free`; what C reads of it (name,
+//! uuid, info) lives in cells of its own, refreshed for the nodes a call
+//! made or changed, so a call costs the same whatever the tree's size.
 
+use std::cell::{Cell, UnsafeCell};
 use std::ffi::*;
-use std::ptr;
+use std::ptr::{self, NonNull};
 
 use crate::capi::types::*;
 
 use crate::capi::boundary::c_str;
+use crate::capi::handle::{self, CCell, CText, Castable, OwnershipInterior, OwnershipRef};
 use crate::kernel::default_kernel;
 use crate::tree::{NodeId, Tree};
 
-/// A libdm tree: the Rust [`Tree`] and one C handle per node (boxed, so a
-/// `struct dm_tree_node *` stays valid for the tree's life).
+/// A libdm tree. C holds the root pointer of this allocation; calls reach
+/// `state` only through [`tree_mut`] and [`tree_of_node`].
 pub struct dm_tree {
-    tree: Tree,
-    // Boxed on purpose: C holds pointers to the handles, which must not
-    // move when the vector grows.
-    #[allow(clippy::vec_box)]
-    handles: Vec<Box<dm_tree_node>>,
+    /// Set while a call works on the tree.
+    busy: Cell<bool>,
+    state: UnsafeCell<TreeState>,
 }
 
-/// A node handle: where it sits in its tree, and the C-visible copies of
-/// its name, uuid and info.
+impl Castable for dm_tree {
+    type Ownership = OwnershipInterior;
+}
+
+/// What a tree call works on: the Rust [`Tree`] and the node handles.
+pub(crate) struct TreeState {
+    pub(crate) tree: Tree,
+    /// One handle per node, by [`NodeId`]: the root pointers of boxes this
+    /// state owns and frees when dropped.
+    handles: Vec<NonNull<dm_tree_node>>,
+    /// The tree's pointer as C holds it, which each handle keeps.
+    this: *mut dm_tree,
+}
+
+/// A node handle: where it sits in its tree, and what C reads of it, each
+/// in a cell of its own that stays where it is while the tree lives.
 pub struct dm_tree_node {
     tree: *mut dm_tree,
     id: NodeId,
-    name: CString,
-    uuid: CString,
-    info: dm_info,
-    context: *mut c_void,
-    callback: dm_node_callback_fn,
-    callback_data: *mut c_void,
+    name: CText,
+    uuid: CText,
+    /// Names a rename replaced: the C library keeps them in the tree's
+    /// pool, so a pointer to one stays valid until `dm_tree_free`.
+    retired: Vec<CText>,
+    info: CCell<dm_info>,
+    context: Cell<*mut c_void>,
+    callback: Cell<dm_node_callback_fn>,
+    callback_data: Cell<*mut c_void>,
 }
 
-impl dm_tree {
-    /// Makes handles for nodes the Rust tree gained and refreshes the
-    /// C-visible copies of every node.
-    fn sync_handles(&mut self) {
-        let me: *mut dm_tree = self;
+impl Castable for dm_tree_node {
+    type Ownership = OwnershipRef;
+}
+
+impl TreeState {
+    /// Makes handles for the nodes the tree gained since the last call.
+    fn adopt_new(&mut self) {
         for id in self.tree.ids().skip(self.handles.len()) {
-            self.handles.push(Box::new(dm_tree_node {
-                tree: me,
+            let n = self.tree.node(id);
+            let h = Box::new(dm_tree_node {
+                tree: self.this,
                 id,
-                name: CString::default(),
-                uuid: CString::default(),
-                info: c_info(&self.tree, id),
-                context: ptr::null_mut(),
-                callback: None,
-                callback_data: ptr::null_mut(),
-            }));
-        }
-        for h in self.handles.iter_mut() {
-            let n = self.tree.node(h.id);
-            // Compared first: this runs after every call, on every node.
-            if h.name.as_bytes() != n.name.as_bytes() {
-                h.name = CString::new(n.name.clone()).unwrap_or_default();
-            }
-            if h.uuid.as_bytes() != n.uuid.as_bytes() {
-                h.uuid = CString::new(n.uuid.clone()).unwrap_or_default();
-            }
-            h.info = c_info(&self.tree, h.id);
+                name: CText::new(&n.name),
+                uuid: CText::new(&n.uuid),
+                retired: Vec::new(),
+                info: CCell::new(c_info(&self.tree, id)),
+                context: Cell::new(ptr::null_mut()),
+                callback: Cell::new(None),
+                callback_data: Cell::new(ptr::null_mut()),
+            });
+            // SAFETY: Box::into_raw never returns NULL.
+            self.handles.push(unsafe { NonNull::new_unchecked(Box::into_raw(h)) });
         }
     }
 
-    fn handle(&mut self, id: NodeId) -> *mut dm_tree_node {
-        &mut *self.handles[id.0] as *mut dm_tree_node
+    /// Brings what C reads of node `id` up to date.
+    fn refresh(&mut self, id: NodeId) {
+        let n = self.tree.node(id);
+        // SAFETY: a handle this state owns; while a call holds the state no
+        // other reference to a handle is alive (calls borrow a handle only
+        // to copy its tree and id out, or to use its cells).
+        let h = unsafe { &mut *self.handles[id.0].as_ptr() };
+        if !h.name.holds(&n.name) {
+            let old = std::mem::replace(&mut h.name, CText::new(&n.name));
+            h.retired.push(old);
+        }
+        if !h.uuid.holds(&n.uuid) {
+            let old = std::mem::replace(&mut h.uuid, CText::new(&n.uuid));
+            h.retired.push(old);
+        }
+        h.info.set(c_info(&self.tree, id));
+    }
+
+    /// After a call that may have changed any node (the phases).
+    fn refresh_all(&mut self) {
+        self.adopt_new();
+        for id in self.tree.ids() {
+            self.refresh(id);
+        }
+    }
+
+    /// After a call about node `id` (which may also have added nodes).
+    fn refresh_node(&mut self, id: NodeId) {
+        self.adopt_new();
+        self.refresh(id);
+    }
+
+    /// The pointer C gets for node `id`.
+    fn handle(&self, id: NodeId) -> *mut dm_tree_node {
+        self.handles[id.0].as_ptr()
+    }
+
+    /// Node `id`'s handle, to use its cells.
+    fn handle_ref(&self, id: NodeId) -> &dm_tree_node {
+        // SAFETY: a handle this state owns, alive as long as the state.
+        unsafe { self.handles[id.0].as_ref() }
+    }
+}
+
+impl Drop for TreeState {
+    fn drop(&mut self) {
+        for h in self.handles.drain(..) {
+            // SAFETY: from Box::into_raw in adopt_new, freed only here.
+            drop(unsafe { Box::from_raw(h.as_ptr()) });
+        }
     }
 }
 
@@ -86,61 +157,107 @@ fn c_info(tree: &Tree, id: NodeId) -> dm_info {
     }
 }
 
-/// # Safety
-/// `tree` is NULL or from dm_tree_create and not freed.
-unsafe fn tree_mut<'a>(function: &str, tree: *mut dm_tree) -> Option<&'a mut dm_tree> {
+/// A tree's state, held by one call; the next call may have it once this
+/// is dropped.
+pub(crate) struct TreeGuard<'a> {
+    busy: &'a Cell<bool>,
+    state: &'a mut TreeState,
+}
+
+impl std::ops::Deref for TreeGuard<'_> {
+    type Target = TreeState;
+    fn deref(&self) -> &TreeState {
+        self.state
+    }
+}
+
+impl std::ops::DerefMut for TreeGuard<'_> {
+    fn deref_mut(&mut self) -> &mut TreeState {
+        self.state
+    }
+}
+
+impl Drop for TreeGuard<'_> {
+    fn drop(&mut self) {
+        self.busy.set(false);
+    }
+}
+
+/// The state of the tree C passed, for this call only; None (logged) for
+/// NULL or while another call holds the tree. The guard must be dropped
+/// before the call returns.
+///
+/// Trust boundary (see [`crate::capi::handle`]): `tree` is a handle
+/// argument of an exported function, so NULL or from dm_tree_create and
+/// not freed.
+fn tree_mut<'a>(function: &str, tree: *mut dm_tree) -> Option<TreeGuard<'a>> {
     if tree.is_null() {
         crate::capi::boundary::log_null(function, "tree");
         return None;
     }
-    // SAFETY: per this function's contract.
-    Some(unsafe { &mut *tree })
-}
-
-/// # Safety
-/// `node` is NULL or a node handle of a live tree.
-unsafe fn node_ref<'a>(function: &str, node: *const dm_tree_node) -> Option<&'a dm_tree_node> {
-    if node.is_null() {
-        crate::capi::boundary::log_null(function, "node");
+    // SAFETY: a live tree (trust boundary). Only its `busy` cell is
+    // borrowed, shared, as a Cell may be while another call holds the
+    // state (other bytes).
+    let busy = unsafe { &*ptr::addr_of!((*tree).busy) };
+    if busy.replace(true) {
+        crate::log_error!(errno = libc::EBUSY; "{function}: the tree is in use by another call (a node callback may not use the tree a phase is changing)");
         return None;
     }
-    // SAFETY: per this function's contract.
-    Some(unsafe { &*node })
+    // SAFETY: a live tree (trust boundary), and `busy` makes this the only
+    // reference to its state until the guard is dropped.
+    let state = unsafe { &mut *UnsafeCell::raw_get(ptr::addr_of!((*tree).state)) };
+    Some(TreeGuard { busy, state })
+}
+
+/// The state of a node's tree, and the node's id, for this call only.
+///
+/// Trust boundary: `node` is a handle argument of an exported function, so
+/// NULL or a node handle of a live tree (which outlives its handles).
+fn tree_of_node<'a>(function: &str, node: *const dm_tree_node) -> Option<(TreeGuard<'a>, NodeId)> {
+    let (tree, id) = node_ref(function, node).map(|n| (n.tree, n.id))?;
+    tree_mut(function, tree).map(|t| (t, id))
+}
+
+/// A node handle, to read its tree and id or use its cells.
+///
+/// Trust boundary: `node` is a handle argument of an exported function.
+/// Handles are only ever borrowed shared (what changes in them is in
+/// cells, or changed by their tree's state while no call borrows them).
+fn node_ref<'a>(function: &str, node: *const dm_tree_node) -> Option<&'a dm_tree_node> {
+    handle::try_ref_from_ptr(function, "node", node)
 }
 
 use crate::targets::{AreaDevice, Crypt, Target};
 use crate::tree::{NodeEvent, TreeError};
 
-/// # Safety
-/// `node` is NULL or a node handle of a live tree, not aliased mutably.
-unsafe fn node_mut<'a>(function: &str, node: *mut dm_tree_node) -> Option<&'a mut dm_tree_node> {
-    if node.is_null() {
-        crate::capi::boundary::log_null(function, "node");
-        return None;
-    }
-    // SAFETY: per this function's contract.
-    Some(unsafe { &mut *node })
+/// What a call may have changed of what C reads.
+#[derive(Clone, Copy)]
+enum Changed {
+    /// The node it was about, and nodes it added.
+    Node,
+    /// Any node (the phases).
+    All,
 }
 
-/// Runs `f` on a node's tree and id, refreshes the C handles, and maps an
-/// error to 0 after logging `describe(error)`.
+/// Runs `f` on a node's tree and id, refreshes what C reads of the nodes
+/// it changed, and maps an error to 0 after logging `describe(error)`.
 ///
-/// # Safety
-/// `node` as in [`node_mut`].
-unsafe fn on_node<E>(
+/// `node` is a handle argument of an exported function (trust boundary).
+fn on_node_changing<E>(
     function: &'static str,
     node: *mut dm_tree_node,
-    f: impl FnOnce(&mut dm_tree, NodeId) -> Result<(), E>,
+    changed: Changed,
+    f: impl FnOnce(&mut TreeState, NodeId) -> Result<(), E>,
     describe: impl FnOnce(E) -> String,
 ) -> c_int {
     crate::capi::boundary::guard(function, 0, || {
-        // SAFETY: caller's contract.
-        let Some(n) = (unsafe { node_mut(function, node) }) else { return 0 };
-        let id = n.id;
-        // SAFETY: a node's tree outlives its handles.
-        let t = unsafe { &mut *n.tree };
-        let r = f(t, id);
-        t.sync_handles();
+        // The guard ends with this closure.
+        let Some((mut t, id)) = tree_of_node(function, node) else { return 0 };
+        let r = f(&mut t, id);
+        match changed {
+            Changed::Node => t.refresh_node(id),
+            Changed::All => t.refresh_all(),
+        }
         match r {
             Ok(()) => 1,
             Err(e) => {
@@ -151,18 +268,30 @@ unsafe fn on_node<E>(
     })
 }
 
+/// [`on_node_changing`] for a call that changes only its node (and adds
+/// nodes).
+fn on_node<E>(
+    function: &'static str,
+    node: *mut dm_tree_node,
+    f: impl FnOnce(&mut TreeState, NodeId) -> Result<(), E>,
+    describe: impl FnOnce(E) -> String,
+) -> c_int {
+    on_node_changing(function, node, Changed::Node, f, describe)
+}
+
 /// Runs `f` on a node's tree and id; logs "function: error" and maps
 /// errors to 0.
-///
-/// # Safety
-/// `node` as in [`node_mut`].
-unsafe fn with_tree(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut dm_tree, NodeId) -> Result<(), TreeError>) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { on_node(function, node, f, |e| format!("{function}: {e}")) }
+fn with_tree(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut TreeState, NodeId) -> Result<(), TreeError>) -> c_int {
+    on_node(function, node, f, |e| format!("{function}: {e}"))
+}
+
+/// [`with_tree`] for a phase, which may change every node.
+fn run_phase(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut TreeState, NodeId) -> Result<(), TreeError>) -> c_int {
+    on_node_changing(function, node, Changed::All, f, |e| format!("{function}: {e}"))
 }
 
 /// Finds a tree node by uuid for a target argument.
-fn node_by_uuid(t: &dm_tree, uuid: Option<String>, what: &str) -> Result<NodeId, TreeError> {
+fn node_by_uuid(t: &TreeState, uuid: Option<String>, what: &str) -> Result<NodeId, TreeError> {
     let uuid = uuid.ok_or_else(|| TreeError::Invalid(format!("No {what} uuid given.")))?;
     t.tree
         .find_by_uuid(&uuid)
@@ -172,8 +301,7 @@ fn node_by_uuid(t: &dm_tree, uuid: Option<String>, what: &str) -> Result<NodeId,
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_mirror_target(node: *mut dm_tree_node, size: u64) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { add_simple("dm_tree_node_add_mirror_target", node, size, Target::Mirror(crate::targets::MirrorLog::default())) }
+    add_simple("dm_tree_node_add_mirror_target", node, size, Target::Mirror(crate::targets::MirrorLog::default()))
 }
 
 #[no_mangle]
@@ -181,78 +309,65 @@ pub unsafe extern "C" fn dm_tree_node_add_mirror_target_log(node: *mut dm_tree_n
     let _ = area_count;
     // SAFETY: caller's contract.
     let log_uuid = unsafe { opt_str(log_uuid) };
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree("dm_tree_node_add_mirror_target_log", node, |t, id| {
-            if clustered != 0 {
-                return Err(TreeError::Invalid("clustered mirror logs are not supported".into()));
-            }
-            let log = crate::targets::MirrorLog {
-                region_size,
-                disk: flags & DM_CORELOG as u32 == 0,
-                nosync: flags & DM_NOSYNC as u32 != 0,
-                forcesync: flags & DM_FORCESYNC as u32 != 0,
-                handle_errors: flags & DM_BLOCK_ON_ERROR as u32 != 0,
-            };
-            t.tree.set_mirror_log(id, log, log_uuid.as_deref(), clustered != 0)
-        })
-    }
+    with_tree("dm_tree_node_add_mirror_target_log", node, |t, id| {
+        if clustered != 0 {
+            return Err(TreeError::Invalid("clustered mirror logs are not supported".into()));
+        }
+        let log = crate::targets::MirrorLog {
+            region_size,
+            disk: flags & DM_CORELOG as u32 == 0,
+            nosync: flags & DM_NOSYNC as u32 != 0,
+            forcesync: flags & DM_FORCESYNC as u32 != 0,
+            handle_errors: flags & DM_BLOCK_ON_ERROR as u32 != 0,
+        };
+        t.tree.set_mirror_log(id, log, log_uuid.as_deref(), clustered != 0)
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_snapshot_origin_target(dnode: *mut dm_tree_node, size: u64, origin_uuid: *const c_char) -> c_int {
     // SAFETY: caller's contract.
     let origin = unsafe { opt_str(origin_uuid) };
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree("dm_tree_node_add_snapshot_origin_target", dnode, |t, id| {
-            let o = node_by_uuid(t, origin, "snapshot origin")?;
-            t.tree.add_snapshot_origin(id, size, o)
-        })
-    }
+    with_tree("dm_tree_node_add_snapshot_origin_target", dnode, |t, id| {
+        let o = node_by_uuid(t, origin, "snapshot origin")?;
+        t.tree.add_snapshot_origin(id, size, o)
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_snapshot_target(node: *mut dm_tree_node, size: u64, origin_uuid: *const c_char, cow_uuid: *const c_char, persistent: c_int, chunk_size: u32) -> c_int {
     // SAFETY: caller's contract.
     let (origin, cow) = unsafe { (opt_str(origin_uuid), opt_str(cow_uuid)) };
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree("dm_tree_node_add_snapshot_target", node, |t, id| {
-            let o = node_by_uuid(t, origin, "snapshot origin")?;
-            let c = node_by_uuid(t, cow, "snapshot COW device")?;
-            t.tree.add_snapshot(id, size, o, c, persistent != 0, chunk_size)
-        })
-    }
+    with_tree("dm_tree_node_add_snapshot_target", node, |t, id| {
+        let o = node_by_uuid(t, origin, "snapshot origin")?;
+        let c = node_by_uuid(t, cow, "snapshot COW device")?;
+        t.tree.add_snapshot(id, size, o, c, persistent != 0, chunk_size)
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_snapshot_merge_target(node: *mut dm_tree_node, size: u64, origin_uuid: *const c_char, cow_uuid: *const c_char, merge_uuid: *const c_char, chunk_size: u32) -> c_int {
     // SAFETY: caller's contract.
     let (origin, cow, merge) = unsafe { (opt_str(origin_uuid), opt_str(cow_uuid), opt_str(merge_uuid)) };
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree("dm_tree_node_add_snapshot_merge_target", node, |t, id| {
-            let o = node_by_uuid(t, origin, "snapshot origin")?;
-            let c = node_by_uuid(t, cow, "snapshot COW device")?;
-            // Not an error: the merging snapshot may have been deactivated.
-            let m = merge.as_deref().and_then(|u| {
-                let found = t.tree.find_by_uuid(u).filter(|m| *m != Tree::ROOT);
-                if found.is_none() {
-                    crate::log_verbose!("Couldn't find merging snapshot uuid {u}.");
-                }
-                found
-            });
-            t.tree.add_snapshot_merge(id, size, o, c, m, chunk_size)
-        })
-    }
+    with_tree("dm_tree_node_add_snapshot_merge_target", node, |t, id| {
+        let o = node_by_uuid(t, origin, "snapshot origin")?;
+        let c = node_by_uuid(t, cow, "snapshot COW device")?;
+        // Not an error: the merging snapshot may have been deactivated.
+        let m = merge.as_deref().and_then(|u| {
+            let found = t.tree.find_by_uuid(u).filter(|m| *m != Tree::ROOT);
+            if found.is_none() {
+                crate::log_verbose!("Couldn't find merging snapshot uuid {u}.");
+            }
+            found
+        });
+        t.tree.add_snapshot_merge(id, size, o, c, m, chunk_size)
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_add_new_dev_with_udev_flags(tree: *mut dm_tree, name: *const c_char, uuid: *const c_char, major: u32, minor: u32, read_only: c_int, clear_inactive: c_int, context: *mut c_void, udev_flags: u16) -> *mut dm_tree_node {
     ffi!("dm_tree_add_new_dev", ptr::null_mut() => {
-        // SAFETY: caller's contract.
-        let Some(t) = (unsafe { tree_mut("dm_tree_add_new_dev", tree) }) else { return ptr::null_mut() };
+        let Some(mut t) = tree_mut("dm_tree_add_new_dev", tree) else { return ptr::null_mut() };
         // SAFETY: caller's contract.
         let Some(name) = (unsafe { c_str("dm_tree_add_new_dev", "name", name) }) else { return ptr::null_mut() };
         // SAFETY: caller's contract.
@@ -265,11 +380,9 @@ pub unsafe extern "C" fn dm_tree_add_new_dev_with_udev_flags(tree: *mut dm_tree,
         });
         match added {
             Ok(id) => {
-                t.sync_handles();
-                let h = t.handle(id);
-                // SAFETY: `h` is a live handle of this tree.
-                unsafe { (*h).context = context };
-                h
+                t.refresh_node(id);
+                t.handle_ref(id).context.set(context);
+                t.handle(id)
             }
             Err(e) => {
                 crate::log_error!(errno = libc::EINVAL; "{e}");
@@ -286,41 +399,31 @@ pub unsafe extern "C" fn dm_tree_add_new_dev(tree: *mut dm_tree, name: *const c_
 }
 
 /// Adds a segment of a target that needs no further parameters.
-///
-/// # Safety
-/// `node` as in [`node_mut`].
-unsafe fn add_simple(function: &'static str, node: *mut dm_tree_node, size: u64, target: Target) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree(function, node, |t, id| {
-            t.tree.add_segment(id, size, target);
-            Ok(())
-        })
-    }
+fn add_simple(function: &'static str, node: *mut dm_tree_node, size: u64, target: Target) -> c_int {
+    with_tree(function, node, |t, id| {
+        t.tree.add_segment(id, size, target);
+        Ok(())
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_error_target(node: *mut dm_tree_node, size: u64) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { add_simple("dm_tree_node_add_error_target", node, size, Target::Error) }
+    add_simple("dm_tree_node_add_error_target", node, size, Target::Error)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_zero_target(node: *mut dm_tree_node, size: u64) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { add_simple("dm_tree_node_add_zero_target", node, size, Target::Zero) }
+    add_simple("dm_tree_node_add_zero_target", node, size, Target::Zero)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_linear_target(node: *mut dm_tree_node, size: u64) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { add_simple("dm_tree_node_add_linear_target", node, size, Target::Linear) }
+    add_simple("dm_tree_node_add_linear_target", node, size, Target::Linear)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_striped_target(node: *mut dm_tree_node, size: u64, stripe_size: u32) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { add_simple("dm_tree_node_add_striped_target", node, size, Target::Striped { stripe_size }) }
+    add_simple("dm_tree_node_add_striped_target", node, size, Target::Striped { stripe_size })
 }
 
 /// An optional C string argument.
@@ -348,35 +451,31 @@ pub unsafe extern "C" fn dm_tree_node_add_crypt_target(node: *mut dm_tree_node, 
             key: opt_str(key).unwrap_or_default(),
         }
     };
-    // SAFETY: caller's contract.
-    unsafe { add_simple("dm_tree_node_add_crypt_target", node, size, Target::Crypt(crypt)) }
+    add_simple("dm_tree_node_add_crypt_target", node, size, Target::Crypt(crypt))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_target_area(node: *mut dm_tree_node, dev_name: *const c_char, dlid: *const c_char, offset: u64) -> c_int {
     // SAFETY: caller's contract.
     let (dev_name, dlid) = unsafe { (opt_str(dev_name), opt_str(dlid)) };
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree("dm_tree_node_add_target_area", node, |t, id| {
-            let device = if let Some(uuid) = dlid {
-                let child = t.tree.find_by_uuid(&uuid).filter(|c| *c != Tree::ROOT).ok_or_else(|| TreeError::Invalid(format!("Couldn't find area uuid {uuid}.")))?;
-                AreaDevice::Node(child)
-            } else if let Some(path) = dev_name {
-                use std::os::unix::fs::{FileTypeExt, MetadataExt};
-                let meta = std::fs::metadata(&path).map_err(|e| TreeError::Invalid(format!("Device {path} not found: {e}")))?;
-                if !meta.file_type().is_block_device() {
-                    return Err(TreeError::Invalid(format!("Device {path} is not a block device.")));
-                }
-                let (ma, mi) = (libc::major(meta.rdev()), libc::minor(meta.rdev()));
-                let child = t.tree.add_dev_below(default_kernel().as_ref(), id, ma, mi)?;
-                AreaDevice::Node(child)
-            } else {
-                return Err(TreeError::Invalid("Neither a device name nor a uuid given for the area.".into()));
-            };
-            t.tree.add_area(id, device, offset)
-        })
-    }
+    with_tree("dm_tree_node_add_target_area", node, |t, id| {
+        let device = if let Some(uuid) = dlid {
+            let child = t.tree.find_by_uuid(&uuid).filter(|c| *c != Tree::ROOT).ok_or_else(|| TreeError::Invalid(format!("Couldn't find area uuid {uuid}.")))?;
+            AreaDevice::Node(child)
+        } else if let Some(path) = dev_name {
+            use std::os::unix::fs::{FileTypeExt, MetadataExt};
+            let meta = std::fs::metadata(&path).map_err(|e| TreeError::Invalid(format!("Device {path} not found: {e}")))?;
+            if !meta.file_type().is_block_device() {
+                return Err(TreeError::Invalid(format!("Device {path} is not a block device.")));
+            }
+            let (ma, mi) = (libc::major(meta.rdev()), libc::minor(meta.rdev()));
+            let child = t.tree.add_dev_below(default_kernel().as_ref(), id, ma, mi)?;
+            AreaDevice::Node(child)
+        } else {
+            return Err(TreeError::Invalid("Neither a device name nor a uuid given for the area.".into()));
+        };
+        t.tree.add_area(id, device, offset)
+    })
 }
 
 /// The uuid prefix argument of the phase functions (NULL: everything).
@@ -393,15 +492,17 @@ unsafe fn prefix_arg(prefix: *const c_char, len: usize) -> Option<String> {
     Some(String::from_utf8_lossy(&bytes[..end]).into_owned())
 }
 
-/// Calls a node's registered callback for `event`. The handles are taken
-/// before the phase runs (phases add no nodes), so the callback never
-/// touches the tree the phase is changing.
-fn callback_for(t: &mut dm_tree) -> impl FnMut(NodeId, NodeEvent) -> bool {
-    let handles: Vec<*mut dm_tree_node> = t.handles.iter_mut().map(|b| &mut **b as *mut dm_tree_node).collect();
+/// Calls a node's registered callback for `event`. The handle pointers are
+/// copied before the phase runs (phases add no nodes), so the callback
+/// holds no reference into the state the phase is changing; a callback
+/// that calls back into the tree is refused by [`tree_mut`].
+fn callback_for(t: &TreeState) -> impl FnMut(NodeId, NodeEvent) -> bool {
+    let handles = t.handles.clone();
     move |id, event| {
         let Some(&h) = handles.get(id.0) else { return true };
-        // SAFETY: `h` is a boxed handle of the tree, alive for the phase.
-        let (cb, data) = unsafe { ((*h).callback, (*h).callback_data) };
+        // SAFETY: a handle of the tree, alive for the phase; only its cells
+        // are read.
+        let (cb, data) = unsafe { (h.as_ref().callback.get(), h.as_ref().callback_data.get()) };
         match cb {
             Some(f) => {
                 let kind = match event {
@@ -409,7 +510,7 @@ fn callback_for(t: &mut dm_tree) -> impl FnMut(NodeId, NodeEvent) -> bool {
                     NodeEvent::Deactivated => dm_node_callback_e::DM_NODE_CALLBACK_DEACTIVATED,
                 };
                 // SAFETY: the caller registered `f` for this node with `data`.
-                unsafe { f(h, kind, data) != 0 }
+                unsafe { f(h.as_ptr(), kind, data) != 0 }
             }
             None => true,
         }
@@ -420,96 +521,76 @@ fn callback_for(t: &mut dm_tree) -> impl FnMut(NodeId, NodeEvent) -> bool {
 pub unsafe extern "C" fn dm_tree_preload_children(dnode: *mut dm_tree_node, uuid_prefix: *const c_char, uuid_prefix_len: usize) -> c_int {
     // SAFETY: caller's contract.
     let prefix = unsafe { prefix_arg(uuid_prefix, uuid_prefix_len) };
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree("dm_tree_preload_children", dnode, |t, id| {
-            let mut cb = callback_for(t);
-            t.tree.preload_children(default_kernel().as_ref(), id, prefix.as_deref(), &mut cb)
-        })
-    }
+    run_phase("dm_tree_preload_children", dnode, |t, id| {
+        let mut cb = callback_for(t);
+        t.tree.preload_children(default_kernel().as_ref(), id, prefix.as_deref(), &mut cb)
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_activate_children(dnode: *mut dm_tree_node, uuid_prefix: *const c_char, uuid_prefix_len: usize) -> c_int {
     // SAFETY: caller's contract.
     let prefix = unsafe { prefix_arg(uuid_prefix, uuid_prefix_len) };
-    // SAFETY: caller's contract.
-    unsafe { with_tree("dm_tree_activate_children", dnode, |t, id| t.tree.activate_children(default_kernel().as_ref(), id, prefix.as_deref())) }
+    run_phase("dm_tree_activate_children", dnode, |t, id| t.tree.activate_children(default_kernel().as_ref(), id, prefix.as_deref()))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_suspend_children(dnode: *mut dm_tree_node, uuid_prefix: *const c_char, uuid_prefix_len: usize) -> c_int {
     // SAFETY: caller's contract.
     let prefix = unsafe { prefix_arg(uuid_prefix, uuid_prefix_len) };
-    // SAFETY: caller's contract.
-    unsafe { with_tree("dm_tree_suspend_children", dnode, |t, id| t.tree.suspend_children(default_kernel().as_ref(), id, prefix.as_deref())) }
+    run_phase("dm_tree_suspend_children", dnode, |t, id| t.tree.suspend_children(default_kernel().as_ref(), id, prefix.as_deref()))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_deactivate_children(dnode: *mut dm_tree_node, uuid_prefix: *const c_char, uuid_prefix_len: usize) -> c_int {
     // SAFETY: caller's contract.
     let prefix = unsafe { prefix_arg(uuid_prefix, uuid_prefix_len) };
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree("dm_tree_deactivate_children", dnode, |t, id| {
-            let mut cb = callback_for(t);
-            t.tree.deactivate_children(default_kernel().as_ref(), id, prefix.as_deref(), &mut cb)
-        })
-    }
+    run_phase("dm_tree_deactivate_children", dnode, |t, id| {
+        let mut cb = callback_for(t);
+        t.tree.deactivate_children(default_kernel().as_ref(), id, prefix.as_deref(), &mut cb)
+    })
 }
 
 /// Sets a tree-wide setting through one of its nodes.
-///
-/// # Safety
-/// `node` as in [`node_mut`].
-unsafe fn tree_setting(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut crate::tree::TreeSettings)) {
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree(function, node, |t, _| {
-            f(&mut t.tree.settings);
-            Ok(())
-        });
-    }
+fn tree_setting(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut crate::tree::TreeSettings)) {
+    with_tree(function, node, |t, _| {
+        f(&mut t.tree.settings);
+        Ok(())
+    });
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_skip_lockfs(dnode: *mut dm_tree_node) {
-    // SAFETY: caller's contract.
-    unsafe { tree_setting("dm_tree_skip_lockfs", dnode, |s| s.skip_lockfs = true) }
+    tree_setting("dm_tree_skip_lockfs", dnode, |s| s.skip_lockfs = true)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_use_no_flush_suspend(dnode: *mut dm_tree_node) {
-    // SAFETY: caller's contract.
-    unsafe { tree_setting("dm_tree_use_no_flush_suspend", dnode, |s| s.no_flush = true) }
+    tree_setting("dm_tree_use_no_flush_suspend", dnode, |s| s.no_flush = true)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_retry_remove(dnode: *mut dm_tree_node) {
-    // SAFETY: caller's contract.
-    unsafe { tree_setting("dm_tree_retry_remove", dnode, |s| s.retry_remove = true) }
+    tree_setting("dm_tree_retry_remove", dnode, |s| s.retry_remove = true)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_set_callback(node: *mut dm_tree_node, cb: dm_node_callback_fn, cb_data: *mut c_void) {
-    // SAFETY: caller's contract.
-    if let Some(n) = unsafe { node_mut("dm_tree_node_set_callback", node) } {
-        n.callback = cb;
-        n.callback_data = cb_data;
-        let id = n.id;
-        // SAFETY: a node's tree outlives its handles.
-        unsafe { (*n.tree).tree.set_callback_registered(id, cb.is_some()) };
+    // Only the node's cells change here, so a callback may set callbacks
+    // while a phase runs; the tree learns of it when it is free.
+    let Some(n) = node_ref("dm_tree_node_set_callback", node) else { return };
+    n.callback.set(cb);
+    n.callback_data.set(cb_data);
+    if let Some((mut t, id)) = tree_of_node("dm_tree_node_set_callback", node) {
+        t.tree.set_callback_registered(id, cb.is_some());
     }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_size_changed(dnode: *const dm_tree_node) -> c_int {
     ffi!("dm_tree_node_size_changed", 0 => {
-        // SAFETY: caller's contract.
-        let Some(n) = (unsafe { node_ref("dm_tree_node_size_changed", dnode) }) else { return 0 };
-        // SAFETY: a node's tree outlives its handles.
-        let t = unsafe { &*n.tree };
-        t.tree.node(n.id).props.size_changed
+        let Some((t, id)) = tree_of_node("dm_tree_node_size_changed", dnode) else { return 0 };
+        t.tree.node(id).props.size_changed
     })
 }
 
@@ -526,38 +607,28 @@ pub unsafe extern "C" fn dm_tree_node_size_changed_base(dnode: *const dm_tree_no
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_set_read_ahead(dnode: *mut dm_tree_node, read_ahead: u32, read_ahead_flags: u32) {
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree("dm_tree_node_set_read_ahead", dnode, |t, id| {
-            t.tree.props_mut(id).read_ahead = Some((read_ahead, read_ahead_flags));
-            Ok(())
-        });
-    }
+    with_tree("dm_tree_node_set_read_ahead", dnode, |t, id| {
+        t.tree.props_mut(id).read_ahead = Some((read_ahead, read_ahead_flags));
+        Ok(())
+    });
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_set_presuspend_node(node: *mut dm_tree_node, presuspend_node: *mut dm_tree_node) {
-    // SAFETY: caller's contract.
-    let pre = unsafe { node_ref("dm_tree_node_set_presuspend_node", presuspend_node) }.map(|p| p.id);
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree("dm_tree_node_set_presuspend_node", node, |t, id| {
-            t.tree.props_mut(id).presuspend = pre;
-            Ok(())
-        });
-    }
+    let pre = node_ref("dm_tree_node_set_presuspend_node", presuspend_node).map(|p| p.id);
+    with_tree("dm_tree_node_set_presuspend_node", node, |t, id| {
+        t.tree.props_mut(id).presuspend = pre;
+        Ok(())
+    });
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_children_use_uuid(dnode: *mut dm_tree_node, uuid_prefix: *const c_char, uuid_prefix_len: usize) -> c_int {
     ffi!("dm_tree_children_use_uuid", 0 => {
         // SAFETY: caller's contract.
-        let Some(n) = (unsafe { node_ref("dm_tree_children_use_uuid", dnode) }) else { return 0 };
-        // SAFETY: caller's contract.
         let prefix = unsafe { prefix_arg(uuid_prefix, uuid_prefix_len) };
-        // SAFETY: a node's tree outlives its handles.
-        let t = unsafe { &*n.tree };
-        let mut pending = t.tree.neighbours(n.id, false);
+        let Some((t, id)) = tree_of_node("dm_tree_children_use_uuid", dnode) else { return 0 };
+        let mut pending = t.tree.neighbours(id, false);
         let mut seen = Vec::new();
         while let Some(c) = pending.pop() {
             if seen.contains(&c) {
@@ -577,29 +648,43 @@ pub unsafe extern "C" fn dm_tree_children_use_uuid(dnode: *mut dm_tree_node, uui
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_create() -> *mut dm_tree {
     ffi!("dm_tree_create", ptr::null_mut() => {
-        let mut t = Box::new(dm_tree { tree: Tree::new(), handles: Vec::new() });
-        t.sync_handles();
-        Box::into_raw(t)
+        let state = TreeState { tree: Tree::new(), handles: Vec::new(), this: ptr::null_mut() };
+        let tree = handle::to_boxed_mut_ptr(dm_tree { busy: Cell::new(false), state: UnsafeCell::new(state) });
+        // SAFETY: the tree just made; the guard ends here.
+        if let Some(mut t) = tree_mut("dm_tree_create", tree) {
+            t.this = tree;
+            t.adopt_new();
+        }
+        tree
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_free(tree: *mut dm_tree) {
-    if !tree.is_null() {
-        // SAFETY: a pointer from dm_tree_create, given back once.
-        drop(unsafe { Box::from_raw(tree) });
+    if tree.is_null() {
+        return;
     }
+    // SAFETY: a live tree from dm_tree_create; only its `busy` cell is read.
+    if unsafe { (*ptr::addr_of!((*tree).busy)).get() } {
+        crate::log_error!(errno = libc::EBUSY; "dm_tree_free: the tree is in use by another call (a node callback may not free the tree a phase is changing)");
+        return;
+    }
+    // SAFETY: a pointer from dm_tree_create, given back once, no call on it
+    // running.
+    handle::free_box(tree);
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_add_dev_with_udev_flags(tree: *mut dm_tree, major: u32, minor: u32, udev_flags: u16) -> c_int {
     ffi!("dm_tree_add_dev", 0 => {
-        // SAFETY: caller's contract.
-        let Some(t) = (unsafe { tree_mut("dm_tree_add_dev", tree) }) else { return 0 };
+        let Some(mut t) = tree_mut("dm_tree_add_dev", tree) else { return 0 };
         let result = t.tree.add_dev(default_kernel().as_ref(), major, minor, udev_flags);
-        t.sync_handles();
+        t.adopt_new();
         match result {
-            Ok(_) => 1,
+            Ok(id) => {
+                t.refresh(id);
+                1
+            }
             Err(e) => {
                 crate::log_error!(errno = e.errno(); "{e}");
                 0
@@ -617,8 +702,7 @@ pub unsafe extern "C" fn dm_tree_add_dev(tree: *mut dm_tree, major: u32, minor: 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_find_node(tree: *mut dm_tree, major: u32, minor: u32) -> *mut dm_tree_node {
     ffi!("dm_tree_find_node", ptr::null_mut() => {
-        // SAFETY: caller's contract.
-        let Some(t) = (unsafe { tree_mut("dm_tree_find_node", tree) }) else { return ptr::null_mut() };
+        let Some(t) = tree_mut("dm_tree_find_node", tree) else { return ptr::null_mut() };
         match t.tree.find(major, minor) {
             Some(id) => t.handle(id),
             None => ptr::null_mut(),
@@ -629,8 +713,7 @@ pub unsafe extern "C" fn dm_tree_find_node(tree: *mut dm_tree, major: u32, minor
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_find_node_by_uuid(tree: *mut dm_tree, uuid: *const c_char) -> *mut dm_tree_node {
     ffi!("dm_tree_find_node_by_uuid", ptr::null_mut() => {
-        // SAFETY: caller's contract.
-        let Some(t) = (unsafe { tree_mut("dm_tree_find_node_by_uuid", tree) }) else { return ptr::null_mut() };
+        let Some(t) = tree_mut("dm_tree_find_node_by_uuid", tree) else { return ptr::null_mut() };
         // SAFETY: caller's contract.
         let Some(uuid) = (unsafe { c_str("dm_tree_find_node_by_uuid", "uuid", uuid) }) else { return ptr::null_mut() };
         match t.tree.find_by_uuid(uuid) {
@@ -644,18 +727,15 @@ pub unsafe extern "C" fn dm_tree_find_node_by_uuid(tree: *mut dm_tree, uuid: *co
 pub unsafe extern "C" fn dm_tree_next_child(handle: *mut *mut c_void, parent: *const dm_tree_node, inverted: u32) -> *mut dm_tree_node {
     ffi!("dm_tree_next_child", ptr::null_mut() => {
         require!("dm_tree_next_child", handle, ptr::null_mut());
-        // SAFETY: caller's contract.
-        let Some(p) = (unsafe { node_ref("dm_tree_next_child", parent) }) else { return ptr::null_mut() };
-        // SAFETY: a node's tree outlives the node handle.
-        let t = unsafe { &mut *p.tree };
+        let Some((t, parent)) = tree_of_node("dm_tree_next_child", parent) else { return ptr::null_mut() };
         // The cursor is the number of neighbours already returned.
         // SAFETY: `handle` is non-NULL and the caller's.
-        let pos = unsafe { *handle } as usize;
-        let next = t.tree.links(p.id, inverted != 0).get(pos).copied();
+        let pos = unsafe { *handle }.addr();
+        let next = t.tree.links(parent, inverted != 0).get(pos).copied();
         match next {
             Some(id) => {
                 // SAFETY: as above.
-                unsafe { *handle = (pos + 1) as *mut c_void };
+                unsafe { *handle = ptr::without_provenance_mut(pos + 1) };
                 t.handle(id)
             }
             None => ptr::null_mut(),
@@ -665,44 +745,38 @@ pub unsafe extern "C" fn dm_tree_next_child(handle: *mut *mut c_void, parent: *c
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_get_name(node: *const dm_tree_node) -> *const c_char {
-    // SAFETY: caller's contract.
-    unsafe { node_ref("dm_tree_node_get_name", node) }.map(|n| n.name.as_ptr()).unwrap_or(ptr::null())
+    // As in libdm: a node whose device does not exist (yet) has no name.
+    node_ref("dm_tree_node_get_name", node).map(|n| if n.info.read(|i| i.exists != 0) { n.name.as_ptr().cast_const() } else { c"".as_ptr() }).unwrap_or(ptr::null())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_get_uuid(node: *const dm_tree_node) -> *const c_char {
-    // SAFETY: caller's contract.
-    unsafe { node_ref("dm_tree_node_get_uuid", node) }.map(|n| n.uuid.as_ptr()).unwrap_or(ptr::null())
+    // As in libdm: a node whose device does not exist (yet) has no uuid.
+    node_ref("dm_tree_node_get_uuid", node).map(|n| if n.info.read(|i| i.exists != 0) { n.uuid.as_ptr().cast_const() } else { c"".as_ptr() }).unwrap_or(ptr::null())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_get_info(node: *const dm_tree_node) -> *const dm_info {
-    // SAFETY: caller's contract.
-    unsafe { node_ref("dm_tree_node_get_info", node) }.map(|n| &n.info as *const dm_info).unwrap_or(ptr::null())
+    node_ref("dm_tree_node_get_info", node).map(|n| n.info.as_ptr().cast_const()).unwrap_or(ptr::null())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_get_context(node: *const dm_tree_node) -> *mut c_void {
-    // SAFETY: caller's contract.
-    unsafe { node_ref("dm_tree_node_get_context", node) }.map(|n| n.context).unwrap_or(ptr::null_mut())
+    node_ref("dm_tree_node_get_context", node).map(|n| n.context.get()).unwrap_or(ptr::null_mut())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_num_children(node: *const dm_tree_node, inverted: u32) -> c_int {
     ffi!("dm_tree_node_num_children", 0 => {
-        // SAFETY: caller's contract.
-        let Some(n) = (unsafe { node_ref("dm_tree_node_num_children", node) }) else { return 0 };
-        // SAFETY: a node's tree outlives the node handle.
-        let t = unsafe { &*n.tree };
-        t.tree.num_children(n.id, inverted != 0) as c_int
+        let Some((t, id)) = tree_of_node("dm_tree_node_num_children", node) else { return 0 };
+        t.tree.num_children(id, inverted != 0) as c_int
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_set_optional_uuid_suffixes(dtree: *mut dm_tree, optional_uuid_suffixes: *mut *const c_char) {
     ffi!("dm_tree_set_optional_uuid_suffixes", () => {
-        // SAFETY: caller's contract.
-        let Some(t) = (unsafe { tree_mut("dm_tree_set_optional_uuid_suffixes", dtree) }) else { return };
+        let Some(mut t) = tree_mut("dm_tree_set_optional_uuid_suffixes", dtree) else { return };
         let mut suffixes = Vec::new();
         if !optional_uuid_suffixes.is_null() {
             for i in 0.. {
@@ -765,102 +839,80 @@ pub unsafe extern "C" fn dm_tree_node_add_thin_pool_target(node: *mut dm_tree_no
 pub unsafe extern "C" fn dm_tree_node_add_thin_pool_target_v1(node: *mut dm_tree_node, size: u64, transaction_id: u64, metadata_uuid: *const c_char, pool_uuid: *const c_char, data_block_size: u32, low_water_mark: u64, skip_block_zeroing: c_uint, crop_metadata: c_uint) -> c_int {
     // SAFETY: caller's contract.
     let (metadata, data) = unsafe { (opt_str(metadata_uuid), opt_str(pool_uuid)) };
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree("dm_tree_node_add_thin_pool_target", node, |t, id| {
-            let m = node_by_uuid(t, metadata, "metadata")?;
-            let d = node_by_uuid(t, data, "pool")?;
-            let pool = crate::targets::ThinPool {
-                transaction_id,
-                data_block_size,
-                low_water_mark,
-                skip_block_zeroing: skip_block_zeroing != 0,
-                crop_metadata: crop_metadata != 0,
-                ..Default::default()
-            };
-            t.tree.add_thin_pool(id, size, pool, m, d)
-        })
-    }
+    with_tree("dm_tree_node_add_thin_pool_target", node, |t, id| {
+        let m = node_by_uuid(t, metadata, "metadata")?;
+        let d = node_by_uuid(t, data, "pool")?;
+        let pool = crate::targets::ThinPool {
+            transaction_id,
+            data_block_size,
+            low_water_mark,
+            skip_block_zeroing: skip_block_zeroing != 0,
+            crop_metadata: crop_metadata != 0,
+            ..Default::default()
+        };
+        t.tree.add_thin_pool(id, size, pool, m, d)
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_thin_pool_message(node: *mut dm_tree_node, type_: c_int, id1: u64, id2: u64) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { with_tree("dm_tree_node_add_thin_pool_message", node, |t, id| t.tree.add_thin_message(id, type_, id1, id2)) }
+    with_tree("dm_tree_node_add_thin_pool_message", node, |t, id| t.tree.add_thin_message(id, type_, id1, id2))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_set_thin_pool_discard(node: *mut dm_tree_node, ignore: c_uint, no_passdown: c_uint) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree("dm_tree_node_set_thin_pool_discard", node, |t, id| {
-            let pool = t.tree.last_thin_pool_mut(id)?;
-            pool.ignore_discard = ignore != 0;
-            pool.no_discard_passdown = no_passdown != 0;
-            Ok(())
-        })
-    }
+    with_tree("dm_tree_node_set_thin_pool_discard", node, |t, id| {
+        let pool = t.tree.last_thin_pool_mut(id)?;
+        pool.ignore_discard = ignore != 0;
+        pool.no_discard_passdown = no_passdown != 0;
+        Ok(())
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_set_thin_pool_error_if_no_space(node: *mut dm_tree_node, error_if_no_space: c_uint) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree("dm_tree_node_set_thin_pool_error_if_no_space", node, |t, id| {
-            let pool = t.tree.last_thin_pool_mut(id)?;
-            pool.error_if_no_space = error_if_no_space != 0;
-            Ok(())
-        })
-    }
+    with_tree("dm_tree_node_set_thin_pool_error_if_no_space", node, |t, id| {
+        let pool = t.tree.last_thin_pool_mut(id)?;
+        pool.error_if_no_space = error_if_no_space != 0;
+        Ok(())
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_set_thin_pool_read_only(node: *mut dm_tree_node, read_only: c_uint) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree("dm_tree_node_set_thin_pool_read_only", node, |t, id| {
-            let pool = t.tree.last_thin_pool_mut(id)?;
-            pool.read_only = read_only != 0;
-            Ok(())
-        })
-    }
+    with_tree("dm_tree_node_set_thin_pool_read_only", node, |t, id| {
+        let pool = t.tree.last_thin_pool_mut(id)?;
+        pool.read_only = read_only != 0;
+        Ok(())
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_thin_target(node: *mut dm_tree_node, size: u64, pool_uuid: *const c_char, device_id: u32) -> c_int {
     // SAFETY: caller's contract.
     let pool = unsafe { opt_str(pool_uuid) };
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree("dm_tree_node_add_thin_target", node, |t, id| {
-            let p = node_by_uuid(t, pool, "pool")?;
-            t.tree.add_thin(id, size, device_id, p)
-        })
-    }
+    with_tree("dm_tree_node_add_thin_target", node, |t, id| {
+        let p = node_by_uuid(t, pool, "pool")?;
+        t.tree.add_thin(id, size, device_id, p)
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_set_thin_external_origin(node: *mut dm_tree_node, external_uuid: *const c_char) -> c_int {
     // SAFETY: caller's contract.
     let external = unsafe { opt_str(external_uuid) };
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree("dm_tree_node_set_thin_external_origin", node, |t, id| {
-            let o = node_by_uuid(t, external, "thin external origin")?;
-            t.tree.set_thin_external_origin(id, o)
-        })
-    }
+    with_tree("dm_tree_node_set_thin_external_origin", node, |t, id| {
+        let o = node_by_uuid(t, external, "thin external origin")?;
+        t.tree.set_thin_external_origin(id, o)
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_set_udev_flags(node: *mut dm_tree_node, udev_flags: u16) {
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree("dm_tree_node_set_udev_flags", node, |t, id| {
-            t.tree.set_udev_flags(id, udev_flags);
-            Ok(())
-        });
-    }
+    with_tree("dm_tree_node_set_udev_flags", node, |t, id| {
+        t.tree.set_udev_flags(id, udev_flags);
+        Ok(())
+    });
 }
 
 #[no_mangle]
@@ -871,22 +923,17 @@ pub unsafe extern "C" fn dm_tree_node_add_null_area(_node: *mut dm_tree_node, _o
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_set_cookie(node: *mut dm_tree_node, cookie: u32) {
-    // SAFETY: caller's contract.
-    unsafe {
-        with_tree("dm_tree_set_cookie", node, |t, _| {
-            t.tree.cookie = cookie;
-            Ok(())
-        });
-    }
+    with_tree("dm_tree_set_cookie", node, |t, _| {
+        t.tree.cookie = cookie;
+        Ok(())
+    });
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_get_cookie(node: *mut dm_tree_node) -> u32 {
     ffi!("dm_tree_get_cookie", 0 => {
-        // SAFETY: caller's contract.
-        let Some(n) = (unsafe { node_ref("dm_tree_get_cookie", node) }) else { return 0 };
-        // SAFETY: a node's tree outlives its handles.
-        unsafe { (*n.tree).tree.cookie }
+        let Some((t, _)) = tree_of_node("dm_tree_get_cookie", node) else { return 0 };
+        t.tree.cookie
     })
 }
 

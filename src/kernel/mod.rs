@@ -390,9 +390,34 @@ pub fn dm_major_from_proc() -> Option<u32> {
 
 static DEFAULT: OnceCell<Arc<dyn Kernel>> = OnceCell::new();
 
+#[cfg(test)]
+thread_local! {
+    /// Test-only: this thread's stand-in for the process-wide kernel.
+    static THREAD_KERNEL: std::cell::RefCell<Option<Arc<dyn Kernel>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Test-only: runs `f` with `kernel` as [`default_kernel`] on this thread,
+/// so that tests can drive the C API against a simulated kernel.
+#[cfg(test)]
+pub fn with_thread_kernel<R>(kernel: Arc<dyn Kernel>, f: impl FnOnce() -> R) -> R {
+    struct Restore(Option<Arc<dyn Kernel>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let previous = self.0.take();
+            THREAD_KERNEL.with(|k| *k.borrow_mut() = previous);
+        }
+    }
+    let _restore = Restore(THREAD_KERNEL.with(|k| k.borrow_mut().replace(kernel)));
+    f()
+}
+
 /// The process-wide kernel: the control device, traced when `DM_TRACE`
 /// names a file.
 pub fn default_kernel() -> Arc<dyn Kernel> {
+    #[cfg(test)]
+    if let Some(k) = THREAD_KERNEL.with(|k| k.borrow().clone()) {
+        return k;
+    }
     DEFAULT
         .get_or_init(|| {
             let control: Arc<dyn Kernel> = Arc::new(Control::new());

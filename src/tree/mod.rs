@@ -194,8 +194,16 @@ impl Tree {
         }
     }
 
+    /// Whether `parent` uses `child`, asked of the shorter of the two lists
+    /// (the root's are as long as the tree is wide), so that building a
+    /// tree stays linear in its size.
     fn linked(&self, parent: NodeId, child: NodeId) -> bool {
-        self.nodes[parent.0].uses.contains(&child)
+        let (uses, used_by) = (&self.nodes[parent.0].uses, &self.nodes[child.0].used_by);
+        if uses.len() <= used_by.len() {
+            uses.contains(&child)
+        } else {
+            used_by.contains(&parent)
+        }
     }
 
     fn link_nodes(&mut self, parent: NodeId, child: NodeId) {
@@ -205,9 +213,21 @@ impl Tree {
         }
     }
 
+    /// Removes the link `parent` -> `child` (there is at most one), keeping
+    /// the order of the others. Searched from the end: the link removed is
+    /// usually one made just before (a new node leaving the root's levels).
     fn unlink_nodes(&mut self, parent: NodeId, child: NodeId) {
-        self.nodes[parent.0].uses.retain(|c| *c != child);
-        self.nodes[child.0].used_by.retain(|p| *p != parent);
+        if !self.linked(parent, child) {
+            return;
+        }
+        let uses = &mut self.nodes[parent.0].uses;
+        if let Some(i) = uses.iter().rposition(|c| *c == child) {
+            uses.remove(i);
+        }
+        let used_by = &mut self.nodes[child.0].used_by;
+        if let Some(i) = used_by.iter().rposition(|p| *p == parent) {
+            used_by.remove(i);
+        }
     }
 
     /// Links `parent` -> `child` keeping libdm's top and bottom levels: the
@@ -245,21 +265,20 @@ impl Tree {
     /// table uses (libdm's `dm_tree_add_dev`). A device the kernel does not
     /// know as a dm device becomes a leaf with `exists = false`.
     pub fn add_dev(&mut self, kernel: &dyn Kernel, major: u32, minor: u32, udev_flags: u16) -> Result<NodeId, TaskError> {
-        self.add_dev_under(kernel, Tree::ROOT, major, minor, udev_flags, false, 0)
+        self.add_dev_under(kernel, Tree::ROOT, (major, minor), udev_flags, false, 0)
     }
 
     /// Adds the device major:minor below `parent` (an area given by device
     /// path), reading what it uses as [`Tree::add_dev`] does.
     pub fn add_dev_below(&mut self, kernel: &dyn Kernel, parent: NodeId, major: u32, minor: u32) -> Result<NodeId, TaskError> {
-        self.add_dev_under(kernel, parent, major, minor, 0, false, 0)
+        self.add_dev_under(kernel, parent, (major, minor), 0, false, 0)
     }
 
     fn add_dev_under(
         &mut self,
         kernel: &dyn Kernel,
         parent: NodeId,
-        major: u32,
-        minor: u32,
+        (major, minor): (u32, u32),
         udev_flags: u16,
         implicit: bool,
         depth: usize,
@@ -320,7 +339,7 @@ impl Tree {
         let dep_flags = udev_flags | IMPLICIT_DEP_UDEV_FLAGS;
         for dev in uses {
             let (ma, mi) = decode_dev(dev);
-            self.add_dev_under(kernel, id, ma, mi, dep_flags, true, depth + 1)?;
+            self.add_dev_under(kernel, id, (ma, mi), dep_flags, true, depth + 1)?;
         }
         Ok(id)
     }
@@ -543,9 +562,8 @@ impl Tree {
         deps.major = Some(major);
         deps.minor = Some(minor);
         deps.query_inactive_table = true;
-        let orphans = deps.run(kernel).map_err(|e| {
+        let orphans = deps.run(kernel).inspect_err(|e| {
             crate::log_error!(errno = e.errno(); "Failed to obtain dependencies for {name} before clearing table.");
-            e
         })?;
         crate::log_verbose!("Clearing inactive table {name} ({major}:{minor})");
         let mut clear = Task::new(TaskType::Clear);

@@ -345,10 +345,9 @@ impl Tree {
         t.minor = None;
         t.name = Some(n.name.clone());
         t.new_name = Some(new.clone());
-        let (_, cookie) = self.run_uevent(kernel, child, t).map_err(|e| {
+        let (_, cookie) = self.run_uevent(kernel, child, t).inspect_err(|e| {
             let n = self.node(child);
             crate::log_error!(errno = e.errno(); "Failed to rename {} ({}:{}) to {new}", n.name, n.major, n.minor);
-            e
         })?;
         let node = &mut self.nodes[child.0];
         let old = std::mem::replace(&mut node.name, new);

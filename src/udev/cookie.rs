@@ -297,6 +297,14 @@ impl Requirements {
     }
 }
 
+/// Test-only: takes `assumed` as the requirements unless they were checked
+/// already (for tests under Miri, which can neither call semctl nor look
+/// for udev's socket); returns those in force.
+#[cfg(test)]
+pub fn assume_requirements(assumed: Requirements) -> Requirements {
+    *REQUIREMENTS.get_or_init(|| assumed)
+}
+
 /// Whether `DM_DISABLE_UDEV` is set (read once, as libdm does at load).
 pub fn udev_disabled() -> bool {
     *UDEV_DISABLED.get_or_init(|| std::env::var_os("DM_DISABLE_UDEV").is_some())

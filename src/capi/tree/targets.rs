@@ -9,7 +9,7 @@
 use std::ffi::*;
 use std::ptr;
 
-use super::{on_node, opt_str, dm_tree, dm_tree_node};
+use super::{on_node, opt_str, dm_tree_node, TreeState};
 use crate::capi::types::*;
 use crate::kernel::default_kernel;
 use crate::targets::cache::{self, Cache};
@@ -24,16 +24,14 @@ use crate::tree::{NodeId, Tree, TreeError};
 /// Runs `f` on a node's tree; an error is logged as its message alone
 /// (libdm's words), and the function returns 0.
 ///
-/// # Safety
-/// `node` is NULL or a node handle of a live tree.
-unsafe fn build(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut dm_tree, NodeId) -> Result<(), String>) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { on_node(function, node, f, |e| e) }
+/// `node` is a handle argument of an exported function (trust boundary).
+fn build(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut TreeState, NodeId) -> Result<(), String>) -> c_int {
+    on_node(function, node, f, |e| e)
 }
 
 /// The tree node with `uuid` (libdm's lookup), or `missing` formatted with
 /// the uuid as the error.
-fn find(t: &dm_tree, uuid: &Option<String>, missing: impl Fn(&str) -> String) -> Result<NodeId, String> {
+fn find(t: &TreeState, uuid: &Option<String>, missing: impl Fn(&str) -> String) -> Result<NodeId, String> {
     let u = uuid.as_deref().unwrap_or("");
     match uuid {
         Some(u) if !u.is_empty() => t.tree.find_by_uuid(u).filter(|c| *c != Tree::ROOT).ok_or_else(|| missing(u)),
@@ -42,7 +40,7 @@ fn find(t: &dm_tree, uuid: &Option<String>, missing: impl Fn(&str) -> String) ->
 }
 
 /// Appends a segment whose areas are the given nodes, in order.
-fn segment_on(t: &mut dm_tree, id: NodeId, size: u64, target: Target, devices: &[NodeId]) -> Result<(), String> {
+fn segment_on(t: &mut TreeState, id: NodeId, size: u64, target: Target, devices: &[NodeId]) -> Result<(), String> {
     t.tree.add_segment(id, size, target);
     for d in devices {
         t.tree.add_area(id, AreaDevice::Node(*d), 0).map_err(|e: TreeError| e.to_string())?;
@@ -69,34 +67,31 @@ fn raid_target_version() -> Option<[u32; 3]> {
 unsafe fn add_raid(function: &'static str, node: *mut dm_tree_node, size: u64, raid_type: *const c_char, fill: impl FnOnce(&mut Raid)) -> c_int {
     // SAFETY: caller's contract.
     let name = unsafe { opt_str(raid_type) };
-    // SAFETY: caller's contract.
-    unsafe {
-        build(function, node, |t, id| {
-            let name = name.ok_or_else(|| format!("{function}: raid_type must not be NULL"))?;
-            let mut raid = Raid::new(RaidLevel::Raid1);
-            fill(&mut raid);
-            // libdm looks the name up among all its segment types: the
-            // plain ones are accepted and take what applies of the raid
-            // parameters. Those that need devices the raid parameters
-            // cannot name (snapshot, cache, thin ...) are refused here,
-            // where libdm would fail or crash when loading the table.
-            if let Some(plain) = plain_segment(&name, &raid) {
-                t.tree.add_segment(id, size, plain);
-                return Ok(());
-            }
-            let level = RaidLevel::from_name(&name).ok_or_else(|| format!("Unsupported raid type {name}."))?;
-            raid.level = level;
-            if level == RaidLevel::Raid1 && raid.stripe_size != 0 {
-                crate::log_verbose!("WARNING: Ignoring RAID1 stripe size");
-            }
-            // libdm asks at load time; without the target listed it cannot
-            // load the table, while the kernel would load dm-raid itself:
-            // the documented order is then used.
-            raid.legacy_order = raid_target_version().is_some_and(Raid::order_is_legacy);
-            t.tree.add_segment(id, size, Target::Raid(raid));
-            Ok(())
-        })
-    }
+    build(function, node, |t, id| {
+        let name = name.ok_or_else(|| format!("{function}: raid_type must not be NULL"))?;
+        let mut raid = Raid::new(RaidLevel::Raid1);
+        fill(&mut raid);
+        // libdm looks the name up among all its segment types: the
+        // plain ones are accepted and take what applies of the raid
+        // parameters. Those that need devices the raid parameters
+        // cannot name (snapshot, cache, thin ...) are refused here,
+        // where libdm would fail or crash when loading the table.
+        if let Some(plain) = plain_segment(&name, &raid) {
+            t.tree.add_segment(id, size, plain);
+            return Ok(());
+        }
+        let level = RaidLevel::from_name(&name).ok_or_else(|| format!("Unsupported raid type {name}."))?;
+        raid.level = level;
+        if level == RaidLevel::Raid1 && raid.stripe_size != 0 {
+            crate::log_verbose!("WARNING: Ignoring RAID1 stripe size");
+        }
+        // libdm asks at load time; without the target listed it cannot
+        // load the table, while the kernel would load dm-raid itself:
+        // the documented order is then used.
+        raid.legacy_order = raid_target_version().is_some_and(Raid::order_is_legacy);
+        t.tree.add_segment(id, size, Target::Raid(raid));
+        Ok(())
+    })
 }
 
 /// # Safety
@@ -188,20 +183,17 @@ const _: () = assert!(RAID_BITMAP_SIZE == 4);
 /// # Safety
 /// As the exported function of the same name.
 pub(super) unsafe fn dm_tree_node_add_null_area(node: *mut dm_tree_node, offset: u64) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe {
-        build("dm_tree_node_add_null_area", node, |t, id| {
-            match t.tree.node(id).props.segments.last().map(|s| &s.target) {
-                None => {
-                    let n = t.tree.node(id);
-                    return Err(format!("Node {} ({}:{}) is missing a segment.", n.name, n.major, n.minor));
-                }
-                Some(Target::Raid(r)) if r.level.allows_null_areas() => {}
-                Some(_) => return Err("dm_tree_node_add_null_area() called on an unsupported segment type".into()),
+    build("dm_tree_node_add_null_area", node, |t, id| {
+        match t.tree.node(id).props.segments.last().map(|s| &s.target) {
+            None => {
+                let n = t.tree.node(id);
+                return Err(format!("Node {} ({}:{}) is missing a segment.", n.name, n.major, n.minor));
             }
-            t.tree.add_area(id, AreaDevice::Missing, offset).map_err(|e| e.to_string())
-        })
-    }
+            Some(Target::Raid(r)) if r.level.allows_null_areas() => {}
+            Some(_) => return Err("dm_tree_node_add_null_area() called on an unsupported segment type".into()),
+        }
+        t.tree.add_area(id, AreaDevice::Missing, offset).map_err(|e| e.to_string())
+    })
 }
 
 /// The policy settings: the children of `settings` as (key, integer value
@@ -240,7 +232,7 @@ unsafe fn policy_settings(settings: *const dm_config_node) -> Vec<(String, Optio
 }
 
 /// Adds a cache segment over metadata, data and origin nodes.
-fn add_cache(t: &mut dm_tree, id: NodeId, size: u64, flags: u64, metadata: Option<String>, data: Option<String>, origin: Option<String>, policy: Option<String>, settings: &[(String, Option<i64>)], block: u32) -> Result<(), String> {
+fn add_cache(t: &mut TreeState, id: NodeId, size: u64, flags: u64, metadata: Option<String>, data: Option<String>, origin: Option<String>, policy: Option<String>, settings: &[(String, Option<i64>)], block: u32) -> Result<(), String> {
     let c = Cache::new(flags, policy.as_deref(), settings, block).map_err(|e| e.to_string())?;
     let d = find(t, &data, |u| format!("Missing cache's data uuid {u}."))?;
     let m = find(t, &metadata, |u| format!("Missing cache's metadata uuid {u}."))?;
@@ -255,8 +247,7 @@ fn add_cache(t: &mut dm_tree, id: NodeId, size: u64, flags: u64, metadata: Optio
 pub(super) unsafe fn dm_tree_node_add_cache_target(node: *mut dm_tree_node, size: u64, feature_flags: u64, metadata_uuid: *const c_char, data_uuid: *const c_char, origin_uuid: *const c_char, policy_name: *const c_char, policy_settings_: *const dm_config_node, data_block_size: u32) -> c_int {
     // SAFETY: caller's contract.
     let (m, d, o, p, s) = unsafe { (opt_str(metadata_uuid), opt_str(data_uuid), opt_str(origin_uuid), opt_str(policy_name), policy_settings(policy_settings_)) };
-    // SAFETY: caller's contract.
-    unsafe { build("dm_tree_node_add_cache_target", node, |t, id| add_cache(t, id, size, feature_flags, m, d, o, p, &s, data_block_size)) }
+    build("dm_tree_node_add_cache_target", node, |t, id| add_cache(t, id, size, feature_flags, m, d, o, p, &s, data_block_size))
 }
 
 /// The first version (`dm_tree_node_add_cache_target@Base`): it knew only
@@ -276,22 +267,19 @@ pub(super) unsafe fn dm_tree_node_add_cache_target_base(node: *mut dm_tree_node,
 pub(super) unsafe fn dm_tree_node_add_cachevol_target(node: *mut dm_tree_node, size: u64, feature_flags: u64, metadata_uuid: *const c_char, data_uuid: *const c_char, cachevol_uuid: *const c_char, origin_uuid: *const c_char, policy_name: *const c_char, policy_settings_: *const dm_config_node, metadata_start: u64, metadata_len: u64, data_start: u64, data_len: u64, data_block_size: u32) -> c_int {
     // SAFETY: caller's contract.
     let (m, d, v, o, p, s) = unsafe { (opt_str(metadata_uuid), opt_str(data_uuid), opt_str(cachevol_uuid), opt_str(origin_uuid), opt_str(policy_name), policy_settings(policy_settings_)) };
-    // SAFETY: caller's contract.
-    unsafe {
-        build("dm_tree_node_add_cachevol_target", node, |t, id| {
-            let vol = find(t, &v, |u| format!("Missing cache's cachevol uuid {u}."))?;
-            let mn = find(t, &m, |u| format!("Missing cache's metadata uuid {u}."))?;
-            let dn = find(t, &d, |u| format!("Missing cache's data uuid {u}."))?;
-            Cache::new(feature_flags, p.as_deref(), &s, data_block_size).map_err(|e| e.to_string())?;
-            for (layer, start, len) in [(mn, metadata_start, metadata_len), (dn, data_start, data_len)] {
-                if t.tree.node(layer).props.segments.is_empty() {
-                    t.tree.add_segment(layer, len, Target::Linear);
-                    t.tree.add_area(layer, AreaDevice::Node(vol), start).map_err(|e| e.to_string())?;
-                }
+    build("dm_tree_node_add_cachevol_target", node, |t, id| {
+        let vol = find(t, &v, |u| format!("Missing cache's cachevol uuid {u}."))?;
+        let mn = find(t, &m, |u| format!("Missing cache's metadata uuid {u}."))?;
+        let dn = find(t, &d, |u| format!("Missing cache's data uuid {u}."))?;
+        Cache::new(feature_flags, p.as_deref(), &s, data_block_size).map_err(|e| e.to_string())?;
+        for (layer, start, len) in [(mn, metadata_start, metadata_len), (dn, data_start, data_len)] {
+            if t.tree.node(layer).props.segments.is_empty() {
+                t.tree.add_segment(layer, len, Target::Linear);
+                t.tree.add_area(layer, AreaDevice::Node(vol), start).map_err(|e| e.to_string())?;
             }
-            add_cache(t, id, size, feature_flags, m, d, o, p, &s, data_block_size)
-        })
-    }
+        }
+        add_cache(t, id, size, feature_flags, m, d, o, p, &s, data_block_size)
+    })
 }
 
 /// The settings a C caller set (the `*_set` bits of the header's bitfield).
@@ -328,15 +316,12 @@ pub(super) unsafe fn dm_tree_node_add_writecache_target(node: *mut dm_tree_node,
     let (o, c) = unsafe { (opt_str(origin_uuid), opt_str(cache_uuid)) };
     // SAFETY: NULL or the caller's settings.
     let settings = unsafe { settings.as_ref() }.map(|s| unsafe { writecache_settings(s) }).unwrap_or_default();
-    // SAFETY: caller's contract.
-    unsafe {
-        build("dm_tree_node_add_writecache_target", node, |t, id| {
-            let cn = find(t, &c, |u| format!("Missing writecache's cache uuid {u}."))?;
-            let on = find(t, &o, |u| format!("Missing writecache's origin uuid {u}."))?;
-            let w = Writecache { pmem: pmem != 0, block_size: writecache_block_size, settings };
-            segment_on(t, id, size, Target::Writecache(w), &[cn, on])
-        })
-    }
+    build("dm_tree_node_add_writecache_target", node, |t, id| {
+        let cn = find(t, &c, |u| format!("Missing writecache's cache uuid {u}."))?;
+        let on = find(t, &o, |u| format!("Missing writecache's origin uuid {u}."))?;
+        let w = Writecache { pmem: pmem != 0, block_size: writecache_block_size, settings };
+        segment_on(t, id, size, Target::Writecache(w), &[cn, on])
+    })
 }
 
 /// # Safety
@@ -368,18 +353,15 @@ pub(super) unsafe fn dm_tree_node_add_integrity_target(node: *mut dm_tree_node, 
             recalculate: recalculate != 0,
         })
     };
-    // SAFETY: caller's contract.
-    unsafe {
-        build("dm_tree_node_add_integrity_target", node, |t, id| {
-            if m.is_none() {
-                return Err("No integrity meta uuid.".into());
-            }
-            let mn = find(t, &m, |u| format!("Missing integrity's meta uuid {u}."))?;
-            let on = find(t, &o, |u| format!("Missing integrity's origin uuid {u}."))?;
-            let i = integrity.ok_or("dm_tree_node_add_integrity_target: settings must not be NULL")?;
-            segment_on(t, id, size, Target::Integrity(i), &[mn, on])
-        })
-    }
+    build("dm_tree_node_add_integrity_target", node, |t, id| {
+        if m.is_none() {
+            return Err("No integrity meta uuid.".into());
+        }
+        let mn = find(t, &m, |u| format!("Missing integrity's meta uuid {u}."))?;
+        let on = find(t, &o, |u| format!("Missing integrity's origin uuid {u}."))?;
+        let i = integrity.ok_or("dm_tree_node_add_integrity_target: settings must not be NULL")?;
+        segment_on(t, id, size, Target::Integrity(i), &[mn, on])
+    })
 }
 
 /// The VDO parameters of a C caller's struct.
@@ -416,22 +398,19 @@ pub(super) unsafe fn dm_tree_node_add_vdo_target(node: *mut dm_tree_node, size: 
     let (pool, data) = unsafe { (opt_str(vdo_pool_name), opt_str(data_uuid)) };
     // SAFETY: NULL or the caller's parameters.
     let params = unsafe { vtp.as_ref() }.map(vdo_params);
-    // SAFETY: caller's contract.
-    unsafe {
-        build("dm_tree_node_add_vdo_target", node, |t, id| {
-            let dn = find(t, &data, |u| format!("Missing VDO's data uuid {u}."))?;
-            let params = params.ok_or("dm_tree_node_add_vdo_target: vtp must not be NULL")?;
-            let problems = params.problems(size);
-            if let Some((last, rest)) = problems.split_last() {
-                for p in rest {
-                    crate::log_error!(errno = libc::EINVAL; "{p}");
-                }
-                return Err(last.clone());
+    build("dm_tree_node_add_vdo_target", node, |t, id| {
+        let dn = find(t, &data, |u| format!("Missing VDO's data uuid {u}."))?;
+        let params = params.ok_or("dm_tree_node_add_vdo_target: vtp must not be NULL")?;
+        let problems = params.problems(size);
+        if let Some((last, rest)) = problems.split_last() {
+            for p in rest {
+                crate::log_error!(errno = libc::EINVAL; "{p}");
             }
-            let v = Vdo { version: vdo_version, pool_name: pool.unwrap_or_default(), data_size, params };
-            segment_on(t, id, size, Target::Vdo(v), &[dn])
-        })
-    }
+            return Err(last.clone());
+        }
+        let v = Vdo { version: vdo_version, pool_name: pool.unwrap_or_default(), data_size, params };
+        segment_on(t, id, size, Target::Vdo(v), &[dn])
+    })
 }
 
 /// # Safety
