@@ -14,8 +14,11 @@
 #   diffutils   diff, cmp;  coreutils: dd, md5sum, truncate, timeout
 #   libaio1     LVM's tools link it
 #   kmod        modprobe (the suite calls it; failures are harmless there)
+#   thin-provisioning-tools  thin_restore, thin_dump, thin_check: tests such
+#               as lvextend-thin-full skip without them (LVM itself is built
+#               without thin_check, as in ../shared/lvm2/README.md)
 set -euo pipefail
-need="e2fsprogs util-linux mount fdisk procps psmisc diffutils coreutils libaio1 kmod"
+need="e2fsprogs util-linux mount fdisk procps psmisc diffutils coreutils libaio1 kmod thin-provisioning-tools"
 missing=""
 for p in $need; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -30,6 +30,7 @@
 #   --budget SECS      VM time allowed per test (default 3600)
 #   --9p-cache MODE    DM_VM_9P_CACHE of the boots (default loose: the trees
 #                      and the host's tools do not change during a run)
+#   --dry-run          prepare the tree and the library, say what would run, stop
 #   --compare FILE     afterwards exit 1 if a test that passed in FILE (a
 #                      results.tsv, e.g. tests/lvm2/c-results.tsv) did not
 #                      pass here
@@ -62,6 +63,7 @@ mem=3072
 budget=3600
 p9cache=${DM_VM_9P_CACHE:-loose}
 compare=
+dry=0
 extra=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -77,6 +79,7 @@ while [ $# -gt 0 ]; do
 		--budget) budget=${2:?}; shift 2 ;;
 		--compare) compare=${2:?}; shift 2 ;;
 		--9p-cache) p9cache=${2:?}; shift 2 ;;
+		--dry-run) dry=1; shift ;;
 		-h|--help) usage ;;
 		-*) say "unknown option $1"; usage ;;
 		*) extra+=("$1"); shift ;;
@@ -183,6 +186,11 @@ for t in "${names[@]}"; do
 	todo+=("$t")
 done
 say "${#names[@]} tests listed, ${#todo[@]} to run on $lib ($results)"
+if [ $dry = 1 ]; then
+	say "library in $tree/src/libdm: $(LD_LIBRARY_PATH=$tree/src/libdm "$tree/src/tools/dmsetup" version 2>/dev/null | grep 'Library version' || true) (sha256 $sha, $commit)"
+	printf '%s\n' "${todo[@]}"
+	exit 0
+fi
 
 # ---- run ------------------------------------------------------------------------------
 batches=()
