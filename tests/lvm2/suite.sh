@@ -253,26 +253,26 @@ say "ran ${#todo[@]} tests in $(( ($(date +%s) - t_start) / 60 )) min"
 # ---- collect --------------------------------------------------------------------------
 {
 	printf '#test\tresult\tseconds\trunner_wall\tlib\tcommit\tlib_sha256\tsmp\tper_boot\tdate\tlibrary_version\n'
-	for t in "${names[@]}"; do
-		[ -f "$results/$t.result" ] && cat "$results/$t.result"
-	done
-	# results of tests no longer listed stay on disk but not in the table
+	# every result in the directory, not only this run's list
+	find "$results" -maxdepth 1 -name '*.result' -print0 | sort -z | xargs -0r cat
 } >"$results/results.tsv.tmp"
 mv "$results/results.tsv.tmp" "$results/results.tsv"
 missing=0
 for t in "${names[@]}"; do
 	[ -f "$results/$t.result" ] || { say "no result: $t"; missing=$((missing + 1)); }
 done
-awk -F'\t' '!/^#/ { n[$2]++; tot++ } END {
-	s = ""; for (r in n) s = s " " r " " n[r]; printf "lvm2 suite: %d results:%s\n", tot, s }' "$results/results.tsv" >&2
+printf '%s\n' "${names[@]}" | awk -F'\t' 'FNR == NR { want[$1] = 1; next }
+	!/^#/ && ($1 in want) { n[$2]++; tot++ } END {
+	s = ""; for (r in n) s = s " " r " " n[r]; printf "lvm2 suite: %d results of this list:%s\n", tot, s }' - "$results/results.tsv" >&2
 say "table: $results/results.tsv"
 [ -e "$results/.wronglib" ] && exit 3
 status=0
 [ "$missing" = 0 ] || status=1
 if [ -n "$compare" ]; then
-	bad=$(awk -F'\t' 'FNR == NR { if (!/^#/) c[$1] = $2; next }
-		!/^#/ && ($1 in c) && (c[$1] == "passed" || c[$1] == "warnings") && $2 != "passed" && $2 != "warnings" {
-			printf "  %s: %s here, %s in the reference\n", $1, $2, c[$1] }' "$compare" "$results/results.tsv")
+	bad=$(printf '%s\n' "${names[@]}" | awk -F'\t' 'FILENAME == "-" { want[$1] = 1; next }
+		FILENAME == ref { if (!/^#/) c[$1] = $2; next }
+		!/^#/ && ($1 in want) && ($1 in c) && (c[$1] == "passed" || c[$1] == "warnings") && $2 != "passed" && $2 != "warnings" {
+			printf "  %s: %s here, %s in the reference\n", $1, $2, c[$1] }' ref="$compare" - "$compare" "$results/results.tsv")
 	if [ -n "$bad" ]; then
 		say "tests that pass in $compare but not here:"
 		printf '%s\n' "$bad" >&2
