@@ -13,12 +13,14 @@
 #                        passes on the C library fails here
 #   make lvm2-table      docs/lvm2.md from the committed results
 #
-# LVM2_LIST=FILE or names (comma-separated) runs other tests; LVM2_LIB=FILE
-# tests another build of this library (e.g. another worktree's); the VM
-# settings (one CPU per guest, two guests at once, 9p cache loose) are
-# suite.sh's defaults, measured in docs/lvm2.md.
+# LIST= (or LVM2_LIST=) a file or names (comma-separated) runs other tests;
+# LVM2_LIB=FILE tests another build of this library (e.g. another
+# worktree's; the commit of its repository is recorded); LVM2_SUITE_OPTS
+# passes options to tests/lvm2/suite.sh (--help).  The VM settings (one CPU
+# per guest, two guests at once, 9p cache loose) are suite.sh's defaults,
+# measured in docs/lvm2.md.
 .PHONY: lvm2-build lvm2-suite lvm2-suite-c lvm2-smoke lvm2-table
-LVM2_LIST ?= tests/lvm2/list
+LVM2_LIST ?= $(if $(LIST),$(LIST),tests/lvm2/list)
 LVM2_LIB ?= $(LIB)
 LVM2_SUITE_OPTS ?=
 
@@ -36,7 +38,7 @@ lvm2-smoke: lib vm-setup
 		--results $(OUT)/lvm2-suite/smoke --rerun all --compare tests/lvm2/c-results.tsv
 
 lvm2-table:
-	tests/lvm2/table.sh >docs/lvm2.md.tmp
+	tests/lvm2/table.sh >docs/lvm2.md.tmp || { rm -f docs/lvm2.md.tmp; exit 1; }
 	mv docs/lvm2.md.tmp docs/lvm2.md
 
 # Not in make check yet: the smoke subset does not pass on this library (see

@@ -10,7 +10,8 @@
 #   --ours-lib FILE    our library to test (default build/lib/libdevmapper.so.1.02
 #                      of this repository); a copy is taken at the start, and
 #                      the commit of the repository FILE sits in is recorded
-#                      (+dirty when its tracked files differ from that commit)
+#                      (+dirty when its tracked files differ from that commit,
+#                      +older-lib when FILE is older than the commit)
 #   --list FILE|NAMES  the tests: a file (one name a line, # comments) or
 #                      names separated by commas or spaces; TEST arguments add
 #                      to it.  Default: tests/lvm2/list.  (Environment: LIST)
@@ -144,7 +145,8 @@ if [ $lib = c ]; then
 		die "$tree/src/libdm/libdevmapper.so.1.02 is not LVM2's own library; remove $tree and run again"
 	commit=lvm2-2.02.188
 else
-	expect="1.02.185 (devmapper"
+	# our version string (1.02.185, later 1.02.214) always says "(devmapper ...)"
+	expect="(devmapper "
 	[ -f "$ours_lib" ] || die "our library $ours_lib does not exist (make lib)"
 	snap=$(mktemp "$tree/libdevmapper.XXXXXX")
 	cp "$ours_lib" "$snap"
@@ -152,6 +154,11 @@ else
 	if [ -n "$repo" ]; then
 		commit=$(git -C "$repo" rev-parse --short HEAD)
 		git -C "$repo" diff --quiet HEAD -- 2>/dev/null || commit=$commit+dirty
+		# a library file older than the commit may not contain it
+		if [ "$(stat -c %Y "$ours_lib")" -lt "$(git -C "$repo" log -1 --format=%ct HEAD)" ]; then
+			say "WARNING: $ours_lib is older than $repo's HEAD ($commit): rebuild it (make lib)"
+			commit=$commit+older-lib
+		fi
 	else
 		commit=unknown
 	fi
