@@ -56,8 +56,12 @@ stop_udev() {
 	[ $started = 1 ] || return 0
 	udevadm settle --timeout=60 >/dev/null 2>&1
 	udevadm control --exit >/dev/null 2>&1
+	# systemd-udevd 252 leaves its control socket behind when it exits, and
+	# a socket there makes both libraries believe udev runs: wait until the
+	# daemon stops answering, then remove it.
 	i=0
-	while [ -S /run/udev/control ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+	while udevadm control --ping >/dev/null 2>&1 && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+	rm -f /run/udev/control
 }
 trap stop_udev EXIT
 udevadm control --log-level=err >/dev/null 2>&1
