@@ -126,6 +126,8 @@ pvmove-crash: lib vm-setup
 vm-check: lib vm-setup
 	c-tests/build.sh $(OUT)
 	tools/build-vm-rust-tests.sh $(OUT)
+	tests/lvm2/build.sh $(OUT)/lvm2
+	tests/lvm2/deps.sh
 	vm/run.sh --timeout 1800 --load-scaled -- tests/vm/run-all.sh $(OUT)
 
 demo: deps
