@@ -79,6 +79,7 @@ OBJECT = {
     "struct dm_pool*": "mk_pool()",
     "struct dm_tree*": "mk_tree()",
     "struct dm_tree_node*": "mk_node()",
+    "dm_tree_node*": "mk_node()",
     "struct dm_hash_table*": "mk_hash()",
     "struct dm_hash_node*": "mk_hash_node()",
     "struct dm_list*": "mk_list()",
