@@ -175,6 +175,9 @@ int main(int argc, char **argv)
 	long mark;
 	char dev[24];
 
+	if (getenv("DMRS_VERBOSE"))
+		dm_log_init_verbose(atoi(getenv("DMRS_VERBOSE")));
+
 	if (argc != 3) {
 		fprintf(stderr, "usage: %s LOOP_META LOOP_DATA\n", argv[0]);
 		return 2;

@@ -362,8 +362,10 @@ impl Tree {
 
     /// Resumes every node below `id` (in prefix) that has a table waiting or
     /// is suspended, children first, by activation priority, renaming
-    /// first; then sends the messages still queued for `id` if it is a
-    /// thin pool (libdm's `dm_tree_activate_children`).
+    /// first; a thin pool with messages still queued gets them right after
+    /// its own resume, and only then (libdm 1.02.214's
+    /// `dm_tree_activate_children`; 1.02.172 sent them at the end of the
+    /// pool's own call, before the level above had resumed it).
     pub fn activate_children(&mut self, kernel: &dyn Kernel, id: NodeId, prefix: Option<&str>) -> Result<(), TreeError> {
         let children: Vec<NodeId> = self.links(id, false).iter().copied().filter(|c| *c != Tree::ROOT).collect();
         let mut first_error = None;
@@ -415,6 +417,13 @@ impl Tree {
                 if let Err(e) = self.resume(kernel, child) {
                     crate::log_error!(errno = e.errno(); "Unable to resume {}.", self.node_label(child));
                     first_error.get_or_insert(e);
+                    continue;
+                }
+                if first_error.is_none() && self.thin_messages_pending(child) {
+                    if let Err(e) = self.send_thin_messages(kernel, child, prefix) {
+                        crate::log_error!(errno = e.errno(); "{e}");
+                        first_error = Some(e);
+                    }
                 }
             }
             // Renames waiting for a sibling's: this level again, as long as
@@ -432,12 +441,6 @@ impl Tree {
                     continue;
                 }
                 priority += 1;
-            }
-        }
-        if first_error.is_none() && self.thin_messages_pending(id) {
-            if let Err(e) = self.send_thin_messages(kernel, id, prefix) {
-                crate::log_error!(errno = e.errno(); "{e}");
-                first_error = Some(e);
             }
         }
         first_error.map_or(Ok(()), Err)

@@ -292,6 +292,52 @@ mod tests {
     }
 
     #[test]
+    fn a_new_top_level_pool_gets_its_messages_right_after_its_own_resume() {
+        let sim = Arc::new(SimKernel::new());
+        let (k, log) = traced_on(sim.clone());
+        let mut tree = Tree::new();
+        let meta = tree.add_new_dev("tmeta", "TP-tmeta", 0, 0, false, 0).unwrap();
+        tree.add_segment(meta, 8, Target::Zero);
+        let data = tree.add_new_dev("tdata", "TP-tdata", 0, 0, false, 0).unwrap();
+        tree.add_segment(data, 1024, Target::Zero);
+        let pool = tree.add_new_dev("pool", "TP-pool", 0, 0, false, 0).unwrap();
+        tree.add_thin_pool(pool, 1024, pool_table(1), meta, data).unwrap();
+        tree.add_thin_message(pool, 1, 1, 0).unwrap();
+        tree.add_thin_message(pool, 3, 0, 1).unwrap();
+        tree.preload_children(&k, Tree::ROOT, Some(P), &mut no_events()).unwrap();
+        ops(&log);
+        tree.activate_children(&k, Tree::ROOT, Some(P)).unwrap();
+        assert_eq!(
+            ops(&log),
+            [
+                "DM_DEV_SUSPEND 253:2",  // the pool, new and without parents, resumed here
+                "DM_TABLE_STATUS 253:2", // then its transaction id
+                "DM_TARGET_MSG 253:2",   // create_thin 1
+                "DM_TARGET_MSG 253:2",   // set_transaction_id 0 1
+                "DM_TABLE_STATUS 253:2", // read back
+            ]
+        );
+        assert_eq!((sim.thin_pool_transaction_id(META), sim.thin_ids(META)), (1, vec![1]));
+    }
+
+    #[test]
+    fn a_message_refused_at_suspend_is_not_sent_again_by_the_activate_that_follows() {
+        let sim = Arc::new(SimKernel::new());
+        let (k, log) = traced_on(sim.clone());
+        make_pool(&k);
+        transaction(&k, None, 1, &[(1, 1, 0), (3, 0, 1)]).unwrap();
+        thin_volume(&k, "thin1", 1);
+        ops(&log);
+        // create_snap 5 of a device the pool does not hold.
+        let e = transaction(&k, Some("thin1"), 2, &[(0, 5, 77), (3, 1, 2)]).unwrap_err();
+        assert!(e.to_string().contains("message"), "{e}");
+        let messages = ops(&log).iter().filter(|o| o.starts_with("DM_TARGET_MSG")).count();
+        assert_eq!(messages, 1, "one attempt, at suspend");
+        assert_eq!((sim.thin_pool_transaction_id(META), sim.thin_ids(META)), (1, vec![1]));
+        assert!(suspended(&sim).is_empty());
+    }
+
+    #[test]
     fn an_interrupted_transaction_is_completed_once_and_then_found_done() {
         let sim = Arc::new(SimKernel::new());
         let (k, log) = traced_on(sim.clone());
