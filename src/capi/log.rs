@@ -32,18 +32,8 @@ pub unsafe extern "C" fn devmapper_default_log_message(
     message: *const c_char,
 ) {
     let _ = file;
-    if message.is_null() {
-        return;
-    }
-    // SAFETY: non-NULL and NUL-terminated per this function's contract.
-    let text = unsafe { std::ffi::CStr::from_ptr(message) }.to_string_lossy();
-    log::default_print(&Record {
-        level,
-        file: "",
-        line: line.max(0) as u32,
-        errno: dm_errno_or_class,
-        message: &text,
-    });
+    let Some(text) = crate::capi::arg::text(message) else { return };
+    log::default_print(&Record { level, file: "", line: line.max(0) as u32, errno: dm_errno_or_class, message: &String::from_utf8_lossy(text) });
 }
 
 fn c_text(s: &str) -> CString {

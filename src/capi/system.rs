@@ -8,13 +8,20 @@ use crate::capi::types::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
-use crate::capi::boundary::c_str;
+use crate::capi::arg::{self, handle, handle_mut, opt_string, path, string};
+use crate::capi::handle::{self as h, Castable, OwnershipBox};
 use crate::kernel::{control, default_kernel};
 
 /// A point in time (CLOCK_MONOTONIC), libdm's `struct dm_timestamp`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct dm_timestamp {
     nanoseconds: u64,
+}
+
+/// C owns a timestamp: dm_timestamp_alloc makes it, _destroy frees it.
+impl Castable for dm_timestamp {
+    type Ownership = OwnershipBox;
+    type Rust = dm_timestamp;
 }
 
 impl dm_timestamp {
@@ -38,14 +45,12 @@ const MAX_UUID_PREFIX_LEN: usize = 15;
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_set_uuid_prefix(uuid_prefix: *const c_char) -> c_int {
-    ffi!("dm_set_uuid_prefix", 0 => {
-        // SAFETY: caller's contract.
-        let Some(p) = (unsafe { c_str("dm_set_uuid_prefix", "uuid_prefix", uuid_prefix) }) else { return 0 };
-        if p.len() > MAX_UUID_PREFIX_LEN {
-            crate::log_error!(errno = libc::EINVAL; "New uuid prefix {p} too long.");
+    ffi!("dm_set_uuid_prefix", 0; uuid_prefix: string => {
+        if uuid_prefix.len() > MAX_UUID_PREFIX_LEN {
+            crate::log_error!(errno = libc::EINVAL; "New uuid prefix {uuid_prefix} too long.");
             return 0;
         }
-        *UUID_PREFIX.lock().unwrap_or_else(|e| e.into_inner()) = CString::new(p).ok();
+        *UUID_PREFIX.lock().unwrap_or_else(|e| e.into_inner()) = CString::new(uuid_prefix).ok();
         1
     })
 }
@@ -96,8 +101,7 @@ pub unsafe extern "C" fn dm_device_get_name(major: u32, minor: u32, prefer_kerne
             crate::udev::kernel_name(major, minor)
         };
         match name {
-            // SAFETY: caller's contract for `buf`/`buf_size`.
-            Some(n) => unsafe { crate::capi::task::copy_out("dm_device_get_name", &n, buf, buf_size) },
+            Some(n) => arg::copy_out("dm_device_get_name", &n, buf, buf_size),
             None => {
                 crate::log_debug!("dm_device_get_name: no sysfs entry for {major}:{minor}");
                 0
@@ -154,9 +158,7 @@ pub unsafe extern "C" fn dm_mountinfo_read(read_fn: dm_mountinfo_line_callback_f
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_set_dev_dir(dir: *const c_char) -> c_int {
-    ffi!("dm_set_dev_dir", 0 => {
-        // SAFETY: caller's contract.
-        let Some(dir) = (unsafe { c_str("dm_set_dev_dir", "dir", dir) }) else { return 0 };
+    ffi!("dm_set_dev_dir", 0; dir: string => {
         if dir.len() + "/mapper".len() >= libc::PATH_MAX as usize {
             crate::log_error!(errno = libc::ENAMETOOLONG; "Invalid dev_dir value, {dir}: name too long.");
             return 0;
@@ -181,15 +183,9 @@ pub unsafe extern "C" fn dm_dir() -> *const c_char {
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_set_sysfs_dir(sysfs_dir: *const c_char) -> c_int {
-    ffi!("dm_set_sysfs_dir", 0 => {
-        if sysfs_dir.is_null() {
-            crate::udev::set_sysfs_dir("");
-        } else {
-            // SAFETY: caller's contract.
-            let Some(dir) = (unsafe { c_str("dm_set_sysfs_dir", "sysfs_dir", sysfs_dir) }) else { return 0 };
-            if !crate::udev::set_sysfs_dir(dir) {
-                return 0;
-            }
+    ffi!("dm_set_sysfs_dir", 0; sysfs_dir: opt_string => {
+        if !crate::udev::set_sysfs_dir(sysfs_dir.unwrap_or("")) && sysfs_dir.is_some() {
+            return 0;
         }
         *SYSFS_DIR.lock().unwrap_or_else(|e| e.into_inner()) = None;
         1
@@ -252,70 +248,50 @@ pub unsafe extern "C" fn dm_hold_control_dev(hold_open: c_int) {
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_timestamp_alloc() -> *mut dm_timestamp {
-    Box::into_raw(Box::<dm_timestamp>::default())
+    h::to_boxed_mut_ptr(dm_timestamp::default())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_timestamp_get(ts: *mut dm_timestamp) -> c_int {
-    require!("dm_timestamp_get", ts, 0);
-    // SAFETY: non-NULL pointer from dm_timestamp_alloc.
-    unsafe { *ts = dm_timestamp::now() };
-    1
+    ffi!("dm_timestamp_get", 0; ts: handle_mut => {
+        *ts = dm_timestamp::now();
+        1
+    })
+}
+
+/// Both timestamps' times; None (logged) when one is NULL.
+fn both(function: &str, ts1: *const dm_timestamp, ts2: *const dm_timestamp) -> Option<(u64, u64)> {
+    if ts1.is_null() || ts2.is_null() {
+        crate::capi::boundary::log_null(function, "a timestamp");
+        return None;
+    }
+    Some((handle(function, "ts1", ts1)?.nanoseconds, handle(function, "ts2", ts2)?.nanoseconds))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_timestamp_copy(ts_new: *mut dm_timestamp, ts_old: *mut dm_timestamp) {
-    if ts_new.is_null() || ts_old.is_null() {
-        crate::capi::boundary::log_null("dm_timestamp_copy", "a timestamp");
-        return;
-    }
-    // SAFETY: both non-NULL pointers from dm_timestamp_alloc.
-    unsafe { *ts_new = *ts_old };
+    ffi!("dm_timestamp_copy", () => {
+        if let Some((_, old)) = both("dm_timestamp_copy", ts_new, ts_old) {
+            if let Some(new) = handle_mut("dm_timestamp_copy", "ts_new", ts_new) {
+                new.nanoseconds = old;
+            }
+        }
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_timestamp_compare(ts1: *mut dm_timestamp, ts2: *mut dm_timestamp) -> c_int {
-    if ts1.is_null() || ts2.is_null() {
-        crate::capi::boundary::log_null("dm_timestamp_compare", "a timestamp");
-        return 0;
-    }
-    // SAFETY: both non-NULL pointers from dm_timestamp_alloc.
-    let (a, b) = unsafe { ((*ts1).nanoseconds, (*ts2).nanoseconds) };
-    a.cmp(&b) as c_int
+    ffi!("dm_timestamp_compare", 0 => { both("dm_timestamp_compare", ts1, ts2).map_or(0, |(a, b)| a.cmp(&b) as c_int) })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_timestamp_delta(ts1: *mut dm_timestamp, ts2: *mut dm_timestamp) -> u64 {
-    if ts1.is_null() || ts2.is_null() {
-        crate::capi::boundary::log_null("dm_timestamp_delta", "a timestamp");
-        return 0;
-    }
-    // SAFETY: both non-NULL pointers from dm_timestamp_alloc.
-    let (a, b) = unsafe { ((*ts1).nanoseconds, (*ts2).nanoseconds) };
-    a.abs_diff(b)
+    ffi!("dm_timestamp_delta", 0 => { both("dm_timestamp_delta", ts1, ts2).map_or(0, |(a, b)| a.abs_diff(b)) })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_timestamp_destroy(ts: *mut dm_timestamp) {
-    if !ts.is_null() {
-        // SAFETY: pointer from dm_timestamp_alloc, given back once.
-        drop(unsafe { Box::from_raw(ts) });
-    }
-}
-
-/// A path argument: any bytes but NUL (no UTF-8 required), NULL logged.
-///
-/// # Safety
-/// `ptr` must be NULL or a NUL-terminated string valid for `'a`.
-unsafe fn c_path<'a>(function: &str, ptr: *const c_char) -> Option<&'a std::path::Path> {
-    use std::os::unix::ffi::OsStrExt;
-    if ptr.is_null() {
-        crate::capi::boundary::log_null(function, "path");
-        return None;
-    }
-    // SAFETY: non-NULL and NUL-terminated per this function's contract.
-    let bytes = unsafe { CStr::from_ptr(ptr) }.to_bytes();
-    Some(std::path::Path::new(std::ffi::OsStr::from_bytes(bytes)))
+    h::free_box(ts)
 }
 
 /// libdm's `log_sys_error(call, path)`: "<path>: <call> failed: <strerror>".
@@ -362,8 +338,7 @@ fn mkdir_one(path: &std::path::Path) -> bool {
 pub unsafe extern "C" fn dm_create_dir(dir: *const c_char) -> c_int {
     ffi!("dm_create_dir", 0 => {
         use std::os::unix::ffi::OsStrExt;
-        // SAFETY: caller's contract.
-        let Some(dir) = (unsafe { c_path("dm_create_dir", dir) }) else { return 0 };
+        let Some(dir) = path("dm_create_dir", "path", dir) else { return 0 };
         let bytes = dir.as_os_str().as_bytes();
         if bytes.is_empty() || std::fs::metadata(dir).map(|m| m.is_dir()).unwrap_or(false) {
             return 1;
@@ -384,8 +359,7 @@ pub unsafe extern "C" fn dm_create_dir(dir: *const c_char) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn dm_is_empty_dir(dir: *const c_char) -> c_int {
     ffi!("dm_is_empty_dir", 0 => {
-        // SAFETY: caller's contract.
-        let Some(dir) = (unsafe { c_path("dm_is_empty_dir", dir) }) else { return 0 };
+        let Some(dir) = path("dm_is_empty_dir", "path", dir) else { return 0 };
         match std::fs::read_dir(dir) {
             Ok(mut entries) => entries.next().is_none() as c_int,
             Err(e) => {
@@ -420,15 +394,17 @@ pub unsafe extern "C" fn dm_fclose(stream: *mut libc::FILE) -> c_int {
 /// How often `dm_create_lockfile` retries a lock held elsewhere, 1 ms apart.
 const LOCK_RETRIES: u32 = 20;
 
+/// A write lock on a whole file.
+fn write_lock() -> libc::flock {
+    libc::flock { l_type: libc::F_WRLCK as _, l_whence: libc::SEEK_SET as _, l_start: 0, l_len: 0, l_pid: 0 }
+}
+
 /// Takes a write lock on the whole of `fd` (F_SETLK), retrying EINTR, and a
 /// lock held by another process `LOCK_RETRIES` times.
 fn lock_whole_file(fd: c_int, lockfile: &str) -> bool {
     let mut retries = 0;
     loop {
-        // SAFETY: an all-zero flock is valid; the fields are set below.
-        let mut lock: libc::flock = unsafe { std::mem::zeroed() };
-        lock.l_type = libc::F_WRLCK as _;
-        lock.l_whence = libc::SEEK_SET as _;
+        let lock = write_lock();
         // SAFETY: `fd` is open; `lock` is a valid flock.
         if unsafe { libc::fcntl(fd, libc::F_SETLK, &lock) } == 0 {
             return true;
@@ -461,8 +437,7 @@ pub unsafe extern "C" fn dm_create_lockfile(lockfile: *const c_char) -> c_int {
         use std::io::Write;
         use std::os::unix::fs::OpenOptionsExt;
         use std::os::unix::io::{AsRawFd, IntoRawFd};
-        // SAFETY: caller's contract.
-        let Some(path) = (unsafe { c_path("dm_create_lockfile", lockfile) }) else { return 0 };
+        let Some(path) = path("dm_create_lockfile", "path", lockfile) else { return 0 };
         let shown = path.display();
         // Not truncated before the lock is ours: it may be another daemon's.
         // std opens with O_CLOEXEC, where libdm sets FD_CLOEXEC afterwards.
@@ -498,13 +473,9 @@ pub unsafe extern "C" fn dm_create_lockfile(lockfile: *const c_char) -> c_int {
 pub unsafe extern "C" fn dm_daemon_is_running(lockfile: *const c_char) -> c_int {
     ffi!("dm_daemon_is_running", 0 => {
         use std::os::unix::io::AsRawFd;
-        // SAFETY: caller's contract.
-        let Some(path) = (unsafe { c_path("dm_daemon_is_running", lockfile) }) else { return 0 };
+        let Some(path) = path("dm_daemon_is_running", "path", lockfile) else { return 0 };
         let Ok(file) = std::fs::File::open(path) else { return 0 };
-        // SAFETY: an all-zero flock is valid; the fields are set below.
-        let mut lock: libc::flock = unsafe { std::mem::zeroed() };
-        lock.l_type = libc::F_WRLCK as _;
-        lock.l_whence = libc::SEEK_SET as _;
+        let mut lock = write_lock();
         // SAFETY: `file` is open; `lock` is a valid, writable flock.
         if unsafe { libc::fcntl(file.as_raw_fd(), libc::F_GETLK, &mut lock) } < 0 {
             let errno = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
