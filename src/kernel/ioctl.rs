@@ -284,7 +284,8 @@ pub fn decode_reply(command: Command, buf: &[u8]) -> Result<Reply, KernelError> 
         command: r.command,
     };
     reply.data = match command {
-        Command::TableStatus => {
+        // DM_DEV_WAIT answers with the live table's status, as TABLE_STATUS.
+        Command::TableStatus | Command::DevWait => {
             ReplyData::Targets(decode_targets(&area, data_start, reply.target_count)?)
         }
         Command::TableDeps => ReplyData::Deps(decode_deps(&area, data_start)?),
@@ -303,7 +304,7 @@ pub fn decode_reply(command: Command, buf: &[u8]) -> Result<Reply, KernelError> 
 /// What an empty data area means for each command.
 fn empty_data(command: Command) -> ReplyData {
     match command {
-        Command::TableStatus => ReplyData::Targets(Vec::new()),
+        Command::TableStatus | Command::DevWait => ReplyData::Targets(Vec::new()),
         Command::TableDeps => ReplyData::Deps(Vec::new()),
         Command::ListDevices => ReplyData::Names(Vec::new()),
         Command::ListVersions | Command::GetTargetVersion => ReplyData::Versions(Vec::new()),
@@ -600,6 +601,13 @@ mod tests {
             decode_reply(Command::TableStatus, &buf).unwrap().data,
             ReplyData::Targets(lines)
         );
+    }
+
+    #[test]
+    fn a_wait_reply_carries_the_status_lines() {
+        let lines = vec![TargetLine { start: 0, length: 16, target_type: "mirror".into(), params: "2 7:0 7:1 4/4 1 AA 1 core".into() }];
+        let buf = encode_reply(&reply_with(ReplyData::Targets(lines.clone()), 1));
+        assert_eq!(decode_reply(Command::DevWait, &buf).unwrap().data, ReplyData::Targets(lines));
     }
 
     #[test]

@@ -500,7 +500,7 @@ impl SimKernel {
                         }
                         Ok(self.info(d, false))
                     }
-                    Command::DevStatus | Command::DevWait => Ok(self.info(&devices[&minor], query_inactive)),
+                    Command::DevStatus => Ok(self.info(&devices[&minor], query_inactive)),
                     // Like the kernel, arming a poll reports no device status.
                     Command::DevArmPoll => Ok(Reply { flags: Flags::empty(), ..self.info(&devices[&minor], false) }),
                     Command::TableLoad => {
@@ -525,7 +525,9 @@ impl SimKernel {
                         let deps = Self::deps(table.as_deref().unwrap_or(&[]));
                         Ok(Reply { data: ReplyData::Deps(deps), ..self.info(d, query_inactive) })
                     }
-                    Command::TableStatus => {
+                    // A wait answers with the status, as the kernel's does
+                    // (the simulator has no events to wait for).
+                    Command::TableStatus | Command::DevWait => {
                         let d = &devices[&minor];
                         let table = if query_inactive { &d.inactive } else { &d.live };
                         let lines: Vec<TargetLine> = table.as_deref().unwrap_or(&[]).to_vec();

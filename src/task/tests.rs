@@ -266,3 +266,20 @@ fn suspend_with_checks_looks_at_the_devices_below_first() {
     assert!(h.run(&suspend).unwrap().info.suspended);
     assert_eq!(h.transcript(), ["DM_TABLE_DEPS top", "DM_TABLE_DEPS 253:0", "DM_DEV_SUSPEND top"]);
 }
+
+#[test]
+fn a_wait_for_an_event_answers_with_the_status_of_the_live_table() {
+    // LVM's pvmove polls the mirror's progress with DM_DEVICE_WAITEVENT and
+    // reads one status line per target of it.
+    let h = Harness::new();
+    let mut create = Task::new(TaskType::Create);
+    create.name = Some("waited".into());
+    create.add_target(0, 8, "zero", "");
+    create.add_target(8, 8, "error", "");
+    h.run(&create).unwrap();
+    let mut wait = Task::new(TaskType::WaitEvent);
+    wait.name = Some("waited".into());
+    let out = h.run(&wait).unwrap();
+    let lines: Vec<(u64, u64, &str)> = out.targets.iter().map(|l| (l.start, l.length, l.target_type.as_str())).collect();
+    assert_eq!(lines, [(0, 8, "zero"), (8, 8, "error")]);
+}
