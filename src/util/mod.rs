@@ -4,6 +4,7 @@
 
 pub mod bitset;
 pub mod hash;
+pub mod num;
 pub mod pool;
 pub mod strings;
 pub mod time;
