@@ -279,3 +279,69 @@ pub(in crate::capi) fn copy_out(function: &str, text: &str, buf: *mut c_char, si
     buf[text.len()] = 0;
     1
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ptr;
+
+    #[test]
+    fn a_string_is_the_bytes_up_to_its_nul_and_null_is_none() {
+        assert_eq!(string("f", "s", c"ab".as_ptr()), Some("ab"));
+        assert_eq!(string("f", "s", ptr::null()), None);
+        assert_eq!(opt_string("f", "s", ptr::null()), Some(None));
+        assert_eq!(opt_string("f", "s", c"".as_ptr()), Some(Some("")));
+        assert_eq!(bytes("f", "s", c"a\xffb".as_ptr()), Some(&b"a\xffb"[..]));
+        assert_eq!(strn("f", "s", c"abcdef".as_ptr(), 3), Some(&b"abc"[..]));
+        assert_eq!(strn("f", "s", c"ab".as_ptr(), 10), Some(&b"ab"[..]));
+    }
+
+    #[test]
+    fn invalid_utf8_is_refused_where_a_str_is_wanted_and_replaced_only_in_lossy() {
+        let bad = c"a\xffb".as_ptr();
+        assert_eq!(string("f", "s", bad), None);
+        assert_eq!(opt_string("f", "s", bad), None, "an optional string is refused too, not taken as absent");
+        assert_eq!(opt_owned("f", "s", bad), None);
+        assert_eq!(lossy(bad), "a\u{fffd}b");
+    }
+
+    #[test]
+    fn a_tree_builder_refuses_a_crypt_key_that_is_not_utf8() {
+        use crate::capi::tree::*;
+        // SAFETY: the tree is this test's, freed at the end; the strings
+        // are literals.
+        unsafe {
+            let tree = dm_tree_create();
+            let node = dm_tree_add_new_dev(tree, c"c".as_ptr(), c"U-c".as_ptr(), 0, 0, 0, 0, ptr::null_mut());
+            let (cipher, iv) = (c"aes".as_ptr(), c"plain".as_ptr());
+            assert_eq!(dm_tree_node_add_crypt_target(node, 8, cipher, ptr::null(), iv, 0, c"00\xff".as_ptr()), 0);
+            assert_eq!(dm_tree_node_add_crypt_target(node, 8, cipher, ptr::null(), iv, 0, c"00".as_ptr()), 1);
+            dm_tree_free(tree);
+        }
+    }
+
+    #[test]
+    fn a_terminated_array_ends_before_its_terminator() {
+        let words = [c"a".as_ptr(), c"b".as_ptr(), ptr::null()];
+        assert_eq!(terminated(words.as_ptr(), |p| p.is_null()).len(), 2);
+        assert!(terminated(ptr::null::<u64>(), |&v| v == 0).is_empty());
+        assert_eq!(terminated([3u64, 4, 0, 5].as_ptr(), |&v| v == 0), &[3, 4]);
+    }
+
+    #[test]
+    fn an_out_pointer_ignores_stores_into_null() {
+        let mut v = 0u32;
+        assert!(Out::from(&mut v as *mut u32).set(7));
+        assert_eq!(v, 7);
+        assert!(!Out::from(ptr::null_mut::<u32>()).set(7));
+        assert!(out("f", "o", ptr::null_mut::<u32>()).is_none());
+    }
+
+    #[test]
+    fn copy_out_refuses_a_buffer_too_small_for_the_text_and_its_nul() {
+        let mut buf = [1 as c_char; 4];
+        assert_eq!(copy_out("f", "abcd", buf.as_mut_ptr(), buf.len()), 0);
+        assert_eq!(copy_out("f", "abc", buf.as_mut_ptr(), buf.len()), 1);
+        assert_eq!(buf, [b'a' as c_char, b'b' as c_char, b'c' as c_char, 0]);
+    }
+}
