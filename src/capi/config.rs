@@ -565,26 +565,24 @@ fn typed_value<'a>(name: &str, cn: *const dm_config_node, path: *const c_char, w
     lookup(name, cn, path)?.value().filter(|v| v.scalar().type_code() == want)
 }
 
+/// The integer getters: 1 when the node at `path` holds an integer, which
+/// is stored through `result` (when given) cut to its type, as in C.
+fn get_int<T>(name: &str, cn: *const dm_config_node, path: *const c_char, result: arg::Out<T>, cut: fn(i64) -> T) -> c_int {
+    let Some(v) = typed_value(name, cn, path, crate::config::TYPE_INT) else { return 0 };
+    if let Scalar::Int(i) = v.scalar() {
+        result.set(cut(i));
+    }
+    1
+}
+
 #[no_mangle]
 pub unsafe extern "C" fn dm_config_get_uint32(cn: *const dm_config_node, path: *const c_char, result: *mut u32) -> c_int {
-    ffi!("dm_config_get_uint32", 0; result: arg::opt_out => {
-        let Some(v) = typed_value("dm_config_get_uint32", cn, path, crate::config::TYPE_INT) else { return 0 };
-        if let Scalar::Int(i) = v.scalar() {
-            result.set(i as u32);
-        }
-        1
-    })
+    ffi!("dm_config_get_uint32", 0; result: arg::opt_out => get_int("dm_config_get_uint32", cn, path, result, |i| i as u32))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_config_get_uint64(cn: *const dm_config_node, path: *const c_char, result: *mut u64) -> c_int {
-    ffi!("dm_config_get_uint64", 0; result: arg::opt_out => {
-        let Some(v) = typed_value("dm_config_get_uint64", cn, path, crate::config::TYPE_INT) else { return 0 };
-        if let Scalar::Int(i) = v.scalar() {
-            result.set(i as u64);
-        }
-        1
-    })
+    ffi!("dm_config_get_uint64", 0; result: arg::opt_out => get_int("dm_config_get_uint64", cn, path, result, |i| i as u64))
 }
 
 #[no_mangle]

@@ -11,6 +11,7 @@ use std::sync::Mutex;
 use crate::capi::arg::{self, handle, handle_mut, opt_string, path, string};
 use crate::capi::handle::{self as h, Castable, OwnershipBox};
 use crate::kernel::{control, default_kernel};
+use crate::util::fs;
 
 /// A point in time (CLOCK_MONOTONIC), libdm's `struct dm_timestamp`.
 #[derive(Debug, Clone, Copy, Default)]
@@ -294,80 +295,18 @@ pub unsafe extern "C" fn dm_timestamp_destroy(ts: *mut dm_timestamp) {
     h::free_box(ts)
 }
 
-/// libdm's `log_sys_error(call, path)`: "<path>: <call> failed: <strerror>".
-fn log_sys_error(call: &str, path: &std::path::Path, e: &std::io::Error) {
-    let errno = e.raw_os_error().unwrap_or(0);
-    let path = path.to_string_lossy();
-    crate::log_error!(errno = errno; "{path}{}{call} failed: {}", if path.is_empty() { "" } else { ": " }, crate::kernel::strerror(errno));
-}
-
-/// libdm's `_is_dir`: the path exists and is a directory (logged if not).
-fn is_dir_logged(path: &std::path::Path) -> bool {
-    match std::fs::metadata(path) {
-        Ok(m) if m.is_dir() => true,
-        Ok(_) => {
-            crate::log_error!(errno = libc::ENOTDIR; "Existing path {} is not a directory.", path.display());
-            false
-        }
-        Err(e) => {
-            log_sys_error("stat", path, &e);
-            false
-        }
-    }
-}
-
-/// One `mkdir(path, 0777)` of `dm_create_dir`: an existing directory is
-/// fine; a read-only file system fails without a message, as in libdm.
-fn mkdir_one(path: &std::path::Path) -> bool {
-    use std::os::unix::fs::DirBuilderExt;
-    match std::fs::DirBuilder::new().mode(0o777).create(path) {
-        Ok(()) => true,
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => is_dir_logged(path),
-        Err(e) => {
-            if e.raw_os_error() != Some(libc::EROFS) {
-                log_sys_error("mkdir", path, &e);
-            }
-            false
-        }
-    }
-}
-
 /// Creates `dir` and its missing parents (mode 0777 less the umask), as
 /// libdm: an empty path or an existing directory is success.
 #[no_mangle]
 pub unsafe extern "C" fn dm_create_dir(dir: *const c_char) -> c_int {
-    ffi!("dm_create_dir", 0 => {
-        use std::os::unix::ffi::OsStrExt;
-        let Some(dir) = path("dm_create_dir", "path", dir) else { return 0 };
-        let bytes = dir.as_os_str().as_bytes();
-        if bytes.is_empty() || std::fs::metadata(dir).map(|m| m.is_dir()).unwrap_or(false) {
-            return 1;
-        }
-        crate::log_verbose!("Creating directory \"{}\"", dir.display());
-        // Each parent, left to right, then the directory itself.
-        for (i, _) in bytes.iter().enumerate().filter(|&(i, &b)| b == b'/' && i > 0) {
-            if !mkdir_one(std::path::Path::new(std::ffi::OsStr::from_bytes(&bytes[..i]))) {
-                return 0;
-            }
-        }
-        mkdir_one(dir) as c_int
-    })
+    ffi!("dm_create_dir", 0 => { path("dm_create_dir", "path", dir).is_some_and(fs::create_dir) as c_int })
 }
 
 /// 1 when `dir` holds nothing but `.` and `..`; 0 when it holds more or
 /// cannot be read (logged).
 #[no_mangle]
 pub unsafe extern "C" fn dm_is_empty_dir(dir: *const c_char) -> c_int {
-    ffi!("dm_is_empty_dir", 0 => {
-        let Some(dir) = path("dm_is_empty_dir", "path", dir) else { return 0 };
-        match std::fs::read_dir(dir) {
-            Ok(mut entries) => entries.next().is_none() as c_int,
-            Err(e) => {
-                log_sys_error("opendir", dir, &e);
-                0
-            }
-        }
-    })
+    ffi!("dm_is_empty_dir", 0 => { path("dm_is_empty_dir", "path", dir).is_some_and(fs::is_empty_dir) as c_int })
 }
 
 /// Closes `stream`; EOF when an earlier write failed or fclose fails, with
@@ -391,97 +330,16 @@ pub unsafe extern "C" fn dm_fclose(stream: *mut libc::FILE) -> c_int {
     })
 }
 
-/// How often `dm_create_lockfile` retries a lock held elsewhere, 1 ms apart.
-const LOCK_RETRIES: u32 = 20;
-
-/// A write lock on a whole file.
-fn write_lock() -> libc::flock {
-    libc::flock { l_type: libc::F_WRLCK as _, l_whence: libc::SEEK_SET as _, l_start: 0, l_len: 0, l_pid: 0 }
-}
-
-/// Takes a write lock on the whole of `fd` (F_SETLK), retrying EINTR, and a
-/// lock held by another process `LOCK_RETRIES` times.
-fn lock_whole_file(fd: c_int, lockfile: &str) -> bool {
-    let mut retries = 0;
-    loop {
-        let lock = write_lock();
-        // SAFETY: `fd` is open; `lock` is a valid flock.
-        if unsafe { libc::fcntl(fd, libc::F_SETLK, &lock) } == 0 {
-            return true;
-        }
-        let e = std::io::Error::last_os_error();
-        match e.raw_os_error() {
-            Some(libc::EINTR) => continue,
-            Some(libc::EACCES) | Some(libc::EAGAIN) if retries < LOCK_RETRIES => {
-                retries += 1;
-                std::thread::sleep(std::time::Duration::from_millis(1));
-            }
-            Some(libc::EACCES) | Some(libc::EAGAIN) => {
-                crate::log_error!(errno = e.raw_os_error().unwrap_or(0); "Cannot lock lockfile [{lockfile}], error was [{}]", crate::kernel::strerror(e.raw_os_error().unwrap_or(0)));
-                return false;
-            }
-            _ => {
-                crate::log_error!(errno = e.raw_os_error().unwrap_or(0); "process is already running");
-                return false;
-            }
-        }
-    }
-}
-
 /// Creates (mode 0644) and write-locks a pid file holding this process's
-/// pid. The descriptor stays open (close-on-exec) for the life of the
-/// process, so the lock does too.
+/// pid, for the life of the process.
 #[no_mangle]
 pub unsafe extern "C" fn dm_create_lockfile(lockfile: *const c_char) -> c_int {
-    ffi!("dm_create_lockfile", 0 => {
-        use std::io::Write;
-        use std::os::unix::fs::OpenOptionsExt;
-        use std::os::unix::io::{AsRawFd, IntoRawFd};
-        let Some(path) = path("dm_create_lockfile", "path", lockfile) else { return 0 };
-        let shown = path.display();
-        // Not truncated before the lock is ours: it may be another daemon's.
-        // std opens with O_CLOEXEC, where libdm sets FD_CLOEXEC afterwards.
-        let mut file = match std::fs::OpenOptions::new().write(true).create(true).truncate(false).mode(0o644).open(path) {
-            Ok(f) => f,
-            Err(e) => {
-                crate::log_error!(errno = e.raw_os_error().unwrap_or(0); "Cannot open lockfile [{shown}], error was [{}]", crate::kernel::strerror(e.raw_os_error().unwrap_or(0)));
-                return 0;
-            }
-        };
-        if !lock_whole_file(file.as_raw_fd(), &shown.to_string()) {
-            return 0;
-        }
-        let pid = format!("{}\n", std::process::id());
-        let written = file.set_len(0).map_err(|e| ("truncate", e)).and_then(|()| file.write_all(pid.as_bytes()).map_err(|e| ("write pid to", e)));
-        if let Err((what, e)) = written {
-            crate::log_error!(errno = e.raw_os_error().unwrap_or(0); "Cannot {what} pidfile [{shown}], error was [{e}]");
-            if let Err(e) = std::fs::remove_file(path) {
-                crate::log_debug!("{shown}: unlink failed: {e}");
-            }
-            return 0;
-        }
-        // Deliberately left open: closing it would release the lock.
-        let _ = file.into_raw_fd();
-        1
-    })
+    ffi!("dm_create_lockfile", 0 => { path("dm_create_lockfile", "path", lockfile).is_some_and(fs::create_lockfile) as c_int })
 }
 
 /// 1 when another process holds a write lock on `lockfile` (as a daemon
-/// that called `dm_create_lockfile` does), 0 otherwise. A lock held by
-/// this process itself does not count (POSIX record locks).
+/// that called `dm_create_lockfile` does), 0 otherwise.
 #[no_mangle]
 pub unsafe extern "C" fn dm_daemon_is_running(lockfile: *const c_char) -> c_int {
-    ffi!("dm_daemon_is_running", 0 => {
-        use std::os::unix::io::AsRawFd;
-        let Some(path) = path("dm_daemon_is_running", "path", lockfile) else { return 0 };
-        let Ok(file) = std::fs::File::open(path) else { return 0 };
-        let mut lock = write_lock();
-        // SAFETY: `file` is open; `lock` is a valid, writable flock.
-        if unsafe { libc::fcntl(file.as_raw_fd(), libc::F_GETLK, &mut lock) } < 0 {
-            let errno = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
-            crate::log_error!(errno = errno; "Cannot check lock status of lockfile [{}], error was [{}]", path.display(), crate::kernel::strerror(errno));
-            return 0;
-        }
-        (lock.l_type != libc::F_UNLCK as _) as c_int
-    })
+    ffi!("dm_daemon_is_running", 0 => { path("dm_daemon_is_running", "path", lockfile).is_some_and(fs::daemon_is_running) as c_int })
 }

@@ -3,6 +3,7 @@
 //! Nothing here depends on `tree` or `task`.
 
 pub mod bitset;
+pub mod fs;
 pub mod hash;
 pub mod num;
 pub mod pool;
