@@ -89,8 +89,7 @@ pub unsafe extern "C" fn dm_pool_destroy(p: *mut dm_pool) {
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_pool_alloc(p: *mut dm_pool, s: usize) -> *mut c_void {
-    // SAFETY: same contract.
-    unsafe { dm_pool_alloc_aligned(p, s, DEFAULT_ALIGNMENT as c_uint) }
+    ffi!("dm_pool_alloc", ptr::null_mut() => { alloc(p, s) })
 }
 
 /// `dm_pool_alloc` for the library's own use (a report's row mark).
