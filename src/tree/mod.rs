@@ -85,6 +85,9 @@ pub struct Node {
     /// The caller registered a callback for this node (the phases call
     /// theirs only for such nodes; a revert drops it).
     pub callback: bool,
+    /// A phase removed the node's device (its `info` keeps the state it
+    /// had, as libdm's does).
+    pub removed: bool,
 }
 
 /// A dependency tree.

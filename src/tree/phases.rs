@@ -96,6 +96,7 @@ impl Tree {
         t.read_only = n.props.read_only;
         let out = t.run(kernel)?;
         self.set_info(id, out.info);
+        self.nodes[id.0].removed = false;
         self.nodes[parent.0].activated.push(id);
         self.created.push(id);
         self.sync_node(kernel, id, NodeChange::Add, None);
@@ -167,7 +168,10 @@ impl Tree {
         let mut t = dev_task(TaskType::Remove, self.node(id));
         t.retry_remove = retry;
         let (_, cookie) = self.run_uevent(kernel, id, t)?;
-        self.nodes[id.0].info = Info { major: self.node(id).major, minor: self.node(id).minor, ..Info::default() };
+        // As in libdm, the node keeps the state it had: a caller reads its
+        // name after deactivate (LVM removes the /dev/VG/LV links by the
+        // names of the nodes it deactivated). Only the tree notes it gone.
+        self.nodes[id.0].removed = true;
         self.sync_node(kernel, id, NodeChange::Remove, cookie);
         Ok(())
     }
@@ -188,7 +192,7 @@ impl Tree {
         for child in created.into_iter().rev() {
             crate::log_debug!("Reverting {}.", self.node_label(child));
             self.nodes[child.0].callback = false;
-            if self.node(child).info.exists {
+            if self.node(child).info.exists && !self.node(child).removed {
                 if let Err(e) = self.remove(kernel, child, false) {
                     crate::log_error!(errno = e.errno(); "Unable to deactivate {}.", self.node_label(child));
                     return Err(e);
@@ -236,7 +240,7 @@ impl Tree {
     fn remove_created_since(&mut self, kernel: &dyn Kernel, first: usize) {
         let created = self.created.split_off(first.min(self.created.len()));
         for node in created.into_iter().rev() {
-            if self.node(node).info.exists {
+            if self.node(node).info.exists && !self.node(node).removed {
                 crate::log_verbose!("Removing {}, created by the failed preload.", self.node(node).name);
                 if let Err(e) = self.remove(kernel, node, false) {
                     crate::log_error!(errno = e.errno(); "Failed to remove {} while reverting: {e}", self.node(node).name);

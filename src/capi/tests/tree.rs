@@ -352,6 +352,10 @@ fn deactivate_calls_a_nodes_callback_once_removed() {
         }
         assert_eq!(seen.0, [(n, dm_node_callback_e::DM_NODE_CALLBACK_DEACTIVATED as c_int, "zero".to_string())]);
         assert!(sim.snapshot().is_empty());
+        // As in libdm, a removed node keeps its state: LVM removes the
+        // /dev/VG/LV links by the names of the nodes it deactivated.
+        // SAFETY: a live node.
+        assert_eq!(unsafe { text(dm_tree_node_get_name(n)) }, "zero");
     })
 }
 
