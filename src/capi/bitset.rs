@@ -54,8 +54,8 @@ pub unsafe extern "C" fn dm_bitset_create(mem: *mut dm_pool, num_bits: c_uint) -
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_bitset_destroy(bs: dm_bitset_t) {
-    // SAFETY: a bitset from dm_bitset_create(NULL, ...) (malloc) or NULL.
-    unsafe { libc::free(bs.cast()) }
+    // A bitset from dm_bitset_create(NULL, ...) is malloc's.
+    crate::capi::memory::free(bs.cast())
 }
 
 #[no_mangle]

@@ -316,15 +316,13 @@ pub unsafe extern "C" fn dm_fclose(stream: *mut libc::FILE) -> c_int {
     ffi!("dm_fclose", libc::EOF => {
         if stream.is_null() {
             crate::capi::boundary::log_null("dm_fclose", "stream");
-            // SAFETY: errno is this thread's variable.
-            unsafe { *libc::__errno_location() = libc::EINVAL };
+            nix::errno::Errno::set_raw(libc::EINVAL);
             return libc::EOF;
         }
         // SAFETY: an open stream per the caller's contract; fclose takes it.
         let (prev_fail, fclose_fail) = unsafe { (libc::ferror(stream) != 0, libc::fclose(stream) != 0) };
         if prev_fail && !fclose_fail {
-            // SAFETY: errno is this thread's variable.
-            unsafe { *libc::__errno_location() = 0 };
+            nix::errno::Errno::set_raw(0);
         }
         if prev_fail || fclose_fail { libc::EOF } else { 0 }
     })
