@@ -35,12 +35,19 @@ use crate::capi::boundary::log_null;
 
 pub(in crate::capi) use crate::capi::handle::{try_mut_from_ptr as handle_mut, try_ref_from_ptr as handle};
 
-/// A required C string, as C reads it.
-pub(in crate::capi) fn cstr<'a>(function: &str, argument: &str, p: *const c_char) -> Option<&'a CStr> {
+/// Some for a pointer that is not NULL; None, logged as `function:
+/// argument must not be NULL`, for NULL.
+fn non_null<T>(function: &str, argument: &str, p: *const T) -> Option<()> {
     if p.is_null() {
         log_null(function, argument);
         return None;
     }
+    Some(())
+}
+
+/// A required C string, as C reads it.
+pub(in crate::capi) fn cstr<'a>(function: &str, argument: &str, p: *const c_char) -> Option<&'a CStr> {
+    non_null(function, argument, p)?;
     // SAFETY: trust boundary (module): a non-NULL string argument is
     // NUL-terminated and live for the call.
     Some(unsafe { CStr::from_ptr(p) })
@@ -49,10 +56,7 @@ pub(in crate::capi) fn cstr<'a>(function: &str, argument: &str, p: *const c_char
 /// A C string read as `strnlen` does: the bytes up to its NUL or to `n`,
 /// whichever comes first (it need not be NUL-terminated within `n`).
 pub(in crate::capi) fn strn<'a>(function: &str, argument: &str, p: *const c_char, n: usize) -> Option<&'a [u8]> {
-    if p.is_null() {
-        log_null(function, argument);
-        return None;
-    }
+    non_null(function, argument, p)?;
     let mut len = 0;
     // SAFETY: trust boundary (module): the string is readable up to its
     // NUL or `n` bytes, and reading stops at whichever comes first.
@@ -122,10 +126,7 @@ pub(in crate::capi) fn string_mut<'a>(function: &str, argument: &str, p: *mut c_
 
 /// `len` items the caller passes at `p` (NULL refused, whatever `len`).
 pub(in crate::capi) fn slice<'a, T>(function: &str, argument: &str, p: *const T, len: usize) -> Option<&'a [T]> {
-    if p.is_null() {
-        log_null(function, argument);
-        return None;
-    }
+    non_null(function, argument, p)?;
     // SAFETY: trust boundary (module): `len` readable items at `p`.
     Some(unsafe { std::slice::from_raw_parts(p, len) })
 }
@@ -133,10 +134,7 @@ pub(in crate::capi) fn slice<'a, T>(function: &str, argument: &str, p: *const T,
 /// `len` writable items the caller passes at `p` (NULL refused, whatever
 /// `len`).
 pub(in crate::capi) fn slice_mut<'a, T>(function: &str, argument: &str, p: *mut T, len: usize) -> Option<&'a mut [T]> {
-    if p.is_null() {
-        log_null(function, argument);
-        return None;
-    }
+    non_null(function, argument, p)?;
     // SAFETY: trust boundary (module): `len` writable items at `p` that
     // nothing else uses during the call.
     Some(unsafe { std::slice::from_raw_parts_mut(p, len) })
@@ -162,20 +160,14 @@ pub(in crate::capi) fn terminated<'a, T>(p: *const T, is_end: impl Fn(&T) -> boo
 
 /// A required struct of the caller's, to read.
 pub(in crate::capi) fn c_ref<'a, T>(function: &str, argument: &str, p: *const T) -> Option<&'a T> {
-    if p.is_null() {
-        log_null(function, argument);
-        return None;
-    }
+    non_null(function, argument, p)?;
     // SAFETY: trust boundary (module): a readable `T` at `p`.
     Some(unsafe { &*p })
 }
 
 /// A required struct of the caller's, to change.
 pub(in crate::capi) fn c_mut<'a, T>(function: &str, argument: &str, p: *mut T) -> Option<&'a mut T> {
-    if p.is_null() {
-        log_null(function, argument);
-        return None;
-    }
+    non_null(function, argument, p)?;
     // SAFETY: trust boundary (module): a writable `T` at `p` that nothing
     // else uses during the call.
     Some(unsafe { &mut *p })
@@ -251,10 +243,7 @@ impl<T: Copy> Out<T> {
 
 /// A required out-pointer (NULL refused and logged).
 pub(in crate::capi) fn out<T>(function: &str, argument: &str, p: *mut T) -> Option<Out<T>> {
-    if p.is_null() {
-        log_null(function, argument);
-        return None;
-    }
+    non_null(function, argument, p)?;
     Some(Out(p))
 }
 
