@@ -20,7 +20,13 @@
 //! Where Rust wants `&str`, bytes that are not UTF-8 are refused with a
 //! logged error (`function: argument is not valid UTF-8`, errno EINVAL)
 //! and the call fails, optional argument or not; where the bytes themselves
-//! are wanted ([`bytes`]), any byte but NUL is taken, as in libdm.
+//! are wanted ([`bytes`], [`path`]), any byte but NUL is taken, as in
+//! libdm. Only text that cannot be refused is read with [`lossy`]
+//! (invalid bytes become U+FFFD): labels (a pool's name, a report table's
+//! descriptions), the uuid suffixes of `dm_tree_set_optional_uuid_suffixes`
+//! (which returns nothing), the keys of a cache policy's config node, and
+//! the uuid prefix of the tree phases (bytes limited by a length, as before
+//! this rule).
 //!
 //! Each conversion is `fn(function, argument, raw) -> Option<value>`, None
 //! meaning refused and logged, so that `ffi!` binds an argument in one line

@@ -10,7 +10,7 @@ use std::ffi::*;
 use std::ptr;
 use std::rc::Rc;
 
-use crate::capi::arg::{self, bytes, c_ref, deref, handle, handle_mut, text};
+use crate::capi::arg::{self, bytes, c_ref, deref, handle, handle_mut, lossy, text};
 use crate::capi::handle::{self as h, opt_mut_from_ptr, opt_ref_from_ptr, Castable, OwnershipBox, OwnershipLent};
 use crate::capi::pool;
 use crate::capi::types::*;
@@ -60,10 +60,6 @@ impl Castable for dm_report_field {
 fn fixed(a: &[c_char; 32]) -> String {
     let b: Vec<u8> = a.iter().map(|&c| c as u8).take_while(|&c| c != 0).collect();
     String::from_utf8_lossy(&b).into_owned()
-}
-
-fn lossy(p: *const c_char) -> String {
-    text(p).map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default()
 }
 
 /// The caller's type table (up to the entry without a data function).

@@ -465,8 +465,8 @@ pub unsafe extern "C" fn dm_tree_node_add_target_area(node: *mut dm_tree_node, d
 }
 
 /// The uuid prefix argument of the phase functions (NULL: everything):
-/// its bytes up to `len` or a NUL. A byte prefix, not a string argument:
-/// bytes that are not UTF-8 become U+FFFD, which no uuid starts with.
+/// its bytes up to `len` or a NUL (bytes that are not UTF-8 become U+FFFD,
+/// see `capi::arg`).
 fn prefix_arg(prefix: *const c_char, len: usize) -> Option<String> {
     (!prefix.is_null()).then(|| arg::strn("", "", prefix, len).map(|b| String::from_utf8_lossy(b).into_owned())).flatten()
 }
