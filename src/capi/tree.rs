@@ -426,10 +426,6 @@ pub unsafe extern "C" fn dm_tree_node_add_striped_target(node: *mut dm_tree_node
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_crypt_target(node: *mut dm_tree_node, size: u64, cipher: *const c_char, chainmode: *const c_char, iv: *const c_char, iv_offset: u64, key: *const c_char) -> c_int {
-    if cipher.is_null() || key.is_null() {
-        crate::capi::boundary::log_null("dm_tree_node_add_crypt_target", "cipher or key");
-        return 0;
-    }
     const F: &str = "dm_tree_node_add_crypt_target";
     if cipher.is_null() || key.is_null() {
         crate::capi::boundary::log_null(F, "cipher or key");
