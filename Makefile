@@ -7,6 +7,12 @@ LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 BINDIR ?= $(PREFIX)/sbin
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+# Where the separate debug info goes: gdb finds a `.debug` directory next to
+# the library by itself; a distribution points it at its debug tree, e.g.
+# DEBUGDIR=/usr/lib/debug/usr/lib/x86_64-linux-gnu (the files carry a
+# .gnu_debuglink and the build id, so either lookup works).
+DEBUGDIR ?= $(LIBDIR)/.debug
+BINDEBUGDIR ?= $(BINDIR)/.debug
 
 CARGO ?= cargo
 CC ?= cc
@@ -45,10 +51,23 @@ FORCE:
 header: lib
 	cp $(RELEASE)/libdevmapper.h include/libdevmapper.h
 
+# The library and the tool are installed stripped, their debug info apart
+# (objcopy --only-keep-debug, then --strip-unneeded --add-gnu-debuglink),
+# as distributions ship them.
 install: lib
-	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(BINDIR)
-	install -m 0755 $(OUT)/bin/dmpvmove $(DESTDIR)$(BINDIR)/dmpvmove
-	install -m 0755 $(LIB) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(BINDIR) \
+		$(DESTDIR)$(DEBUGDIR) $(DESTDIR)$(BINDEBUGDIR)
+	mkdir -p $(OUT)/strip
+	objcopy --only-keep-debug $(LIB) $(OUT)/strip/$(SONAME).debug
+	objcopy --strip-unneeded --remove-section=.comment --add-gnu-debuglink=$(OUT)/strip/$(SONAME).debug \
+		$(LIB) $(OUT)/strip/$(SONAME)
+	objcopy --only-keep-debug $(OUT)/bin/dmpvmove $(OUT)/strip/dmpvmove.debug
+	objcopy --strip-unneeded --remove-section=.comment --add-gnu-debuglink=$(OUT)/strip/dmpvmove.debug \
+		$(OUT)/bin/dmpvmove $(OUT)/strip/dmpvmove
+	install -m 0755 $(OUT)/strip/dmpvmove $(DESTDIR)$(BINDIR)/dmpvmove
+	install -m 0644 $(OUT)/strip/dmpvmove.debug $(DESTDIR)$(BINDEBUGDIR)/dmpvmove.debug
+	install -m 0755 $(OUT)/strip/$(SONAME) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	install -m 0644 $(OUT)/strip/$(SONAME).debug $(DESTDIR)$(DEBUGDIR)/$(SONAME).debug
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libdevmapper.so.1.02.1
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libdevmapper.so
 	install -m 0644 include/libdevmapper.h $(DESTDIR)$(INCLUDEDIR)/libdevmapper.h
@@ -63,7 +82,7 @@ CHECK_EXTRA :=
 -include $(sort $(wildcard mk/*.mk))
 
 check: deps
-	$(MAKE) test clippy header-check abi-check layout-check c-tests diff-check $(CHECK_EXTRA) vm-check
+	$(MAKE) test clippy header-check abi-check abi-report layout-check c-tests diff-check $(CHECK_EXTRA) vm-check
 	@echo "make check: all passed"
 
 deps:
@@ -107,7 +126,9 @@ pvmove-crash: lib vm-setup
 vm-check: lib vm-setup
 	c-tests/build.sh $(OUT)
 	tools/build-vm-rust-tests.sh $(OUT)
-	vm/run.sh --timeout 1500 -- tests/vm/run-all.sh $(OUT)
+	tests/lvm2/build.sh $(OUT)/lvm2
+	tests/lvm2/deps.sh
+	vm/run.sh --timeout 1800 --load-scaled -- tests/vm/run-all.sh $(OUT)
 
 demo: deps
 	$(MAKE) lib vm-setup

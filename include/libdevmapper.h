@@ -59,6 +59,9 @@ typedef struct dm_vdo_target_params dm_vdo_target_params;
 typedef struct dm_report_field_type dm_report_field_type;
 typedef struct dm_report_reserved_value dm_report_reserved_value;
 
+/* Opaque (the library lays it out with its tree pointer first, as libdm). */
+typedef struct dm_tree_node dm_tree_node;
+
 #ifdef __cplusplus
 }
 #endif
@@ -540,8 +543,6 @@ typedef struct dm_timestamp dm_timestamp;
 
 typedef struct dm_tree dm_tree;
 
-typedef struct dm_tree_node dm_tree_node;
-
 typedef uint32_t *dm_bitset_t;
 
 typedef enum dm_config_value_type_e dm_config_value_type_t;
@@ -734,7 +735,7 @@ typedef struct dm_versions {
 
 typedef enum dm_node_callback_e dm_node_callback_t;
 
-typedef int (*dm_node_callback_fn)(struct dm_tree_node *node, dm_node_callback_t type_, void *cb_data);
+typedef int (*dm_node_callback_fn)(dm_tree_node *node, dm_node_callback_t type_, void *cb_data);
 
 typedef struct dm_tree_node_raid_params {
   const char *raid_type;
@@ -1566,55 +1567,55 @@ int dm_driver_version(char *version, size_t size);
 
 int dm_get_suspended_counter(void);
 
-int dm_tree_node_add_mirror_target(struct dm_tree_node *node, uint64_t size);
+int dm_tree_node_add_mirror_target(dm_tree_node *node, uint64_t size);
 
-int dm_tree_node_add_mirror_target_log(struct dm_tree_node *node, uint32_t region_size, unsigned int clustered, const char *log_uuid, unsigned int area_count, uint32_t flags);
+int dm_tree_node_add_mirror_target_log(dm_tree_node *node, uint32_t region_size, unsigned int clustered, const char *log_uuid, unsigned int area_count, uint32_t flags);
 
-int dm_tree_node_add_snapshot_origin_target(struct dm_tree_node *dnode, uint64_t size, const char *origin_uuid);
+int dm_tree_node_add_snapshot_origin_target(dm_tree_node *dnode, uint64_t size, const char *origin_uuid);
 
-int dm_tree_node_add_snapshot_target(struct dm_tree_node *node, uint64_t size, const char *origin_uuid, const char *cow_uuid, int persistent, uint32_t chunk_size);
+int dm_tree_node_add_snapshot_target(dm_tree_node *node, uint64_t size, const char *origin_uuid, const char *cow_uuid, int persistent, uint32_t chunk_size);
 
-int dm_tree_node_add_snapshot_merge_target(struct dm_tree_node *node, uint64_t size, const char *origin_uuid, const char *cow_uuid, const char *merge_uuid, uint32_t chunk_size);
+int dm_tree_node_add_snapshot_merge_target(dm_tree_node *node, uint64_t size, const char *origin_uuid, const char *cow_uuid, const char *merge_uuid, uint32_t chunk_size);
 
-struct dm_tree_node *dm_tree_add_new_dev_with_udev_flags(struct dm_tree *tree, const char *name, const char *uuid, uint32_t major, uint32_t minor, int read_only, int clear_inactive, void *context, uint16_t udev_flags);
+dm_tree_node *dm_tree_add_new_dev_with_udev_flags(struct dm_tree *tree, const char *name, const char *uuid, uint32_t major, uint32_t minor, int read_only, int clear_inactive, void *context, uint16_t udev_flags);
 
-struct dm_tree_node *dm_tree_add_new_dev(struct dm_tree *tree, const char *name, const char *uuid, uint32_t major, uint32_t minor, int read_only, int clear_inactive, void *context);
+dm_tree_node *dm_tree_add_new_dev(struct dm_tree *tree, const char *name, const char *uuid, uint32_t major, uint32_t minor, int read_only, int clear_inactive, void *context);
 
-int dm_tree_node_add_error_target(struct dm_tree_node *node, uint64_t size);
+int dm_tree_node_add_error_target(dm_tree_node *node, uint64_t size);
 
-int dm_tree_node_add_zero_target(struct dm_tree_node *node, uint64_t size);
+int dm_tree_node_add_zero_target(dm_tree_node *node, uint64_t size);
 
-int dm_tree_node_add_linear_target(struct dm_tree_node *node, uint64_t size);
+int dm_tree_node_add_linear_target(dm_tree_node *node, uint64_t size);
 
-int dm_tree_node_add_striped_target(struct dm_tree_node *node, uint64_t size, uint32_t stripe_size);
+int dm_tree_node_add_striped_target(dm_tree_node *node, uint64_t size, uint32_t stripe_size);
 
-int dm_tree_node_add_crypt_target(struct dm_tree_node *node, uint64_t size, const char *cipher, const char *chainmode, const char *iv, uint64_t iv_offset, const char *key);
+int dm_tree_node_add_crypt_target(dm_tree_node *node, uint64_t size, const char *cipher, const char *chainmode, const char *iv, uint64_t iv_offset, const char *key);
 
-int dm_tree_node_add_target_area(struct dm_tree_node *node, const char *dev_name, const char *dlid, uint64_t offset);
+int dm_tree_node_add_target_area(dm_tree_node *node, const char *dev_name, const char *dlid, uint64_t offset);
 
-int dm_tree_preload_children(struct dm_tree_node *dnode, const char *uuid_prefix, size_t uuid_prefix_len);
+int dm_tree_preload_children(dm_tree_node *dnode, const char *uuid_prefix, size_t uuid_prefix_len);
 
-int dm_tree_activate_children(struct dm_tree_node *dnode, const char *uuid_prefix, size_t uuid_prefix_len);
+int dm_tree_activate_children(dm_tree_node *dnode, const char *uuid_prefix, size_t uuid_prefix_len);
 
-int dm_tree_suspend_children(struct dm_tree_node *dnode, const char *uuid_prefix, size_t uuid_prefix_len);
+int dm_tree_suspend_children(dm_tree_node *dnode, const char *uuid_prefix, size_t uuid_prefix_len);
 
-int dm_tree_deactivate_children(struct dm_tree_node *dnode, const char *uuid_prefix, size_t uuid_prefix_len);
+int dm_tree_deactivate_children(dm_tree_node *dnode, const char *uuid_prefix, size_t uuid_prefix_len);
 
-void dm_tree_skip_lockfs(struct dm_tree_node *dnode);
+void dm_tree_skip_lockfs(dm_tree_node *dnode);
 
-void dm_tree_use_no_flush_suspend(struct dm_tree_node *dnode);
+void dm_tree_use_no_flush_suspend(dm_tree_node *dnode);
 
-void dm_tree_retry_remove(struct dm_tree_node *dnode);
+void dm_tree_retry_remove(dm_tree_node *dnode);
 
-void dm_tree_node_set_callback(struct dm_tree_node *node, dm_node_callback_fn cb, void *cb_data);
+void dm_tree_node_set_callback(dm_tree_node *node, dm_node_callback_fn cb, void *cb_data);
 
-int dm_tree_node_size_changed(const struct dm_tree_node *dnode);
+int dm_tree_node_size_changed(const dm_tree_node *dnode);
 
-void dm_tree_node_set_read_ahead(struct dm_tree_node *dnode, uint32_t read_ahead, uint32_t read_ahead_flags);
+void dm_tree_node_set_read_ahead(dm_tree_node *dnode, uint32_t read_ahead, uint32_t read_ahead_flags);
 
-void dm_tree_node_set_presuspend_node(struct dm_tree_node *node, struct dm_tree_node *presuspend_node);
+void dm_tree_node_set_presuspend_node(dm_tree_node *node, dm_tree_node *presuspend_node);
 
-int dm_tree_children_use_uuid(struct dm_tree_node *dnode, const char *uuid_prefix, size_t uuid_prefix_len);
+int dm_tree_children_use_uuid(dm_tree_node *dnode, const char *uuid_prefix, size_t uuid_prefix_len);
 
 struct dm_tree *dm_tree_create(void);
 
@@ -1624,67 +1625,67 @@ int dm_tree_add_dev_with_udev_flags(struct dm_tree *tree, uint32_t major, uint32
 
 int dm_tree_add_dev(struct dm_tree *tree, uint32_t major, uint32_t minor);
 
-struct dm_tree_node *dm_tree_find_node(struct dm_tree *tree, uint32_t major, uint32_t minor);
+dm_tree_node *dm_tree_find_node(struct dm_tree *tree, uint32_t major, uint32_t minor);
 
-struct dm_tree_node *dm_tree_find_node_by_uuid(struct dm_tree *tree, const char *uuid);
+dm_tree_node *dm_tree_find_node_by_uuid(struct dm_tree *tree, const char *uuid);
 
-struct dm_tree_node *dm_tree_next_child(void **handle, const struct dm_tree_node *parent, uint32_t inverted);
+dm_tree_node *dm_tree_next_child(void **handle, const dm_tree_node *parent, uint32_t inverted);
 
-const char *dm_tree_node_get_name(const struct dm_tree_node *node);
+const char *dm_tree_node_get_name(const dm_tree_node *node);
 
-const char *dm_tree_node_get_uuid(const struct dm_tree_node *node);
+const char *dm_tree_node_get_uuid(const dm_tree_node *node);
 
-const struct dm_info *dm_tree_node_get_info(const struct dm_tree_node *node);
+const struct dm_info *dm_tree_node_get_info(const dm_tree_node *node);
 
-void *dm_tree_node_get_context(const struct dm_tree_node *node);
+void *dm_tree_node_get_context(const dm_tree_node *node);
 
-int dm_tree_node_num_children(const struct dm_tree_node *node, uint32_t inverted);
+int dm_tree_node_num_children(const dm_tree_node *node, uint32_t inverted);
 
 void dm_tree_set_optional_uuid_suffixes(struct dm_tree *dtree, const char **optional_uuid_suffixes);
 
-int dm_tree_node_add_raid_target(struct dm_tree_node *_node, uint64_t _size, const char *_raid_type, uint32_t _region_size, uint32_t _stripe_size, uint64_t _rebuilds, uint64_t _flags);
+int dm_tree_node_add_raid_target(dm_tree_node *_node, uint64_t _size, const char *_raid_type, uint32_t _region_size, uint32_t _stripe_size, uint64_t _rebuilds, uint64_t _flags);
 
-int dm_tree_node_add_raid_target_with_params(struct dm_tree_node *_node, uint64_t _size, const struct dm_tree_node_raid_params *_p);
+int dm_tree_node_add_raid_target_with_params(dm_tree_node *_node, uint64_t _size, const struct dm_tree_node_raid_params *_p);
 
-int dm_tree_node_add_raid_target_with_params_v2(struct dm_tree_node *_node, uint64_t _size, const struct dm_tree_node_raid_params_v2 *_p);
+int dm_tree_node_add_raid_target_with_params_v2(dm_tree_node *_node, uint64_t _size, const struct dm_tree_node_raid_params_v2 *_p);
 
-int dm_tree_node_add_cache_target(struct dm_tree_node *_node, uint64_t _size, uint64_t _feature_flags, const char *_metadata_uuid, const char *_data_uuid, const char *_origin_uuid, const char *_policy_name, const struct dm_config_node *_policy_settings, uint32_t _data_block_size);
+int dm_tree_node_add_cache_target(dm_tree_node *_node, uint64_t _size, uint64_t _feature_flags, const char *_metadata_uuid, const char *_data_uuid, const char *_origin_uuid, const char *_policy_name, const struct dm_config_node *_policy_settings, uint32_t _data_block_size);
 
-int dm_tree_node_add_replicator_target(struct dm_tree_node *_node, uint64_t _size, const char *_rlog_uuid, const char *_rlog_type, unsigned int _rsite_index, int _mode, uint32_t _async_timeout, uint64_t _fall_behind_data, uint32_t _fall_behind_ios);
+int dm_tree_node_add_replicator_target(dm_tree_node *_node, uint64_t _size, const char *_rlog_uuid, const char *_rlog_type, unsigned int _rsite_index, int _mode, uint32_t _async_timeout, uint64_t _fall_behind_data, uint32_t _fall_behind_ios);
 
-int dm_tree_node_add_replicator_dev_target(struct dm_tree_node *_node, uint64_t _size, const char *_replicator_uuid, uint64_t _rdevice_index, const char *_rdev_uuid, unsigned int _rsite_index, const char *_slog_uuid, uint32_t _slog_flags, uint32_t _slog_region_size);
+int dm_tree_node_add_replicator_dev_target(dm_tree_node *_node, uint64_t _size, const char *_replicator_uuid, uint64_t _rdevice_index, const char *_rdev_uuid, unsigned int _rsite_index, const char *_slog_uuid, uint32_t _slog_flags, uint32_t _slog_region_size);
 
-int dm_tree_node_add_thin_pool_target(struct dm_tree_node *node, uint64_t size, uint64_t transaction_id, const char *metadata_uuid, const char *pool_uuid, uint32_t data_block_size, uint64_t low_water_mark, unsigned int skip_block_zeroing);
+int dm_tree_node_add_thin_pool_target(dm_tree_node *node, uint64_t size, uint64_t transaction_id, const char *metadata_uuid, const char *pool_uuid, uint32_t data_block_size, uint64_t low_water_mark, unsigned int skip_block_zeroing);
 
-int dm_tree_node_add_thin_pool_target_v1(struct dm_tree_node *node, uint64_t size, uint64_t transaction_id, const char *metadata_uuid, const char *pool_uuid, uint32_t data_block_size, uint64_t low_water_mark, unsigned int skip_block_zeroing, unsigned int crop_metadata);
+int dm_tree_node_add_thin_pool_target_v1(dm_tree_node *node, uint64_t size, uint64_t transaction_id, const char *metadata_uuid, const char *pool_uuid, uint32_t data_block_size, uint64_t low_water_mark, unsigned int skip_block_zeroing, unsigned int crop_metadata);
 
-int dm_tree_node_add_thin_pool_message(struct dm_tree_node *node, int type_, uint64_t id1, uint64_t id2);
+int dm_tree_node_add_thin_pool_message(dm_tree_node *node, int type_, uint64_t id1, uint64_t id2);
 
-int dm_tree_node_set_thin_pool_discard(struct dm_tree_node *node, unsigned int ignore, unsigned int no_passdown);
+int dm_tree_node_set_thin_pool_discard(dm_tree_node *node, unsigned int ignore, unsigned int no_passdown);
 
-int dm_tree_node_set_thin_pool_error_if_no_space(struct dm_tree_node *node, unsigned int error_if_no_space);
+int dm_tree_node_set_thin_pool_error_if_no_space(dm_tree_node *node, unsigned int error_if_no_space);
 
-int dm_tree_node_set_thin_pool_read_only(struct dm_tree_node *node, unsigned int read_only);
+int dm_tree_node_set_thin_pool_read_only(dm_tree_node *node, unsigned int read_only);
 
-int dm_tree_node_add_thin_target(struct dm_tree_node *node, uint64_t size, const char *pool_uuid, uint32_t device_id);
+int dm_tree_node_add_thin_target(dm_tree_node *node, uint64_t size, const char *pool_uuid, uint32_t device_id);
 
-int dm_tree_node_set_thin_external_origin(struct dm_tree_node *node, const char *external_uuid);
+int dm_tree_node_set_thin_external_origin(dm_tree_node *node, const char *external_uuid);
 
-void dm_tree_node_set_udev_flags(struct dm_tree_node *node, uint16_t udev_flags);
+void dm_tree_node_set_udev_flags(dm_tree_node *node, uint16_t udev_flags);
 
-int dm_tree_node_add_null_area(struct dm_tree_node *_node, uint64_t _offset);
+int dm_tree_node_add_null_area(dm_tree_node *_node, uint64_t _offset);
 
-void dm_tree_set_cookie(struct dm_tree_node *node, uint32_t cookie);
+void dm_tree_set_cookie(dm_tree_node *node, uint32_t cookie);
 
-uint32_t dm_tree_get_cookie(struct dm_tree_node *node);
+uint32_t dm_tree_get_cookie(dm_tree_node *node);
 
-int dm_tree_node_add_cachevol_target(struct dm_tree_node *_node, uint64_t _size, uint64_t _feature_flags, const char *_metadata_uuid, const char *_data_uuid, const char *_cachevol_uuid, const char *_origin_uuid, const char *_policy_name, const struct dm_config_node *_policy_settings, uint64_t _metadata_start, uint64_t _metadata_len, uint64_t _data_start, uint64_t _data_len, uint32_t _data_block_size);
+int dm_tree_node_add_cachevol_target(dm_tree_node *_node, uint64_t _size, uint64_t _feature_flags, const char *_metadata_uuid, const char *_data_uuid, const char *_cachevol_uuid, const char *_origin_uuid, const char *_policy_name, const struct dm_config_node *_policy_settings, uint64_t _metadata_start, uint64_t _metadata_len, uint64_t _data_start, uint64_t _data_len, uint32_t _data_block_size);
 
-int dm_tree_node_add_writecache_target(struct dm_tree_node *_node, uint64_t _size, const char *_origin_uuid, const char *_cache_uuid, int _pmem, uint32_t _writecache_block_size, dm_writecache_settings *_settings);
+int dm_tree_node_add_writecache_target(dm_tree_node *_node, uint64_t _size, const char *_origin_uuid, const char *_cache_uuid, int _pmem, uint32_t _writecache_block_size, dm_writecache_settings *_settings);
 
-int dm_tree_node_add_integrity_target(struct dm_tree_node *_node, uint64_t _size, const char *_origin_uuid, const char *_meta_uuid, dm_integrity_settings *_settings, int _recalculate);
+int dm_tree_node_add_integrity_target(dm_tree_node *_node, uint64_t _size, const char *_origin_uuid, const char *_meta_uuid, dm_integrity_settings *_settings, int _recalculate);
 
-int dm_tree_node_add_vdo_target(struct dm_tree_node *_node, uint64_t _size, uint32_t _vdo_version, const char *_vdo_pool_name, const char *_data_uuid, uint64_t _data_size, const dm_vdo_target_params *_vtp);
+int dm_tree_node_add_vdo_target(dm_tree_node *_node, uint64_t _size, uint32_t _vdo_version, const char *_vdo_pool_name, const char *_data_uuid, uint64_t _data_size, const dm_vdo_target_params *_vtp);
 
 void dm_udev_set_sync_support(int sync_with_udev);
 

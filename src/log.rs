@@ -7,7 +7,7 @@
 
 use std::io::Write;
 use std::sync::atomic::{AtomicI32, Ordering};
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 /// libdm's `_LOG_FATAL`.
 pub const LOG_FATAL: i32 = 2;
@@ -44,8 +44,13 @@ pub struct Record<'a> {
 }
 
 type Sink = Box<dyn Fn(&Record<'_>) + Send + Sync>;
+type SharedSink = Arc<dyn Fn(&Record<'_>) + Send + Sync>;
 
-static SINK: RwLock<Option<Sink>> = RwLock::new(None);
+/// The current sink. The lock is held only to read or replace it, never
+/// while a sink runs: a caller's log function may register another one
+/// (`dm_log_init` from inside the callback) or log again, and other threads
+/// log meanwhile.
+static SINK: RwLock<Option<SharedSink>> = RwLock::new(None);
 static VERBOSE: AtomicI32 = AtomicI32::new(0);
 
 /// Sets the verbosity the default printer honours (`dm_log_init_verbose`).
@@ -59,15 +64,22 @@ pub fn verbose() -> i32 {
 }
 
 /// Routes every message to `sink` (None restores the default printer).
+/// A message being logged meanwhile still goes to the sink it started with.
 pub fn set_sink(sink: Option<Sink>) {
-    let mut guard = SINK.write().unwrap_or_else(|e| e.into_inner());
-    *guard = sink;
+    let new = sink.map(Arc::from);
+    let old = {
+        let mut guard = SINK.write().unwrap_or_else(|e| e.into_inner());
+        std::mem::replace(&mut *guard, new)
+    };
+    // The old sink is dropped here, outside the lock (or later, by a
+    // thread still running it).
+    drop(old);
 }
 
-/// Logs one message through the current sink.
+/// Logs one message through the current sink, called with no lock held.
 pub fn emit(record: &Record<'_>) {
-    let guard = SINK.read().unwrap_or_else(|e| e.into_inner());
-    match guard.as_ref() {
+    let sink = SINK.read().unwrap_or_else(|e| e.into_inner()).clone();
+    match sink {
         Some(sink) => sink(record),
         None => default_print(record),
     }

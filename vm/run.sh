@@ -1,5 +1,5 @@
 #!/bin/bash
-# vm/run.sh [--udev] [--timeout SECS] [--mem MB] [--keep] -- COMMAND [ARGS...]
+# vm/run.sh [--udev] [--timeout SECS] [--load-scaled] [--mem MB] [--keep] -- COMMAND [ARGS...]
 #
 # Boots a Debian kernel under QEMU (TCG), chroots into the host's root
 # filesystem (shared read-write over 9p) with guest-own /proc /sys /dev /tmp
@@ -10,6 +10,11 @@
 #
 #   --udev          start systemd-udevd in the guest before COMMAND
 #   --timeout SECS  kill the VM after SECS seconds (default 600)
+#   --load-scaled   count the timeout in the VM's share of the host: every
+#                   10 s, the seconds elapsed count 1/f, f = the 1-minute
+#                   load average / the host's CPUs (at least 1), so a host
+#                   busy with other work gives the VM more time; the wall
+#                   time never exceeds 4 x SECS, so a hang still ends
 #   --mem MB        guest memory (default 2048)
 #   --keep          keep the per-run directory (console log etc.) afterwards
 #
@@ -36,6 +41,7 @@ usage() {
 
 udev=0
 timeout_s=600
+load_scaled=0
 mem=2048
 keep=0
 while [ $# -gt 0 ]; do
@@ -43,6 +49,7 @@ while [ $# -gt 0 ]; do
         --udev) udev=1; shift ;;
         --timeout) [ $# -ge 2 ] || usage; timeout_s=$2; shift 2 ;;
         --timeout=*) timeout_s=${1#*=}; shift ;;
+        --load-scaled) load_scaled=1; shift ;;
         --mem) [ $# -ge 2 ] || usage; mem=$2; shift 2 ;;
         --mem=*) mem=${1#*=}; shift ;;
         --keep) keep=1; shift ;;
@@ -133,7 +140,13 @@ append="console=ttyS0 quiet panic=-1 noapic mitigations=off random.trust_cpu=on"
 append+=" rdinit=/init dmvm.udev=$udev dmvm.9pcache=$p9cache"
 
 t_boot=$(date +%s.%N)
-timeout -k 10 "$timeout_s" qemu-system-x86_64 \
+if [ $load_scaled = 1 ]; then
+    # The watchdog below ends it; this bound only backs it up.
+    wall_s=$((timeout_s * 4 + 60))
+else
+    wall_s=$timeout_s
+fi
+timeout -k 10 "$wall_s" qemu-system-x86_64 \
     -accel tcg,thread=multi -cpu max -smp "$smp" -m "$mem" \
     -machine pc -nodefaults -no-user-config -display none -no-reboot \
     -kernel "$kernel" -initrd "$initrd" -append "$append" \
@@ -146,11 +159,35 @@ qpid=$!
 tail -n +1 -s 0.2 -f --pid="$qpid" "$rundir/out" &
 tpid=$!
 
+# With --load-scaled: the VM's share of the host, counted every 10 s.
+wpid=
+if [ $load_scaled = 1 ]; then
+    ncpu=$(nproc)
+    (
+        used=0 start=$(date +%s)
+        while kill -0 "$qpid" 2>/dev/null; do
+            sleep 10
+            used=$(awk -v u="$used" -v n="$ncpu" '{ f = $1 / n; if (f < 1) f = 1; printf "%.3f", u + 10 / f }' /proc/loadavg)
+            if awk -v u="$used" -v t="$timeout_s" 'BEGIN { exit !(u >= t) }' ||
+               [ $(( $(date +%s) - start )) -ge $((timeout_s * 4)) ]; then
+                echo "$used $(( $(date +%s) - start ))" >"$rundir/timedout"
+                kill "$qpid" 2>/dev/null
+                sleep 10
+                kill -9 "$qpid" 2>/dev/null
+                break
+            fi
+        done
+    ) &
+    wpid=$!
+fi
+
 wait "$qpid"
 qrc=$?
 qpid=
+[ -n "$wpid" ] && { kill "$wpid" 2>/dev/null; wait "$wpid" 2>/dev/null; }
 wait "$tpid"
 tpid=
+[ -s "$rundir/timedout" ] && qrc=124
 t_end=$(date +%s.%N)
 
 # --- report ---------------------------------------------------------------------
@@ -186,7 +223,12 @@ if [ -s "$rundir/status" ]; then
     exit "$rc"
 fi
 if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
-    dmvm_log "TIMEOUT: the guest did not finish within ${timeout_s}s; QEMU was killed"
+    if [ -s "$rundir/timedout" ]; then
+        read -r used wall <"$rundir/timedout"
+        dmvm_log "TIMEOUT: the guest did not finish within its ${timeout_s}s share of the host (${wall}s of wall time, counted as ${used}s at the measured load); QEMU was killed"
+    else
+        dmvm_log "TIMEOUT: the guest did not finish within ${wall_s}s; QEMU was killed"
+    fi
     show_logs
     keep=1
     exit 124

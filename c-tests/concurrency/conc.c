@@ -11,7 +11,7 @@
  * semaphore), so threads still overlap in their udev waits.
  *
  * Prints operations per second and failures; exit 0 when there was no
- * failure, no hang (the parent gives up SECONDS + 120 s after the start),
+ * failure, no hang (the parent gives up SECONDS + 240 s after the start: longer than one udev wait, 180 s),
  * and no device of ours and no semaphore is left.
  * usage: conc PROCS THREADS SECONDS */
 #define _GNU_SOURCE
@@ -179,7 +179,7 @@ int main(int argc, char **argv)
 		}
 	for (p = 0; p < procs; p++) {
 		while (waitpid(pids[p], &status, WNOHANG) == 0) {
-			if (now() > start + seconds + 120) {
+			if (now() > start + seconds + 240) {
 				hung = 1;
 				kill(pids[p], SIGKILL);
 			}

@@ -50,13 +50,41 @@ static void vdo_case(const char *name, uint32_t version, struct dm_vdo_target_pa
 	finish(&k, built);
 }
 
+/* A cachevol case: the cache volume and the origin on fresh loop space;
+ * with LAYERS, the metadata (sectors 0-4095) and data (4096-8191) devices
+ * are given their linear tables over the cache volume here. */
+static void cachevol_case(const char *name, int layers)
+{
+	char what[2][64];
+	struct kase k;
+	struct dm_tree_node *n;
+	int built, i;
+
+	begin(&k, name);
+	sub(&k, "cvol", 0, 8192);
+	sub(&k, "corig", 1, 4096);
+	for (i = 0; i < 2; i++) {
+		snprintf(what[i], sizeof(what[i]), "%s-%s", name, i ? "cdata" : "cmeta");
+		n = dm_tree_add_new_dev(k.t, what[i], uuid_of(&k, i ? "cdata" : "cmeta"), 0, 0, 0, 0, NULL);
+		if (layers) {
+			dm_tree_node_add_linear_target(n, 4096);
+			dm_tree_node_add_target_area(n, NULL, uuid_of(&k, "cvol"), i ? 4096 : 0);
+		}
+	}
+	top(&k);
+	built = dm_tree_node_add_cachevol_target(k.top, 4096, DM_CACHE_FEATURE_WRITEBACK | DM_CACHE_FEATURE_METADATA2,
+						 uuid_of(&k, "cmeta"), uuid_of(&k, "cdata"), uuid_of(&k, "cvol"),
+						 uuid_of(&k, "corig"), "smq", NULL, 0, 4096, 4096, 4096, 128);
+	k.also[0] = what[0];
+	k.also[1] = what[1];
+	finish(&k, built);
+}
+
 int main(int argc, char **argv)
 {
 	struct dm_writecache_settings ws;
 	struct dm_integrity_settings is;
 	struct dm_vdo_target_params vp;
-	struct kase k;
-	int built;
 
 	if (argc != 4)
 		return 2;
@@ -134,19 +162,10 @@ int main(int argc, char **argv)
 	is.allow_discards = 1;
 	integrity_case("new-integrity-d", &is, 0);
 
-	/* cachevol: metadata and data as linear layers over one volume. */
-	begin(&k, "new-cachevol");
-	sub(&k, "cvol", 0, 8192);
-	sub(&k, "corig", 1, 4096);
-	dm_tree_add_new_dev(k.t, "new-cachevol-cmeta", uuid_of(&k, "cmeta"), 0, 0, 0, 0, NULL);
-	dm_tree_add_new_dev(k.t, "new-cachevol-cdata", uuid_of(&k, "cdata"), 0, 0, 0, 0, NULL);
-	top(&k);
-	built = dm_tree_node_add_cachevol_target(k.top, 4096, DM_CACHE_FEATURE_WRITEBACK | DM_CACHE_FEATURE_METADATA2,
-						 uuid_of(&k, "cmeta"), uuid_of(&k, "cdata"), uuid_of(&k, "cvol"),
-						 uuid_of(&k, "corig"), "smq", NULL, 0, 4096, 4096, 4096, 128);
-	k.also[0] = "new-cachevol-cmeta";
-	k.also[1] = "new-cachevol-cdata";
-	finish(&k, built);
+	/* cachevol as LVM builds it: the metadata and data devices are linear
+	 * layers over one cache volume, made by the caller (libdm's builder
+	 * only names them). */
+	cachevol_case("new-cachevol", 1);
 
 	/* vdo: not in the 6.1 kernel, so only the line sent is compared. */
 	memset(&vp, 0, sizeof(vp));
@@ -171,5 +190,11 @@ int main(int argc, char **argv)
 	vp.write_policy = DM_VDO_WRITE_POLICY_ASYNC;
 	vp.minimum_io_size = 1;
 	vdo_case("new-vdo-v2", 2, &vp);
+
+	/* cachevol with metadata and data devices the caller gave no table:
+	 * this library makes them the linear layers at the given start and
+	 * length (a documented extension, docs/targets.md; libdm loads the
+	 * cache over two empty devices, which the kernel refuses). */
+	cachevol_case("new-cachevol-auto", 0);
 	return DONE();
 }

@@ -14,15 +14,6 @@ from devmapper import (
 )
 
 
-@pytest.fixture(autouse=True)
-def parsers_present(lib_info):
-    try:
-        devmapper.parse_status("thin", "0 -")
-    except devmapper.DMError as e:
-        if any("not implemented" in m for m in e.messages):
-            pytest.skip("this build's dm_get_status_* are still stubs (branch status)")
-
-
 CASES = [
     ("thin-pool", "1 10/100 20/200 - rw discard_passdown queue_if_no_space - 1024",
      ThinPoolStatus(1, 10, 100, 20, 200, 0, False, "passdown", False, False, False, False, False)),

@@ -47,6 +47,10 @@ pub(crate) struct TreeState {
 
 /// A node handle: where it sits in its tree, and what C reads of it, each
 /// in a cell of its own that stays where it is while the tree lives.
+// LVM2 reads the first field of a node as its `struct dm_tree *` (its
+// dev_manager.c `_add_error_area`: "the tree pointer is first field of
+// dm_tree_node"), as libdm lays the node out: so C layout, tree first.
+#[repr(C)]
 pub struct dm_tree_node {
     tree: *mut dm_tree,
     id: NodeId,

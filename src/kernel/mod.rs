@@ -1,16 +1,19 @@
 //! The kernel ABI: `struct dm_ioctl` and its payloads, the control device,
 //! and the [`Kernel`] trait through which every request reaches the kernel
 //! (the real device, a simulated kernel for fast tests and dry runs, and a
-//! tracing wrapper).
+//! tracing wrapper). The fault injector and the simulator's statistics are
+//! test code, built with the `sim` feature (and in the crate's own tests).
 //!
 //! This layer knows nothing about trees or C callers: a [`Request`] goes in,
 //! a decoded [`Reply`] comes out.
 
 pub mod control;
+#[cfg(any(test, feature = "sim"))]
 pub mod fault;
 pub mod fiemap;
 pub mod ioctl;
 pub mod sim;
+#[cfg(any(test, feature = "sim"))]
 pub mod sim_stats;
 pub mod sysv;
 pub mod trace;

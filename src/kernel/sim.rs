@@ -2,6 +2,10 @@
 //! real one, kept in memory, for fast tests and dry runs. It is trusted only
 //! as far as the same scenarios on the real kernel (in the VM) give the same
 //! transcript and final state.
+//!
+//! What only tests need (the `@stats_*` messages, the knobs tests turn and
+//! the inspection of every device) is built with the `sim` feature or in
+//! the crate's own tests; a dry run needs none of it.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -48,10 +52,12 @@ struct SimDevice {
     event_nr: u32,
     geometry: Option<String>,
     /// I/O statistics regions (`@stats_*` messages).
+    #[cfg(any(test, feature = "sim"))]
     stats: super::sim_stats::DeviceStats,
 }
 
 /// One device as the simulator holds it, for tests to inspect.
+#[cfg(any(test, feature = "sim"))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SimState {
     /// Name.
@@ -147,6 +153,7 @@ impl SimKernel {
                 open_count: info.info.open_count,
                 event_nr: info.info.event_nr,
                 geometry: None,
+                #[cfg(any(test, feature = "sim"))]
                 stats: Default::default(),
             };
             sim.devices.get_mut().unwrap_or_else(|e| e.into_inner()).insert(minor, device);
@@ -177,6 +184,7 @@ impl SimKernel {
     }
 
     /// Every device, by name order of creation (minor).
+    #[cfg(any(test, feature = "sim"))]
     pub fn snapshot(&self) -> Vec<SimState> {
         let devices = self.devices.lock().unwrap_or_else(|e| e.into_inner());
         devices
@@ -192,6 +200,7 @@ impl SimKernel {
     }
 
     /// The major:minor of the device `name` on any kernel (0:0 if none).
+    #[cfg(any(test, feature = "sim"))]
     pub fn dev_of(kernel: &dyn Kernel, name: &str) -> (u32, u32) {
         let mut t = crate::task::Task::new(crate::task::TaskType::Info);
         t.name = Some(name.into());
@@ -199,6 +208,7 @@ impl SimKernel {
     }
 
     /// Pretends `n` openers hold the device `name` (for remove-while-busy tests).
+    #[cfg(any(test, feature = "sim"))]
     pub fn set_open_count(&self, name: &str, n: i32) {
         let mut devices = self.devices.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(d) = devices.values_mut().find(|d| d.name == name) {
@@ -213,6 +223,7 @@ impl SimKernel {
     }
 
     /// The thin ids the pool on `metadata_dev` holds.
+    #[cfg(any(test, feature = "sim"))]
     pub fn thin_ids(&self, metadata_dev: &str) -> Vec<u32> {
         self.pools.lock().unwrap_or_else(|e| e.into_inner()).get(metadata_dev).map(|p| p.thin_ids.iter().copied().collect()).unwrap_or_default()
     }
@@ -280,6 +291,7 @@ impl SimKernel {
 
     /// Sets the counters (in the region's time unit) and histogram counts
     /// of one area of a statistics region of device `name`.
+    #[cfg(any(test, feature = "sim"))]
     pub fn stats_set_area(&self, name: &str, region: u64, area: usize, counters: [u64; 13], histogram: &[u64]) -> bool {
         let mut devices = self.devices.lock().unwrap_or_else(|e| e.into_inner());
         devices.values_mut().find(|d| d.name == name).is_some_and(|d| d.stats.set_area(region, area, counters, histogram))
@@ -446,6 +458,7 @@ impl SimKernel {
                     open_count: 0,
                     event_nr: 0,
                     geometry: None,
+                    #[cfg(any(test, feature = "sim"))]
                     stats: Default::default(),
                 };
                 let reply = self.info(&dev, false);
@@ -541,12 +554,19 @@ impl SimKernel {
                         // sector, and these targets take no messages.
                         let Payload::Message { sector, text } = &r.payload else { return Err(err(c, libc::EINVAL)) };
                         // As the kernel: '@' messages go to dm core (statistics).
+                        #[cfg(any(test, feature = "sim"))]
                         if text.starts_with('@') {
                             let d = devices.get_mut(&minor).ok_or_else(|| err(c, libc::ENXIO))?;
                             let size = d.live.as_ref().map_or(0, |t| t.iter().map(|l| l.length).sum());
                             let out = d.stats.message(text, size).map_err(|e| err(c, e))?;
                             let data = out.map_or(ReplyData::None, ReplyData::Response);
                             return Ok(Reply { flags: Flags::empty(), data, ..self.info(d, false) });
+                        }
+                        // A dry run keeps no statistics: refused as by a
+                        // kernel without dm-stats.
+                        #[cfg(not(any(test, feature = "sim")))]
+                        if text.starts_with('@') {
+                            return Err(err(c, libc::EINVAL));
                         }
                         let d = &devices[&minor];
                         let target = d

@@ -46,7 +46,7 @@ fn detail(request: &Request) -> String {
             })
             .collect::<Vec<_>>()
             .join("; "),
-        super::Payload::Message { text, .. } if request.flags.contains(super::Flags::SECURE_DATA) => "<masked>".into(),
+        super::Payload::Message { .. } if request.flags.contains(super::Flags::SECURE_DATA) => "<masked>".into(),
         super::Payload::Message { text, .. } => text.clone(),
         _ => String::new(),
     }

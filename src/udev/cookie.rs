@@ -22,10 +22,12 @@
 //!   removes the set.
 //!
 //! Deliberate differences from libdm, each a fix:
-//! - every wait is bounded ([`wait_timeout`], 30 s unless
-//!   `DM_UDEV_WAIT_TIMEOUT` or [`set_wait_timeout`] says otherwise); on
-//!   timeout the wait logs what it waited for and why it gave up, removes
-//!   the semaphore and fails;
+//! - every wait is bounded ([`wait_timeout`]: as long as udev itself may
+//!   take over an event, its event timeout (180 s unless udev.conf or the
+//!   kernel command line set another), unless `DM_UDEV_WAIT_TIMEOUT` or
+//!   [`set_wait_timeout`] says otherwise); a long wait warns every
+//!   [`WAIT_WARN_PERIOD`], naming the cookie; on timeout the wait logs what
+//!   it waited for and why it gave up, removes the semaphore and fails;
 //! - a semaphore created for a task is removed again when the task's cookie
 //!   cannot be set up (libdm leaks it when the increment fails), and a wait
 //!   that fails for any reason removes the semaphore;
@@ -58,8 +60,12 @@ pub const COOKIE_MAGIC: u16 = 0x0D4D;
 pub const FLAGS_SHIFT: u32 = 16;
 /// The udev flags' bits of `event_nr` (libdm's `DM_UDEV_FLAGS_MASK`).
 pub const FLAGS_MASK: u32 = 0xFFFF_0000;
-/// How long a wait lasts unless told otherwise.
-pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(30);
+/// udev's own default event timeout (systemd-udevd kills a worker that
+/// spends longer on an event): how long a wait lasts unless udev is
+/// configured otherwise or the caller says otherwise.
+pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(180);
+/// How often a wait that goes on warns that it is still waiting.
+pub const WAIT_WARN_PERIOD: Duration = Duration::from_secs(30);
 /// The socket systemd-udevd listens on; it exists while udev runs (what
 /// libudev's `udev_queue_get_udev_is_active` checks).
 pub const UDEV_CONTROL: &str = "/run/udev/control";
@@ -402,7 +408,8 @@ impl Support {
 static WAIT_TIMEOUT_MS: AtomicU64 = AtomicU64::new(0);
 
 /// The bound on every wait: [`set_wait_timeout`], else
-/// `DM_UDEV_WAIT_TIMEOUT` (seconds, read once), else 30 s.
+/// `DM_UDEV_WAIT_TIMEOUT` (seconds, read once), else udev's event timeout
+/// ([`udev_event_timeout`], read once).
 pub fn wait_timeout() -> Duration {
     let ms = WAIT_TIMEOUT_MS.load(Ordering::Relaxed);
     if ms != 0 {
@@ -415,8 +422,35 @@ pub fn wait_timeout() -> Duration {
             .and_then(|s| s.trim().parse::<f64>().ok())
             .filter(|s| s.is_finite() && *s > 0.0 && *s < 1e6)
             .map(Duration::from_secs_f64)
-            .unwrap_or(DEFAULT_WAIT_TIMEOUT)
+            .unwrap_or_else(udev_event_timeout)
     })
+}
+
+/// How long udev may spend on one event before it gives up on it: the
+/// kernel command line's `udev.event_timeout=`, else `event_timeout=` in
+/// `/etc/udev/udev.conf`, else udev's default (180 s). A wait for udev
+/// that lasted longer would wait for an event udev has abandoned.
+pub fn udev_event_timeout() -> Duration {
+    let cmdline = std::fs::read_to_string("/proc/cmdline").unwrap_or_default();
+    let conf = std::fs::read_to_string("/etc/udev/udev.conf").unwrap_or_default();
+    event_timeout_from(&cmdline, &conf)
+}
+
+/// [`udev_event_timeout`] from the texts of the kernel command line and
+/// udev.conf (whole seconds, as udev reads them; others are ignored).
+pub fn event_timeout_from(cmdline: &str, udev_conf: &str) -> Duration {
+    let seconds = |v: &str| v.trim().trim_matches('"').parse::<u64>().ok().filter(|s| *s > 0 && *s < 1_000_000);
+    // The last setting wins, as udev reads them.
+    let from_cmdline = cmdline.split_whitespace().rev().filter_map(|w| w.strip_prefix("udev.event_timeout=")).find_map(seconds);
+    let from_conf = udev_conf
+        .lines()
+        .rev()
+        .map(str::trim)
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once('='))
+        .filter(|(k, _)| k.trim() == "event_timeout")
+        .find_map(|(_, v)| seconds(v));
+    from_cmdline.or(from_conf).map(Duration::from_secs).unwrap_or(DEFAULT_WAIT_TIMEOUT)
 }
 
 /// Sets the bound on waits for this process (zero restores the default).
@@ -592,20 +626,29 @@ impl Semaphore {
         Ok(())
     }
 
-    /// Waits until the value is zero, at most `timeout`. `Ok(true)`: zero
-    /// reached; `Ok(false)`: someone removed the semaphore meanwhile.
-    fn wait_zero(&self, timeout: Duration) -> Result<bool, CookieError> {
+    /// Waits until the value is zero, at most `timeout`, calling `warn`
+    /// with a message naming the cookie at every multiple of `warn_every`
+    /// before the timeout. `Ok(true)`: zero reached; `Ok(false)`: someone
+    /// removed the semaphore meanwhile.
+    fn wait_zero(&self, timeout: Duration, warn_every: Duration, warn: &mut dyn FnMut(&str)) -> Result<bool, CookieError> {
         let start = Instant::now();
+        let mut next_warning = warn_every;
         loop {
-            let left = timeout.saturating_sub(start.elapsed());
-            if left.is_zero() {
-                return Err(self.timed_out(start.elapsed()));
+            let elapsed = start.elapsed();
+            // One warning for each period passed, however late this wake-up.
+            while !warn_every.is_zero() && next_warning <= elapsed && next_warning < timeout {
+                warn(&self.still_waiting(next_warning, timeout));
+                next_warning += warn_every;
             }
-            match sysv::semop_timeout(self.semid, 0, 0, left) {
+            let left = timeout.saturating_sub(elapsed);
+            if left.is_zero() {
+                return Err(self.timed_out(elapsed));
+            }
+            let slice = if warn_every.is_zero() { left } else { left.min(next_warning.saturating_sub(elapsed)) };
+            match sysv::semop_timeout(self.semid, 0, 0, slice.max(Duration::from_millis(1))) {
                 Ok(()) => return Ok(true),
-                Err(libc::EINTR) => continue,
+                Err(libc::EINTR) | Err(libc::EAGAIN) => continue,
                 Err(libc::EIDRM) | Err(libc::EINVAL) => return Ok(false),
-                Err(libc::EAGAIN) => return Err(self.timed_out(start.elapsed())),
                 Err(errno) => {
                     return Err(CookieError::Sys {
                         what: format!(
@@ -618,6 +661,18 @@ impl Semaphore {
                 }
             }
         }
+    }
+
+    fn still_waiting(&self, waited: Duration, timeout: Duration) -> String {
+        format!(
+            "Udev cookie {} (semid {}): still waiting after {:.0} s for udev to complete {} outstanding event(s){}; giving up after {:.0} s.",
+            self.cookie,
+            self.semid,
+            waited.as_secs_f64(),
+            self.value().unwrap_or(-1),
+            describe_ops(&assigned(self.cookie)),
+            timeout.as_secs_f64()
+        )
     }
 
     fn timed_out(&self, waited: Duration) -> CookieError {
@@ -647,14 +702,24 @@ pub fn wait(cookie: Cookie) -> Result<(), CookieError> {
 }
 
 /// `dm_udev_wait` bounded by `timeout`: drops the waiter's own count,
-/// waits for the events still expected, and removes the semaphore. On any
-/// failure, including the timeout, the semaphore is removed too.
+/// waits for the events still expected (warning every
+/// [`WAIT_WARN_PERIOD`]), and removes the semaphore. On any failure,
+/// including the timeout, the semaphore is removed too.
 pub fn wait_for(cookie: Cookie, timeout: Duration) -> Result<(), CookieError> {
-    let sem = Semaphore::open(cookie)?;
-    finish_wait(sem, timeout)
+    wait_for_warning_every(cookie, timeout, WAIT_WARN_PERIOD, &mut log_still_waiting)
 }
 
-fn finish_wait(sem: Semaphore, timeout: Duration) -> Result<(), CookieError> {
+/// [`wait_for`], with `warn` told every `warn_every` that it goes on.
+pub fn wait_for_warning_every(cookie: Cookie, timeout: Duration, warn_every: Duration, warn: &mut dyn FnMut(&str)) -> Result<(), CookieError> {
+    let sem = Semaphore::open(cookie)?;
+    finish_wait(sem, timeout, warn_every, warn)
+}
+
+fn log_still_waiting(message: &str) {
+    crate::log_warn!("{message}");
+}
+
+fn finish_wait(sem: Semaphore, timeout: Duration, warn_every: Duration, warn: &mut dyn FnMut(&str)) -> Result<(), CookieError> {
     if let Err(e) = sem.decrement() {
         let _ = sem.destroy();
         return Err(e);
@@ -666,7 +731,7 @@ fn finish_wait(sem: Semaphore, timeout: Duration) -> Result<(), CookieError> {
         timeout.as_secs_f64(),
         describe_ops(&assigned(sem.cookie))
     );
-    match sem.wait_zero(timeout) {
+    match sem.wait_zero(timeout, warn_every, warn) {
         Ok(true) => sem.destroy(),
         Ok(false) => {
             take_assigned(sem.cookie);
@@ -686,7 +751,7 @@ pub fn wait_immediate(cookie: Cookie) -> Result<bool, CookieError> {
     let sem = Semaphore::open(cookie)?;
     match sem.value() {
         Ok(v) if v > 1 => Ok(false),
-        Ok(_) => finish_wait(sem, wait_timeout()).map(|()| true),
+        Ok(_) => finish_wait(sem, wait_timeout(), WAIT_WARN_PERIOD, &mut log_still_waiting).map(|()| true),
         Err(e) => {
             let _ = sem.destroy();
             Err(e)
@@ -1155,6 +1220,60 @@ mod tests {
         assert!(waited >= 0.2 && text.contains("RESUME never-completed"), "{text}");
         assert!(gone(cookie));
         assert!(sysv::stat(semid).is_err());
+    }
+
+    #[test]
+    fn a_long_wait_warns_naming_the_cookie_at_every_period_then_gives_up() {
+        let mut value = 0;
+        set_task_cookie(&mut value, 0, SYNC, "RESUME slow-udev").unwrap();
+        let cookie = Cookie::from_value(value).unwrap();
+        let start = Instant::now();
+        let mut warnings: Vec<(Duration, String)> = Vec::new();
+        let err = wait_for_warning_every(cookie, Duration::from_millis(350), Duration::from_millis(100), &mut |m| {
+            warnings.push((start.elapsed(), m.to_string()))
+        })
+        .unwrap_err();
+        assert!(matches!(err, CookieError::TimedOut { cookie: c, .. } if c == cookie), "{err:?}");
+        // At 100, 200 and 300 ms: one per period before the 350 ms bound.
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
+        for (i, (at, text)) in warnings.iter().enumerate() {
+            assert!(*at >= Duration::from_millis(100 * (i as u64 + 1)), "{at:?}");
+            let head = format!("Udev cookie {cookie} (semid ");
+            assert!(text.starts_with(&head), "{text}");
+            assert!(text.contains("still waiting after 0 s for udev to complete 1 outstanding event(s) (operations assigned to it by this process: RESUME slow-udev); giving up after 0 s."), "{text}");
+        }
+        assert!(gone(cookie));
+    }
+
+    #[test]
+    fn a_wait_completed_within_the_first_period_does_not_warn() {
+        let cookie = create_cookie().unwrap();
+        Semaphore::open(cookie).unwrap().increment().unwrap();
+        let t = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(50));
+            complete(cookie).unwrap();
+        });
+        let mut warnings = Vec::new();
+        let result = wait_for_warning_every(cookie, Duration::from_secs(10), Duration::from_secs(5), &mut |m| warnings.push(m.to_string()));
+        t.join().unwrap();
+        assert_eq!(result, Ok(()));
+        assert_eq!(warnings, Vec::<String>::new());
+        assert!(gone(cookie));
+    }
+
+    #[test]
+    fn the_default_bound_is_udevs_event_timeout() {
+        assert_eq!(DEFAULT_WAIT_TIMEOUT, Duration::from_secs(180));
+        assert_eq!(WAIT_WARN_PERIOD, Duration::from_secs(30));
+        // Nothing configured: udev's default.
+        assert_eq!(event_timeout_from("BOOT_IMAGE=/vmlinuz ro quiet", "# udev_log=info\n"), Duration::from_secs(180));
+        // udev.conf's event_timeout, commented out or not.
+        assert_eq!(event_timeout_from("", "#event_timeout=10\nevent_timeout = 300\n"), Duration::from_secs(300));
+        assert_eq!(event_timeout_from("", "event_timeout=\"240\"\n"), Duration::from_secs(240));
+        // The kernel command line wins over udev.conf.
+        assert_eq!(event_timeout_from("ro udev.event_timeout=60 quiet", "event_timeout=300\n"), Duration::from_secs(60));
+        // What udev would not read as seconds is ignored.
+        assert_eq!(event_timeout_from("udev.event_timeout=3min", "event_timeout=0\n"), Duration::from_secs(180));
     }
 
     #[test]

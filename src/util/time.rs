@@ -4,13 +4,61 @@
 
 /// A broken-down time as C's `struct tm` fields that matter here.
 #[derive(Debug, Clone, Copy)]
-struct Tm {
+pub(crate) struct Tm {
     year: i64,
     mon: i64,
     mday: i64,
     hour: i64,
     min: i64,
     sec: i64,
+}
+
+/// How a broken-down local time becomes seconds since the epoch.
+pub(crate) trait Zone {
+    /// C's `mktime`: local broken-down time to seconds since the epoch.
+    fn mktime(&self, t: &Tm) -> i64;
+    /// libdm's `_local_tz_offset`: seconds the zone is east of UTC at `t_local`.
+    fn offset(&self, t_local: i64) -> i64;
+}
+
+/// The process's local time zone (`TZ`, `/etc/localtime`), as libdm uses it.
+pub(crate) struct LocalZone;
+
+impl Zone for LocalZone {
+    fn mktime(&self, t: &Tm) -> i64 {
+        mktime(t)
+    }
+    fn offset(&self, t_local: i64) -> i64 {
+        local_tz_offset(t_local)
+    }
+}
+
+/// A zone a fixed number of seconds east of UTC, without daylight saving:
+/// what the local zone is for a process whose `TZ` names such a zone. Lets
+/// tests pin the zone without touching the process environment.
+#[cfg(test)]
+pub(crate) struct FixedZone(pub i64);
+
+#[cfg(test)]
+impl Zone for FixedZone {
+    fn mktime(&self, t: &Tm) -> i64 {
+        // Days from 1970-01-01 to the civil date (Howard Hinnant's
+        // days_from_civil), months and days as mktime normalises them.
+        let (mut y, mut m) = (t.year + 1900, t.mon);
+        y += m.div_euclid(12);
+        m = m.rem_euclid(12) + 1;
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + t.mday - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        let days = era * 146097 + doe - 719468;
+        days * 86400 + t.hour * 3600 + t.min * 60 + t.sec - self.0
+    }
+    fn offset(&self, _t_local: i64) -> i64 {
+        self.0
+    }
 }
 
 fn mktime(t: &Tm) -> i64 {
@@ -124,6 +172,11 @@ fn triple(s: &[u8], start: usize, delim: u8, widths: [i64; 3]) -> (i64, i64, i64
 /// a date or time given without all its parts, the last second of the
 /// period it names. None (logged) when malformed.
 pub fn parse_date_time(s: &[u8]) -> Option<(i64, Option<i64>)> {
+    parse_date_time_in(s, &LocalZone)
+}
+
+/// [`parse_date_time`] with local times read in `zone`.
+pub(crate) fn parse_date_time_in(s: &[u8], zone: &dyn Zone) -> Option<(i64, Option<i64>)> {
     // date
     if !s.first().is_some_and(|b| b.is_ascii_digit()) {
         return None;
@@ -325,10 +378,10 @@ pub fn parse_date_time(s: &[u8]) -> Option<(i64, Option<i64>)> {
         }
     }
     let has_range = range != Range::None;
-    let mut t1 = mktime(&tm);
-    let mut t2 = mktime(&up) - 1;
+    let mut t1 = zone.mktime(&tm);
+    let mut t2 = zone.mktime(&up) - 1;
     if let Some(off) = tz {
-        let off = off - local_tz_offset(t1);
+        let off = off - zone.offset(t1);
         t1 -= off;
         t2 -= off;
     }

@@ -38,6 +38,8 @@ env -u LD_LIBRARY_PATH "$out/phlb-c" > "$out/phlb-c.out"
 env -u LD_LIBRARY_PATH "$out/phlb-rust" > "$out/phlb-rust.out"
 
 lines=$(wc -l < "$out/phlb-c.out")
+# Two empty outputs are identical and prove nothing.
+[ "$lines" -gt 0 ] || { echo "run-pool-hash: the C library's run printed nothing: nothing was compared" >&2; exit 1; }
 if diff -u "$out/phlb-c.out" "$out/phlb-rust.out" > "$out/phlb.diff"; then
 	echo "run-pool-hash: $lines lines compared, identical to the C library"
 else

@@ -38,6 +38,8 @@ env -u LD_LIBRARY_PATH "$out/ttb-c" > "$out/ttb-c.out"
 env -u LD_LIBRARY_PATH "$out/ttb-rust" > "$out/ttb-rust.out"
 
 lines=$(wc -l < "$out/ttb-c.out")
+# Two empty outputs are identical and prove nothing.
+[ "$lines" -gt 0 ] || { echo "run-tree-targets: the C library's run printed nothing: nothing was compared" >&2; exit 1; }
 if diff -u "$out/ttb-c.out" "$out/ttb-rust.out" > "$out/ttb.diff"; then
 	echo "run-tree-targets: $lines refused or accepted builder calls, results and logged errors identical to the C library"
 else

@@ -5,8 +5,11 @@
  * signal (crashes) or did not finish within 10 s (hangs).
  * Crashes on a "-lie" variant (a length larger than the buffer it
  * describes, which no callee can check) are counted apart.
- * usage: hostile LIBRARY.so [SUBSTRING]   (only calls whose function
- * name contains SUBSTRING) */
+ * A function the library does not export is reported "absent"; with
+ * --require-all (the library under test must export every function of
+ * the header) each absent function is a failure.
+ * usage: hostile [--require-all] LIBRARY.so [SUBSTRING]   (only calls
+ * whose function name contains SUBSTRING) */
 #define _GNU_SOURCE
 #include <libdevmapper.h>
 #include <dlfcn.h>
@@ -237,12 +240,17 @@ static FILE *mk_file(void)
 
 int main(int argc, char **argv)
 {
-	const char *only = argc > 2 ? argv[2] : NULL;
-	int n = 0, crashes = 0, lies = 0, hangs = 0, sig, status, devnull;
+	int require_all = argc > 1 && !strcmp(argv[1], "--require-all");
+	const char *only;
+	int n = 0, crashes = 0, lies = 0, hangs = 0, absent = 0, sig, status, devnull;
+	const char *last_absent = "";
 	const char *const *s;
 
+	argv += require_all;
+	argc -= require_all;
+	only = argc > 2 ? argv[2] : NULL;
 	if (argc < 2 || !(lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL))) {
-		fprintf(stderr, "usage: hostile LIBRARY.so [SUBSTRING] (%s)\n", dlerror());
+		fprintf(stderr, "usage: hostile [--require-all] LIBRARY.so [SUBSTRING] (%s)\n", dlerror());
 		return 2;
 	}
 	for (const struct hostile_call *c = calls; c->function; c++) {
@@ -250,7 +258,12 @@ int main(int argc, char **argv)
 		if (only && !strstr(c->function, only))
 			continue;
 		if (!sym(c->function)) {
-			printf("absent %s\n", c->function);
+			/* Each function once, however many variants it has. */
+			if (strcmp(last_absent, c->function)) {
+				printf("%s %s\n", require_all ? "ABSENT" : "absent", c->function);
+				absent++;
+				last_absent = c->function;
+			}
 			continue;
 		}
 		n++;
@@ -281,10 +294,11 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	printf("hostile: %s: %d calls of %d functions, %d crashes, %d hangs, and %d crashes where a length "
-	       "exceeds its buffer (skipped, variadic or undeclared:", argv[1], n, functions_called, crashes, hangs, lies);
+	printf("hostile: %s: %d calls of %d functions (%d absent), %d crashes, %d hangs, and %d crashes where a length "
+	       "exceeds its buffer (skipped, variadic or undeclared:", argv[1], n, functions_called - absent, absent,
+	       crashes, hangs, lies);
 	for (s = functions_skipped; *s; s++)
 		printf(" %s", *s);
 	printf(")\n");
-	return crashes || hangs ? 1 : 0;
+	return crashes || hangs || (require_all && absent) ? 1 : 0;
 }

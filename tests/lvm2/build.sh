@@ -24,9 +24,9 @@ fi
 got=$(sha256sum "$tarball" | cut -d' ' -f1)
 [ "$got" = "$sha" ] || { say "$tarball: sha256 $got, expected $sha"; exit 1; }
 
-# Build dependencies (Debian): gcc, make, libaio.
+# Build dependencies (Debian): gcc, g++ (the test runner), make, libaio.
 need=""
-for p in gcc make libaio-dev pkg-config; do
+for p in gcc g++ make libaio-dev pkg-config; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need="$need $p"
 done
 if [ -n "$need" ]; then

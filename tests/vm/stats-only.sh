@@ -9,7 +9,6 @@ suite() {
 	echo "== $name"
 	if "$@"; then echo "PASS $name"; passed=$((passed + 1)); else echo "FAIL $name"; failed=$((failed + 1)); fi
 }
-STATS_DMSTATS=1
 . "$here/suites.d/40-stats.sh"
 echo "stats: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -37,6 +37,9 @@ typedef struct dm_vdo_target_params dm_vdo_target_params;
 typedef struct dm_report_field_type dm_report_field_type;
 typedef struct dm_report_reserved_value dm_report_reserved_value;
 
+/* Opaque (the library lays it out with its tree pointer first, as libdm). */
+typedef struct dm_tree_node dm_tree_node;
+
 #ifdef __cplusplus
 }
 #endif

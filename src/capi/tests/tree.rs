@@ -461,3 +461,14 @@ fn null_trees_and_nodes_are_refused_without_a_crash() {
         dm_tree_free(ptr::null_mut());
     }
 }
+
+#[test]
+fn a_nodes_first_field_is_its_tree_as_lvm_reads_it() {
+    // LVM2's dev_manager.c (`_add_error_area`, for --partial activation)
+    // casts a node to `struct dm_tree **` to find its tree.
+    let t = CTree::new();
+    let n = t.add(c"lv", c"U-lv");
+    // SAFETY: a live node, read as LVM reads it: one pointer at its start.
+    let tree = unsafe { *(n as *const *mut dm_tree) };
+    assert_eq!(tree, t.0);
+}

@@ -37,6 +37,8 @@ env -u LD_LIBRARY_PATH "$out/config-c" "$@" > "$out/config-c.out"
 env -u LD_LIBRARY_PATH "$out/config-rust" "$@" > "$out/config-rust.out"
 
 lines=$(wc -l < "$out/config-c.out")
+# Two empty outputs are identical and prove nothing.
+[ "$lines" -gt 0 ] || { echo "config-diff: the C library's run printed nothing: nothing was compared" >&2; exit 1; }
 if diff -u "$out/config-c.out" "$out/config-rust.out" > "$out/config.diff"; then
 	echo "config-diff: $# inputs, $lines lines compared, identical to the C library"
 else

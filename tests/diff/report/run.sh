@@ -31,6 +31,8 @@ for prog in report_diff regex_diff; do
 	env -u LD_LIBRARY_PATH "$out/$prog-c" $args > "$out/$prog-c.out" 2>&1 || { echo "report diff: $prog on the C library failed" >&2; status=1; }
 	env -u LD_LIBRARY_PATH "$out/$prog-rust" $args > "$out/$prog-rust.out" 2>&1 || { echo "report diff: $prog on this library failed" >&2; status=1; }
 	lines=$(wc -l < "$out/$prog-c.out")
+	# Two empty outputs are identical and prove nothing.
+	[ "$lines" -gt 0 ] || { echo "report diff: $prog on the C library printed nothing: nothing was compared" >&2; status=1; }
 	if diff -u "$out/$prog-c.out" "$out/$prog-rust.out" > "$out/$prog.diff"; then
 		echo "report diff: $prog: $lines lines compared, 0 differ"
 	else
