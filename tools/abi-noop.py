@@ -239,8 +239,9 @@ def strip_macros(body):
 
 def resolve(by_name, name, prefix, here):
     cands = by_name.get(name, [])
-    if len(cands) > 1 and prefix:
-        cands = [f for f in cands if f.path.stem == prefix] or cands
+    if prefix and prefix not in ("self", "super", "crate", "capi"):
+        # A path names its module: `libc::malloc` is not capi's `malloc`.
+        cands = [f for f in cands if f.path.stem == prefix]
     if len(cands) > 1:
         cands = [f for f in cands if f.path == here] or cands
     return cands[0] if len(cands) == 1 else None

@@ -6,193 +6,116 @@
 use std::ffi::*;
 use std::ptr;
 
+use crate::capi::arg;
+use crate::capi::boundary::log_null;
+use crate::capi::cmem::CMem;
 use crate::capi::types::*;
-use crate::util::bitset::{self, Bitset};
+use crate::util::bitset;
 
-/// `require!` for functions that return nothing (`require!(.., ())` trips
-/// clippy's unused_unit).
-macro_rules! require_void {
-    ($name:literal, $ptr:ident) => {
-        if $ptr.is_null() {
-            $crate::capi::boundary::log_null($name, stringify!($ptr));
-            return;
-        }
-    };
+/// The whole array of a C bitset, count word first: `bs[0] / 32 + 2`
+/// words in libdm's layout (as `dm_bitset_create` makes them).
+fn words<'a>(function: &str, argument: &str, bs: dm_bitset_t) -> Option<&'a [u32]> {
+    let num_bits = *arg::c_ref(function, argument, bs)?;
+    arg::slice(function, argument, bs, bitset::layout_len(num_bits))
 }
 
-/// The whole array of a C bitset, count word first.
-///
-/// # Safety
-/// `bs` must be non-NULL and point to a bitset in libdm's layout (as made by
-/// `dm_bitset_create`): `bs[0] / 32 + 2` readable words, valid for `'a`.
-unsafe fn words<'a>(bs: dm_bitset_t) -> &'a [u32] {
-    // SAFETY: word 0 is readable, per the contract.
-    let num_bits = unsafe { *bs };
-    // SAFETY: the layout holds this many words, per the contract.
-    unsafe { std::slice::from_raw_parts(bs, bitset::layout_len(num_bits)) }
+/// [`words`], to change.
+fn words_mut<'a>(function: &str, argument: &str, bs: dm_bitset_t) -> Option<&'a mut [u32]> {
+    let num_bits = *arg::c_ref(function, argument, bs)?;
+    arg::slice_mut(function, argument, bs, bitset::layout_len(num_bits))
 }
 
-/// Allocates a zeroed bitset of `num_bits` bits from `mem` (a pool handle)
-/// or, when `mem` is NULL, with malloc (freed by `dm_bitset_destroy`).
-///
-/// # Safety
-/// `mem` is NULL or a live pool handle.
-pub(crate) unsafe fn alloc_c_bitset(mem: *mut dm_pool, num_bits: c_uint) -> dm_bitset_t {
+/// A zeroed bitset of `num_bits` bits in C memory from the pool `mem` or,
+/// when it is NULL, from malloc (freed by `dm_bitset_destroy`), and a copy
+/// of `words` in it when given.
+pub(crate) fn c_bitset(mem: *mut dm_pool, num_bits: u32, words: Option<&[u32]>) -> dm_bitset_t {
     let len = bitset::layout_len(num_bits);
-    let bs = if mem.is_null() {
-        // SAFETY: calloc has no preconditions.
-        unsafe { libc::calloc(len, std::mem::size_of::<u32>()) as dm_bitset_t }
-    } else {
-        // SAFETY: a live pool handle, per this function's contract.
-        match unsafe { crate::capi::pool::pool_mut(mem) }.zalloc(len * std::mem::size_of::<u32>()) {
-            Ok(m) => m.as_ptr() as dm_bitset_t,
-            Err(e) => {
-                crate::log_error!("{e}");
-                return ptr::null_mut();
-            }
+    let mut cmem = CMem::of(mem);
+    let from_malloc = matches!(cmem, CMem::Malloc);
+    let Some(p) = cmem.zeroed(len * std::mem::size_of::<u32>(), std::mem::align_of::<u32>()) else {
+        if from_malloc {
+            crate::log_error!(errno = libc::ENOMEM; "Failed to allocate a bitset of {num_bits} bits.");
         }
-    };
-    if bs.is_null() {
-        crate::log_error!(errno = libc::ENOMEM; "Failed to allocate a bitset of {num_bits} bits.");
         return ptr::null_mut();
-    }
-    // SAFETY: `bs` has `len >= 2` zeroed words.
-    unsafe { *bs = num_bits };
-    bs
-}
-
-/// A copy of `set` in C memory, from `mem` or malloc (see
-/// [`alloc_c_bitset`]).
-///
-/// # Safety
-/// `mem` is NULL or a live pool handle.
-pub(crate) unsafe fn bitset_to_c(set: &Bitset, mem: *mut dm_pool) -> dm_bitset_t {
-    // SAFETY: per this function's contract.
-    let bs = unsafe { alloc_c_bitset(mem, set.num_bits()) };
-    if !bs.is_null() {
-        let src = set.as_words();
-        // SAFETY: `bs` has layout_len(num_bits) == src.len() words.
-        unsafe { ptr::copy_nonoverlapping(src.as_ptr(), bs, src.len()) };
+    };
+    let bs = p.as_ptr().cast::<u32>();
+    let Some(out) = arg::slice_mut("", "", bs, len) else { return ptr::null_mut() };
+    match words {
+        Some(w) => out.copy_from_slice(w),
+        None => out[0] = num_bits,
     }
     bs
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_bitset_create(mem: *mut dm_pool, num_bits: c_uint) -> dm_bitset_t {
-    ffi!("dm_bitset_create", ptr::null_mut() => {
-        // SAFETY: mem is NULL or a live pool, per the caller's contract.
-        unsafe { alloc_c_bitset(mem, num_bits) }
-    })
+    ffi!("dm_bitset_create", ptr::null_mut() => { c_bitset(mem, num_bits, None) })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_bitset_destroy(bs: dm_bitset_t) {
-    // SAFETY: a bitset from dm_bitset_create(NULL, ...) (malloc) or NULL.
-    unsafe { libc::free(bs as *mut c_void) }
+    // A bitset from dm_bitset_create(NULL, ...) is malloc's.
+    crate::capi::memory::free(bs.cast())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_bitset_equal(in1: dm_bitset_t, in2: dm_bitset_t) -> c_int {
-    ffi!("dm_bitset_equal", 0 => {
-        require!("dm_bitset_equal", in1, 0);
-        require!("dm_bitset_equal", in2, 0);
-        // SAFETY: bitsets in libdm's layout, per the caller's contract.
-        let (a, b) = unsafe { (words(in1), words(in2)) };
-        c_int::from(bitset::words_equal(a, b))
-    })
+    ffi!("dm_bitset_equal", 0; in1: words, in2: words => c_int::from(bitset::words_equal(in1, in2)))
 }
 
 /// `out = op(in1, in2)` word by word; `out` may be `in1` or `in2`.
-///
-/// # Safety
-/// All three are non-NULL bitsets in libdm's layout.
-unsafe fn combine(out: dm_bitset_t, in1: dm_bitset_t, in2: dm_bitset_t, op: fn(u32, u32) -> u32) {
+fn combine(function: &str, out: dm_bitset_t, in1: dm_bitset_t, in2: dm_bitset_t, op: fn(u32, u32) -> u32) {
+    if out.is_null() {
+        return log_null(function, "out");
+    }
     // Copies first, so that no shared slice is live while `out` (which may
     // be the same memory) is written.
-    // SAFETY: per this function's contract.
-    let (a, b) = unsafe { (words(in1).to_vec(), words(in2).to_vec()) };
-    // SAFETY: `out` is a bitset in libdm's layout; no other slice of it is
-    // live now.
-    let out = unsafe { std::slice::from_raw_parts_mut(out, bitset::layout_len(*out)) };
-    bitset::words_combine(out, &a, &b, op);
+    let Some(a) = words(function, "in1", in1).map(<[u32]>::to_vec) else { return };
+    let Some(b) = words(function, "in2", in2).map(<[u32]>::to_vec) else { return };
+    if let Some(out) = words_mut(function, "out", out) {
+        bitset::words_combine(out, &a, &b, op);
+    }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_bit_and(out: dm_bitset_t, in1: dm_bitset_t, in2: dm_bitset_t) {
-    ffi!("dm_bit_and", () => {
-        require_void!("dm_bit_and", out);
-        require_void!("dm_bit_and", in1);
-        require_void!("dm_bit_and", in2);
-        // SAFETY: bitsets in libdm's layout, per the caller's contract.
-        unsafe { combine(out, in1, in2, |x, y| x & y) }
-    })
+    ffi!("dm_bit_and", () => { combine("dm_bit_and", out, in1, in2, |x, y| x & y) })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_bit_union(out: dm_bitset_t, in1: dm_bitset_t, in2: dm_bitset_t) {
-    ffi!("dm_bit_union", () => {
-        require_void!("dm_bit_union", out);
-        require_void!("dm_bit_union", in1);
-        require_void!("dm_bit_union", in2);
-        // SAFETY: bitsets in libdm's layout, per the caller's contract.
-        unsafe { combine(out, in1, in2, |x, y| x | y) }
-    })
+    ffi!("dm_bit_union", () => { combine("dm_bit_union", out, in1, in2, |x, y| x | y) })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_bit_get_first(bs: dm_bitset_t) -> c_int {
-    ffi!("dm_bit_get_first", -1 => {
-        require!("dm_bit_get_first", bs, -1);
-        // SAFETY: a bitset in libdm's layout, per the caller's contract.
-        bitset::words_first(unsafe { words(bs) })
-    })
+    ffi!("dm_bit_get_first", -1; bs: words => bitset::words_first(bs))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_bit_get_next(bs: dm_bitset_t, last_bit: c_int) -> c_int {
-    ffi!("dm_bit_get_next", -1 => {
-        require!("dm_bit_get_next", bs, -1);
-        // SAFETY: a bitset in libdm's layout, per the caller's contract.
-        bitset::words_next(unsafe { words(bs) }, last_bit)
-    })
+    ffi!("dm_bit_get_next", -1; bs: words => bitset::words_next(bs, last_bit))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_bit_get_last(bs: dm_bitset_t) -> c_int {
-    ffi!("dm_bit_get_last", -1 => {
-        require!("dm_bit_get_last", bs, -1);
-        // SAFETY: a bitset in libdm's layout, per the caller's contract.
-        bitset::words_last(unsafe { words(bs) })
-    })
+    ffi!("dm_bit_get_last", -1; bs: words => bitset::words_last(bs))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_bit_get_prev(bs: dm_bitset_t, last_bit: c_int) -> c_int {
-    ffi!("dm_bit_get_prev", -1 => {
-        require!("dm_bit_get_prev", bs, -1);
-        // SAFETY: a bitset in libdm's layout, per the caller's contract.
-        bitset::words_prev(unsafe { words(bs) }, last_bit)
-    })
+    ffi!("dm_bit_get_prev", -1; bs: words => bitset::words_prev(bs, last_bit))
 }
 
 /// Both symbol versions of `dm_bitset_parse_list`.
-///
-/// # Safety
-/// `str_` is NULL or a C string; `mem` is NULL or a live pool handle.
-unsafe fn parse_list(name: &str, str_: *const c_char, mem: *mut dm_pool, min_num_bits: usize) -> dm_bitset_t {
-    if str_.is_null() {
-        crate::capi::boundary::log_null(name, "str");
-        return ptr::null_mut();
-    }
-    // SAFETY: a C string, per the contract.
-    let text = unsafe { CStr::from_ptr(str_) };
-    match bitset::parse_list(text.to_bytes(), min_num_bits) {
-        // SAFETY: mem is NULL or a live pool, per the contract.
-        Ok(set) => unsafe { bitset_to_c(&set, mem) },
+fn parse_list(str_: *const c_char, mem: *mut dm_pool, min_num_bits: usize) -> dm_bitset_t {
+    let Some(text) = arg::bytes("dm_bitset_parse_list", "str", str_) else { return ptr::null_mut() };
+    match bitset::parse_list(text, min_num_bits) {
+        Ok(set) => c_bitset(mem, set.num_bits(), Some(set.as_words())),
         Err(e) => {
             // libdm reports a malformed list only at debug level; callers
             // print their own error.
-            crate::log_debug!("{name}: cannot parse '{}': {e}", text.to_string_lossy());
+            crate::log_debug!("dm_bitset_parse_list: cannot parse '{}': {e}", String::from_utf8_lossy(text));
             ptr::null_mut()
         }
     }
@@ -200,10 +123,7 @@ unsafe fn parse_list(name: &str, str_: *const c_char, mem: *mut dm_pool, min_num
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_bitset_parse_list(str_: *const c_char, mem: *mut dm_pool, min_num_bits: usize) -> dm_bitset_t {
-    ffi!("dm_bitset_parse_list", ptr::null_mut() => {
-        // SAFETY: the caller's contract.
-        unsafe { parse_list("dm_bitset_parse_list", str_, mem, min_num_bits) }
-    })
+    ffi!("dm_bitset_parse_list", ptr::null_mut() => { parse_list(str_, mem, min_num_bits) })
 }
 
 // The generated `.symver` directives (capi/mod.rs, from build.rs) sit in
@@ -215,10 +135,7 @@ std::arch::global_asm!(".symver dm_bitset_parse_list_v1_02_129, dm_bitset_parse_
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_bitset_parse_list_v1_02_129(str_: *const c_char, mem: *mut dm_pool) -> dm_bitset_t {
-    ffi!("dm_bitset_parse_list", ptr::null_mut() => {
-        // SAFETY: the caller's contract.
-        unsafe { parse_list("dm_bitset_parse_list", str_, mem, 0) }
-    })
+    ffi!("dm_bitset_parse_list", ptr::null_mut() => { parse_list(str_, mem, 0) })
 }
 
 #[cfg(test)]

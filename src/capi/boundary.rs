@@ -1,7 +1,6 @@
 //! The C boundary: no panic crosses it, a NULL where a pointer is required
 //! is a logged error, and unimplemented functions say so and fail.
 
-use std::ffi::{c_char, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// Runs `body`; a panic inside becomes a logged internal error and `fail`.
@@ -30,27 +29,6 @@ pub fn log_null(function: &str, argument: &str) {
     crate::log_error!(errno = libc::EINVAL; "{function}: {argument} must not be NULL");
 }
 
-/// Borrows a C string argument as UTF-8, logging why it cannot be used.
-///
-/// # Safety
-/// `ptr` must be NULL or point to a NUL-terminated string that stays valid
-/// for `'a`.
-pub unsafe fn c_str<'a>(function: &str, argument: &str, ptr: *const c_char) -> Option<&'a str> {
-    if ptr.is_null() {
-        log_null(function, argument);
-        return None;
-    }
-    // SAFETY: non-NULL and NUL-terminated per this function's contract.
-    let s = unsafe { CStr::from_ptr(ptr) };
-    match s.to_str() {
-        Ok(s) => Some(s),
-        Err(_) => {
-            crate::log_error!(errno = libc::EINVAL; "{function}: {argument} is not valid UTF-8");
-            None
-        }
-    }
-}
-
 /// The body of a stub: logs "<name>: not implemented" and returns the
 /// failure value (nothing for a void function). No exported function is a
 /// stub any more (`make abi-report`); the macro stays for new entry points.
@@ -65,11 +43,28 @@ macro_rules! not_implemented {
     }};
 }
 
-/// Wraps an exported function body: `ffi!("name", fail => { body })`.
-/// A panic in the body is logged and turned into `fail`.
+/// Wraps an exported function body: a panic in it is logged and turned
+/// into the failure value.
+///
+/// `ffi!("name", fail => { body })` runs the body as it is;
+/// `ffi!("name", fail; a: conv, b: conv => body)` first converts each
+/// argument, in order, with its conversion `conv(function, argument, raw)
+/// -> Option<value>` (those of [`crate::capi::arg`]: `handle`,
+/// `handle_mut`, `string`, `bytes`, `out` ..., or a module's own), binding
+/// the value to the argument's own name; a refused argument (logged by the
+/// conversion as `name: a ...`) makes the call return `fail`.
 macro_rules! ffi {
     ($name:literal, $fail:expr => $body:block) => {
         $crate::capi::boundary::guard($name, $fail, || $body)
+    };
+    ($name:literal, $fail:expr; $($arg:ident: $conv:path),+ => $body:expr) => {
+        $crate::capi::boundary::guard($name, $fail, || {
+            $(
+                #[allow(clippy::unused_unit)]
+                let Some($arg) = $conv($name, stringify!($arg), $arg) else { return $fail };
+            )+
+            $body
+        })
     };
 }
 
@@ -79,6 +74,17 @@ macro_rules! require {
         if $ptr.is_null() {
             $crate::capi::boundary::log_null($name, stringify!($ptr));
             return $fail;
+        }
+    };
+}
+
+/// `require!` for a function that returns nothing (`require!(.., ())`
+/// trips clippy's unused_unit).
+macro_rules! require_void {
+    ($name:literal, $ptr:ident) => {
+        if $ptr.is_null() {
+            $crate::capi::boundary::log_null($name, stringify!($ptr));
+            return;
         }
     };
 }

@@ -14,7 +14,8 @@
 //! - [`OwnershipBox`]: C owns the object. A `*_create` makes it with
 //!   [`to_boxed_mut_ptr`], the matching `*_free`/`*_destroy` gives it back to
 //!   [`free_box`], and each call in between borrows it with
-//!   [`try_mut_from_ptr`] or [`try_ref_from_ptr`] (`struct dm_task`).
+//!   [`try_mut_from_ptr`] or [`try_ref_from_ptr`] (`struct dm_task`,
+//!   `dm_pool`, `dm_hash_table`, `dm_stats`, `dm_report` ...).
 //! - [`OwnershipInterior`]: as `OwnershipBox`, but never borrowed as a
 //!   whole: calls may re-enter through a callback while another call works
 //!   on the object, so it is reached only through its interior cells, by
@@ -23,6 +24,9 @@
 //!   and C borrows it for the owner's life; calls only read it with
 //!   [`try_ref_from_ptr`], and what changes in it is in cells
 //!   (`struct dm_tree_node`).
+//! - [`OwnershipLent`]: Rust owns the object and lends it to C, which hands
+//!   it back to calls that may change it, one at a time (a `dm_regex` its
+//!   pool owns, a `dm_report_field` during its report function).
 //!
 //! Memory C reads while Rust keeps it up to date lives in a [`CCell`] (a
 //! struct) or a [`CText`] (a string), each its own allocation whose root
@@ -32,13 +36,14 @@
 //! states as its `# Safety`, is that a handle argument is NULL or a live
 //! handle of its type made by this library, which no other thread uses
 //! during the call. [`try_ref_from_ptr`], [`try_mut_from_ptr`] and
-//! [`free_box`] are the one place that relies on it: as in rustls-ffi,
-//! they are safe functions, so that an exported function and the helpers
-//! it shares with its neighbours borrow handles without an `unsafe` block
-//! of their own. They are visible only inside `capi`, and are given only
-//! pointers an exported function received from its caller (or that this
-//! module made): a pointer from anywhere else is a bug these three
-//! functions cannot see.
+//! [`free_box`] are the one place that relies on it for handles (and
+//! [`crate::capi::arg`] for strings, out-pointers and the caller's own
+//! structs): as in rustls-ffi, they are safe functions, so that an
+//! exported function and the helpers it shares with its neighbours borrow
+//! handles without an `unsafe` block of their own. They are visible only
+//! inside `capi`, and are given only pointers an exported function
+//! received from its caller (or that this module made): a pointer from
+//! anywhere else is a bug these functions cannot see.
 
 use std::ffi::{c_char, CStr};
 use std::marker::PhantomData;
@@ -48,13 +53,19 @@ use std::ptr::NonNull;
 pub(crate) struct OwnershipBox;
 /// C owns it; it is reached only through its interior cells.
 pub(crate) struct OwnershipInterior;
-/// Rust owns it; C borrows it for the owner's life.
+/// Rust owns it; C borrows it for the owner's life, calls only read it.
 pub(crate) struct OwnershipRef;
+/// Rust owns it; C borrows it, and a call may change it.
+pub(crate) struct OwnershipLent;
 
-/// Declares how the pointer C holds to `Self` is owned.
+/// Declares how the pointer C holds to `Self` is owned, and what it points
+/// to: `Self` itself, or (for a type declared opaque to C) a Rust value.
 pub(crate) trait Castable {
-    /// One of [`OwnershipBox`], [`OwnershipInterior`], [`OwnershipRef`].
+    /// One of [`OwnershipBox`], [`OwnershipInterior`], [`OwnershipRef`],
+    /// [`OwnershipLent`].
     type Ownership;
+    /// The Rust value behind the pointer.
+    type Rust;
 }
 
 /// Ownerships whose objects C gives back to be freed.
@@ -66,14 +77,20 @@ impl BoxOwned for OwnershipInterior {}
 pub(crate) trait Borrowable {}
 impl Borrowable for OwnershipBox {}
 impl Borrowable for OwnershipRef {}
+impl Borrowable for OwnershipLent {}
+
+/// Ownerships whose objects a call may borrow exclusively.
+pub(crate) trait MutBorrowable {}
+impl MutBorrowable for OwnershipBox {}
+impl MutBorrowable for OwnershipLent {}
 
 /// Moves `value` to the heap for C; the pointer is the allocation's root.
-pub(in crate::capi) fn to_boxed_mut_ptr<C>(value: C) -> *mut C
+pub(in crate::capi) fn to_boxed_mut_ptr<C>(value: C::Rust) -> *mut C
 where
     C: Castable,
     C::Ownership: BoxOwned,
 {
-    Box::into_raw(Box::new(value))
+    Box::into_raw(Box::new(value)).cast()
 }
 
 /// Frees what [`to_boxed_mut_ptr`] made; NULL is ignored.
@@ -89,7 +106,7 @@ where
     if !ptr.is_null() {
         // SAFETY: the trust boundary above: a live allocation of
         // `to_boxed_mut_ptr`, given back once.
-        drop(unsafe { Box::from_raw(ptr) });
+        drop(unsafe { Box::from_raw(ptr.cast::<C::Rust>()) });
     }
 }
 
@@ -99,8 +116,8 @@ where
 /// Trust boundary (see the module): `ptr` is a handle argument of an
 /// exported function, so NULL or a live handle of type `C`, and nothing
 /// borrows it exclusively meanwhile (a tree's node handles are only ever
-/// borrowed shared; a task is borrowed by one call at a time).
-pub(in crate::capi) fn try_ref_from_ptr<'a, C>(function: &str, argument: &str, ptr: *const C) -> Option<&'a C>
+/// borrowed shared; other handles are borrowed by one call at a time).
+pub(in crate::capi) fn try_ref_from_ptr<'a, C>(function: &str, argument: &str, ptr: *const C) -> Option<&'a C::Rust>
 where
     C: Castable,
     C::Ownership: Borrowable,
@@ -111,17 +128,18 @@ where
     }
     // SAFETY: the trust boundary above: non-NULL, live, not borrowed
     // exclusively.
-    Some(unsafe { &*ptr })
+    Some(unsafe { &*ptr.cast::<C::Rust>() })
 }
 
-/// Borrows a C-owned handle exclusively for one call; a NULL is logged.
-/// The reference must not outlive the call.
+/// Borrows a handle exclusively for one call; a NULL is logged. The
+/// reference must not outlive the call.
 ///
-/// Trust boundary (see the module): as [`try_ref_from_ptr`]; C owns the
-/// object and passes it to one call at a time, so nothing else borrows it.
-pub(in crate::capi) fn try_mut_from_ptr<'a, C>(function: &str, argument: &str, ptr: *mut C) -> Option<&'a mut C>
+/// Trust boundary (see the module): as [`try_ref_from_ptr`]; C passes the
+/// object to one call at a time, so nothing else borrows it.
+pub(in crate::capi) fn try_mut_from_ptr<'a, C>(function: &str, argument: &str, ptr: *mut C) -> Option<&'a mut C::Rust>
 where
-    C: Castable<Ownership = OwnershipBox>,
+    C: Castable,
+    C::Ownership: MutBorrowable,
 {
     if ptr.is_null() {
         crate::capi::boundary::log_null(function, argument);
@@ -129,7 +147,31 @@ where
     }
     // SAFETY: the trust boundary above: non-NULL, live, and this call is
     // the only one using it.
-    Some(unsafe { &mut *ptr })
+    Some(unsafe { &mut *ptr.cast::<C::Rust>() })
+}
+
+/// [`try_ref_from_ptr`] for an argument that may be NULL (no log).
+pub(in crate::capi) fn opt_ref_from_ptr<'a, C>(ptr: *const C) -> Option<&'a C::Rust>
+where
+    C: Castable,
+    C::Ownership: Borrowable,
+{
+    if ptr.is_null() {
+        return None;
+    }
+    try_ref_from_ptr("", "", ptr)
+}
+
+/// [`try_mut_from_ptr`] for an argument that may be NULL (no log).
+pub(in crate::capi) fn opt_mut_from_ptr<'a, C>(ptr: *mut C) -> Option<&'a mut C::Rust>
+where
+    C: Castable,
+    C::Ownership: MutBorrowable,
+{
+    if ptr.is_null() {
+        return None;
+    }
+    try_mut_from_ptr("", "", ptr)
 }
 
 /// A value C may read through a pointer it keeps, in its own allocation:

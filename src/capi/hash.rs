@@ -6,19 +6,11 @@
 use std::ffi::*;
 use std::ptr;
 
+use crate::capi::arg::{self, handle, handle_mut};
+use crate::capi::boundary::log_null;
+use crate::capi::handle::{self as h, Castable, OwnershipBox};
 use crate::capi::types::*;
 use crate::util::hash::{HashTable, NodeId};
-
-/// `require!` for functions that return nothing (`require!(.., ())` trips
-/// clippy's unused_unit).
-macro_rules! require_void {
-    ($name:literal, $ptr:ident) => {
-        if $ptr.is_null() {
-            $crate::capi::boundary::log_null($name, stringify!($ptr));
-            return;
-        }
-    };
-}
 
 /// What C stores under a key: its pointer, and for entries added with
 /// `dm_hash_insert_allow_multiple` the length of the value it points to
@@ -31,48 +23,37 @@ pub(crate) struct CValue {
 
 type Table = HashTable<CValue>;
 
-/// The table behind a C handle.
-///
-/// # Safety
-/// `t` must be non-NULL and come from `dm_hash_create`, not yet destroyed;
-/// the reference must not be live across a call back into C.
-unsafe fn table<'a>(t: *mut dm_hash_table) -> &'a mut Table {
-    // SAFETY: per this function's contract.
-    unsafe { &mut *(t as *mut Table) }
+/// C owns a table: dm_hash_create makes it, dm_hash_destroy frees it.
+impl Castable for dm_hash_table {
+    type Ownership = OwnershipBox;
+    type Rust = Table;
 }
 
-/// The bytes of a C string key, NUL included, as libdm hashes string keys
+/// A C string key: its bytes and the NUL, as libdm hashes string keys
 /// (so "a" and the binary key "a\0" are the same key, as in libdm).
-///
-/// # Safety
-/// `key` is a non-NULL C string.
-unsafe fn string_key<'a>(key: *const c_char) -> &'a [u8] {
-    // SAFETY: per this function's contract.
-    unsafe { CStr::from_ptr(key) }.to_bytes_with_nul()
+fn string_key<'a>(function: &str, argument: &str, key: *const c_char) -> Option<&'a [u8]> {
+    arg::cstr(function, argument, key).map(CStr::to_bytes_with_nul)
 }
 
-/// # Safety
-/// `key` is non-NULL with `len` readable bytes.
-unsafe fn binary_key<'a>(key: *const c_void, len: u32) -> &'a [u8] {
-    // SAFETY: per this function's contract.
-    unsafe { std::slice::from_raw_parts(key as *const u8, len as usize) }
-}
-
-/// Whether an entry's value is `val_len` bytes equal to those at `val`
-/// (libdm: a non-NULL value with the same length and contents).
-///
-/// # Safety
-/// `val` has `val_len` readable bytes; each entry's data has its `len`
-/// readable bytes (the contract of `dm_hash_insert_allow_multiple`).
-unsafe fn same_value(v: &CValue, val: *const c_void, val_len: u32) -> bool {
-    if v.data.is_null() || v.len != val_len {
+/// Whether an entry's value is the bytes `val` (libdm: a non-NULL value
+/// with the same length and contents).
+fn same_value(v: &CValue, val: &[u8]) -> bool {
+    if v.data.is_null() || v.len as usize != val.len() {
         return false;
     }
-    if val_len == 0 {
-        return true;
+    // SAFETY: an entry with a length was added by
+    // dm_hash_insert_allow_multiple, whose contract is that its value has
+    // that many readable bytes while the entry lives.
+    val.is_empty() || unsafe { std::slice::from_raw_parts(v.data.cast::<u8>(), val.len()) } == val
+}
+
+/// The value argument of the `_with_val` functions: `val_len` bytes (none
+/// for NULL with length 0).
+fn value_bytes<'a>(function: &str, val: *const c_void, val_len: u32) -> Option<&'a [u8]> {
+    if val.is_null() && val_len == 0 {
+        return Some(&[]);
     }
-    // SAFETY: per this function's contract, both have val_len bytes.
-    unsafe { libc::memcmp(v.data, val, val_len as usize) == 0 }
+    arg::slice(function, "val", val.cast(), val_len as usize)
 }
 
 /// The entry a C node handle names, or a logged error.
@@ -88,238 +69,151 @@ fn node_handle(t: &Table, id: Option<NodeId>) -> *mut dm_hash_node {
     id.and_then(|id| t.address(id)).map_or(ptr::null_mut(), |a| a as *mut dm_hash_node)
 }
 
-#[no_mangle]
-pub unsafe extern "C" fn dm_hash_create(size_hint: c_uint) -> *mut dm_hash_table {
-    ffi!("dm_hash_create", ptr::null_mut() => {
-        Box::into_raw(Box::new(Table::new(size_hint as usize))) as *mut dm_hash_table
-    })
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_hash_destroy(t: *mut dm_hash_table) {
-    if t.is_null() {
-        return;
-    }
-    ffi!("dm_hash_destroy", () => {
-        // SAFETY: the caller gives back a pointer from dm_hash_create, once.
-        drop(unsafe { Box::from_raw(t as *mut Table) });
-    })
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_hash_wipe(t: *mut dm_hash_table) {
-    ffi!("dm_hash_wipe", () => {
-        require_void!("dm_hash_wipe", t);
-        // SAFETY: a live table, per the caller's contract.
-        unsafe { table(t) }.clear();
-    })
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_hash_lookup(t: *mut dm_hash_table, key: *const c_char) -> *mut c_void {
-    ffi!("dm_hash_lookup", ptr::null_mut() => {
-        require!("dm_hash_lookup", t, ptr::null_mut());
-        require!("dm_hash_lookup", key, ptr::null_mut());
-        // SAFETY: a live table and a C string, per the caller's contract.
-        let (t, key) = unsafe { (table(t), string_key(key)) };
-        t.lookup(key).map_or(ptr::null_mut(), |v| v.data)
-    })
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_hash_insert(t: *mut dm_hash_table, key: *const c_char, data: *mut c_void) -> c_int {
-    ffi!("dm_hash_insert", 0 => {
-        require!("dm_hash_insert", t, 0);
-        require!("dm_hash_insert", key, 0);
-        // SAFETY: a live table and a C string, per the caller's contract.
-        let (t, key) = unsafe { (table(t), string_key(key)) };
-        insert(t, key, data);
-        1
-    })
+fn data(v: Option<&CValue>) -> *mut c_void {
+    v.map_or(ptr::null_mut(), |v| v.data)
 }
 
 /// `dm_hash_insert`: replaces the pointer of the first entry with the key
 /// (keeping the value length it had), or adds an entry.
-fn insert(t: &mut Table, key: &[u8], data: *mut c_void) {
+fn insert(t: &mut Table, key: &[u8], data: *mut c_void) -> c_int {
     match t.lookup_mut(key) {
         Some(v) => v.data = data,
         None => {
             t.insert(key, CValue { data, len: 0 });
         }
     }
+    1
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_hash_create(size_hint: c_uint) -> *mut dm_hash_table {
+    ffi!("dm_hash_create", ptr::null_mut() => { h::to_boxed_mut_ptr(Table::new(size_hint as usize)) })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_hash_destroy(t: *mut dm_hash_table) {
+    ffi!("dm_hash_destroy", () => { h::free_box(t) })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_hash_wipe(t: *mut dm_hash_table) {
+    ffi!("dm_hash_wipe", (); t: handle_mut => t.clear())
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_hash_lookup(t: *mut dm_hash_table, key: *const c_char) -> *mut c_void {
+    ffi!("dm_hash_lookup", ptr::null_mut(); t: handle, key: string_key => data(t.lookup(key)))
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_hash_insert(t: *mut dm_hash_table, key: *const c_char, data: *mut c_void) -> c_int {
+    ffi!("dm_hash_insert", 0; t: handle_mut, key: string_key => insert(t, key, data))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_hash_remove(t: *mut dm_hash_table, key: *const c_char) {
-    ffi!("dm_hash_remove", () => {
-        require_void!("dm_hash_remove", t);
-        require_void!("dm_hash_remove", key);
-        // SAFETY: a live table and a C string, per the caller's contract.
-        let (t, key) = unsafe { (table(t), string_key(key)) };
+    ffi!("dm_hash_remove", (); t: handle_mut, key: string_key => {
         t.remove(key);
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_hash_lookup_binary(t: *mut dm_hash_table, key: *const c_void, len: u32) -> *mut c_void {
-    ffi!("dm_hash_lookup_binary", ptr::null_mut() => {
-        require!("dm_hash_lookup_binary", t, ptr::null_mut());
-        require!("dm_hash_lookup_binary", key, ptr::null_mut());
-        // SAFETY: a live table and `len` key bytes, per the caller's contract.
-        let (t, key) = unsafe { (table(t), binary_key(key, len)) };
-        t.lookup(key).map_or(ptr::null_mut(), |v| v.data)
+    ffi!("dm_hash_lookup_binary", ptr::null_mut(); t: handle => {
+        arg::slice("dm_hash_lookup_binary", "key", key.cast::<u8>(), len as usize).map_or(ptr::null_mut(), |key| data(t.lookup(key)))
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_hash_insert_binary(t: *mut dm_hash_table, key: *const c_void, len: u32, data: *mut c_void) -> c_int {
-    ffi!("dm_hash_insert_binary", 0 => {
-        require!("dm_hash_insert_binary", t, 0);
-        require!("dm_hash_insert_binary", key, 0);
-        // SAFETY: a live table and `len` key bytes, per the caller's contract.
-        let (t, key) = unsafe { (table(t), binary_key(key, len)) };
-        insert(t, key, data);
-        1
+    ffi!("dm_hash_insert_binary", 0; t: handle_mut => {
+        arg::slice("dm_hash_insert_binary", "key", key.cast::<u8>(), len as usize).map_or(0, |key| insert(t, key, data))
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_hash_remove_binary(t: *mut dm_hash_table, key: *const c_void, len: u32) {
-    ffi!("dm_hash_remove_binary", () => {
-        require_void!("dm_hash_remove_binary", t);
-        require_void!("dm_hash_remove_binary", key);
-        // SAFETY: a live table and `len` key bytes, per the caller's contract.
-        let (t, key) = unsafe { (table(t), binary_key(key, len)) };
-        t.remove(key);
+    ffi!("dm_hash_remove_binary", (); t: handle_mut => {
+        if let Some(key) = arg::slice("dm_hash_remove_binary", "key", key.cast::<u8>(), len as usize) {
+            t.remove(key);
+        }
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_hash_get_num_entries(t: *mut dm_hash_table) -> c_uint {
-    ffi!("dm_hash_get_num_entries", 0 => {
-        require!("dm_hash_get_num_entries", t, 0);
-        // SAFETY: a live table, per the caller's contract.
-        c_uint::try_from(unsafe { table(t) }.len()).unwrap_or(c_uint::MAX)
-    })
+    ffi!("dm_hash_get_num_entries", 0; t: handle => c_uint::try_from(t.len()).unwrap_or(c_uint::MAX))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_hash_iter(t: *mut dm_hash_table, f: dm_hash_iterate_fn) {
     ffi!("dm_hash_iter", () => {
-        require_void!("dm_hash_iter", t);
-        let Some(f) = f else {
-            crate::capi::boundary::log_null("dm_hash_iter", "f");
-            return;
-        };
         // The callback may insert or remove entries (the current one
         // included): no borrow of the table is held while it runs, the
         // position is re-found after it, and entries it adds are not
         // visited.
-        let (mut cur, end) = {
-            // SAFETY: a live table, per the caller's contract.
-            let t = unsafe { table(t) };
-            (t.first(), t.next_insert_id())
-        };
+        let table = || handle::<dm_hash_table>("dm_hash_iter", "t", t);
+        let Some((mut cur, end)) = table().map(|t| (t.first(), t.next_insert_id())) else { return };
+        let Some(f) = f else { return log_null("dm_hash_iter", "f") };
         while let Some(id) = cur.filter(|&id| id < end) {
-            // SAFETY: as above; the borrow ends before the callback.
-            let data = unsafe { table(t) }.value(id).map(|v| v.data);
-            if let Some(data) = data {
+            if let Some(data) = table().and_then(|t| t.value(id)).map(|v| v.data) {
                 // SAFETY: a C function pointer given by the caller.
                 unsafe { f(data) };
             }
-            // SAFETY: as above.
-            cur = unsafe { table(t) }.next(id);
+            cur = table().and_then(|t| t.next(id));
         }
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_hash_get_key(t: *mut dm_hash_table, n: *mut dm_hash_node) -> *mut c_char {
-    ffi!("dm_hash_get_key", ptr::null_mut() => {
-        require!("dm_hash_get_key", t, ptr::null_mut());
+    ffi!("dm_hash_get_key", ptr::null_mut(); t: handle => {
         require!("dm_hash_get_key", n, ptr::null_mut());
-        // SAFETY: a live table, per the caller's contract.
-        let t = unsafe { table(t) };
-        node_id("dm_hash_get_key", t, n)
-            .and_then(|id| t.key_with_nul(id))
-            .map_or(ptr::null_mut(), |k| k.as_ptr() as *mut c_char)
+        node_id("dm_hash_get_key", t, n).and_then(|id| t.key_with_nul(id)).map_or(ptr::null_mut(), |k| k.as_ptr() as *mut c_char)
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_hash_get_data(t: *mut dm_hash_table, n: *mut dm_hash_node) -> *mut c_void {
-    ffi!("dm_hash_get_data", ptr::null_mut() => {
-        require!("dm_hash_get_data", t, ptr::null_mut());
+    ffi!("dm_hash_get_data", ptr::null_mut(); t: handle => {
         require!("dm_hash_get_data", n, ptr::null_mut());
-        // SAFETY: a live table, per the caller's contract.
-        let t = unsafe { table(t) };
-        node_id("dm_hash_get_data", t, n).and_then(|id| t.value(id)).map_or(ptr::null_mut(), |v| v.data)
+        data(node_id("dm_hash_get_data", t, n).and_then(|id| t.value(id)))
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_hash_get_first(t: *mut dm_hash_table) -> *mut dm_hash_node {
-    ffi!("dm_hash_get_first", ptr::null_mut() => {
-        require!("dm_hash_get_first", t, ptr::null_mut());
-        // SAFETY: a live table, per the caller's contract.
-        let t = unsafe { table(t) };
-        node_handle(t, t.first())
-    })
+    ffi!("dm_hash_get_first", ptr::null_mut(); t: handle => node_handle(t, t.first()))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_hash_get_next(t: *mut dm_hash_table, n: *mut dm_hash_node) -> *mut dm_hash_node {
-    ffi!("dm_hash_get_next", ptr::null_mut() => {
-        require!("dm_hash_get_next", t, ptr::null_mut());
+    ffi!("dm_hash_get_next", ptr::null_mut(); t: handle => {
         require!("dm_hash_get_next", n, ptr::null_mut());
-        // SAFETY: a live table, per the caller's contract.
-        let t = unsafe { table(t) };
-        let next = node_id("dm_hash_get_next", t, n).and_then(|id| t.next(id));
-        node_handle(t, next)
+        node_handle(t, node_id("dm_hash_get_next", t, n).and_then(|id| t.next(id)))
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_hash_lookup_with_val(t: *mut dm_hash_table, key: *const c_char, val: *const c_void, val_len: u32) -> *mut c_void {
-    ffi!("dm_hash_lookup_with_val", ptr::null_mut() => {
-        require!("dm_hash_lookup_with_val", t, ptr::null_mut());
-        require!("dm_hash_lookup_with_val", key, ptr::null_mut());
-        if val.is_null() && val_len != 0 {
-            crate::capi::boundary::log_null("dm_hash_lookup_with_val", "val");
-            return ptr::null_mut();
-        }
-        // SAFETY: a live table and a C string, per the caller's contract.
-        let (t, key) = unsafe { (table(t), string_key(key)) };
-        // SAFETY: `val` has val_len bytes and the stored values their
-        // lengths, per the callers' contracts.
-        let id = t.find(key, |v| unsafe { same_value(v, val, val_len) });
-        id.and_then(|id| t.value(id)).map_or(ptr::null_mut(), |v| v.data)
+    ffi!("dm_hash_lookup_with_val", ptr::null_mut(); t: handle, key: string_key => {
+        let Some(val) = value_bytes("dm_hash_lookup_with_val", val, val_len) else { return ptr::null_mut() };
+        data(t.find(key, |v| same_value(v, val)).and_then(|id| t.value(id)))
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_hash_remove_with_val(t: *mut dm_hash_table, key: *const c_char, val: *const c_void, val_len: u32) {
-    ffi!("dm_hash_remove_with_val", () => {
-        require_void!("dm_hash_remove_with_val", t);
-        require_void!("dm_hash_remove_with_val", key);
-        if val.is_null() && val_len != 0 {
-            crate::capi::boundary::log_null("dm_hash_remove_with_val", "val");
-            return;
+    ffi!("dm_hash_remove_with_val", (); t: handle_mut, key: string_key => {
+        if let Some(val) = value_bytes("dm_hash_remove_with_val", val, val_len) {
+            t.remove_with(key, |v| same_value(v, val));
         }
-        // SAFETY: a live table and a C string, per the caller's contract.
-        let (t, key) = unsafe { (table(t), string_key(key)) };
-        // SAFETY: as in dm_hash_lookup_with_val.
-        t.remove_with(key, |v| unsafe { same_value(v, val, val_len) });
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_hash_insert_allow_multiple(t: *mut dm_hash_table, key: *const c_char, val: *const c_void, val_len: u32) -> c_int {
-    ffi!("dm_hash_insert_allow_multiple", 0 => {
-        require!("dm_hash_insert_allow_multiple", t, 0);
-        require!("dm_hash_insert_allow_multiple", key, 0);
-        // SAFETY: a live table and a C string, per the caller's contract.
-        let (t, key) = unsafe { (table(t), string_key(key)) };
+    ffi!("dm_hash_insert_allow_multiple", 0; t: handle_mut, key: string_key => {
         t.insert_multiple(key, CValue { data: val as *mut c_void, len: val_len });
         1
     })
@@ -327,16 +221,9 @@ pub unsafe extern "C" fn dm_hash_insert_allow_multiple(t: *mut dm_hash_table, ke
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_hash_lookup_with_count(t: *mut dm_hash_table, key: *const c_char, count: *mut c_int) -> *mut c_void {
-    ffi!("dm_hash_lookup_with_count", ptr::null_mut() => {
-        require!("dm_hash_lookup_with_count", t, ptr::null_mut());
-        require!("dm_hash_lookup_with_count", key, ptr::null_mut());
-        require!("dm_hash_lookup_with_count", count, ptr::null_mut());
-        // SAFETY: a live table and a C string, per the caller's contract.
-        let (t, key) = unsafe { (table(t), string_key(key)) };
-        let n = c_int::try_from(t.count(key)).unwrap_or(c_int::MAX);
-        // SAFETY: a writable int, per the caller's contract.
-        unsafe { *count = n };
-        t.lookup(key).map_or(ptr::null_mut(), |v| v.data)
+    ffi!("dm_hash_lookup_with_count", ptr::null_mut(); t: handle, key: string_key, count: arg::out => {
+        count.set(c_int::try_from(t.count(key)).unwrap_or(c_int::MAX));
+        data(t.lookup(key))
     })
 }
 

@@ -10,39 +10,68 @@ use std::ptr;
 
 use crate::capi::types::*;
 
-/// `require!` for functions that return nothing (`require!(.., ())` trips
-/// clippy's unused_unit).
-macro_rules! require_void {
-    ($name:literal, $ptr:ident) => {
-        if $ptr.is_null() {
-            $crate::capi::boundary::log_null($name, stringify!($ptr));
-            return;
+// The links of the caller's list nodes, read and written here only. Trust
+// boundary (as `capi::arg`): a `struct dm_list` argument is NULL (checked
+// before these are called) or a live node, whose links are NULL or point
+// to live nodes, which no other thread uses during the call.
+
+/// A node's next link.
+pub(in crate::capi) fn next(l: *const dm_list) -> *mut dm_list {
+    // SAFETY: trust boundary above: a live node.
+    unsafe { (*l).n }
+}
+
+/// A node's previous link.
+pub(in crate::capi) fn prev(l: *const dm_list) -> *mut dm_list {
+    // SAFETY: trust boundary above: a live node.
+    unsafe { (*l).p }
+}
+
+/// Sets a node's links (a NULL one is left as it is).
+pub(in crate::capi) fn set(l: *mut dm_list, n: Option<*mut dm_list>, p: Option<*mut dm_list>) {
+    // SAFETY: trust boundary above: a live node, written by this call only.
+    unsafe {
+        if let Some(n) = n {
+            (*l).n = n;
         }
-    };
+        if let Some(p) = p {
+            (*l).p = p;
+        }
+    }
 }
 
 /// Whether `l` has both links set, logging when it has not.
-///
-/// # Safety
-/// `l` points to a readable `struct dm_list`.
-unsafe fn linked(function: &str, what: &str, l: *const dm_list) -> bool {
-    // SAFETY: readable, per this function's contract.
-    let ok = unsafe { !(*l).n.is_null() && !(*l).p.is_null() };
+fn linked(function: &str, what: &str, l: *const dm_list) -> bool {
+    let ok = !next(l).is_null() && !prev(l).is_null();
     if !ok {
         crate::log_error!(errno = libc::EINVAL; "{}{function}: {what} is not an initialised list", crate::log::INTERNAL_ERROR);
     }
     ok
 }
 
+/// Links `elem` between `p` and `n`.
+pub(in crate::capi) fn insert(elem: *mut dm_list, p: *mut dm_list, n: *mut dm_list) {
+    set(elem, Some(n), Some(p));
+    set(p, Some(elem), None);
+    set(n, None, Some(elem));
+}
+
+/// Unlinks `elem` from its neighbours.
+fn unlink(elem: *mut dm_list) {
+    set(next(elem), None, Some(prev(elem)));
+    set(prev(elem), Some(next(elem)), None);
+}
+
+/// `elem` when it is not `head` (the end of a walk), else NULL.
+fn unless_head(elem: *mut dm_list, head: *const dm_list) -> *mut dm_list {
+    if ptr::eq(elem, head) { ptr::null_mut() } else { elem }
+}
+
 #[no_mangle]
 pub unsafe extern "C" fn dm_list_init(head: *mut dm_list) {
     ffi!("dm_list_init", () => {
         require_void!("dm_list_init", head);
-        // SAFETY: a writable list head, per the caller's contract.
-        unsafe {
-            (*head).n = head;
-            (*head).p = head;
-        }
+        set(head, Some(head), Some(head));
     })
 }
 
@@ -51,16 +80,8 @@ pub unsafe extern "C" fn dm_list_add(head: *mut dm_list, elem: *mut dm_list) {
     ffi!("dm_list_add", () => {
         require_void!("dm_list_add", head);
         require_void!("dm_list_add", elem);
-        // SAFETY: a list head and a writable element, per the caller's
-        // contract; head's links point to live list nodes.
-        unsafe {
-            if !linked("dm_list_add", "head", head) {
-                return;
-            }
-            (*elem).n = head;
-            (*elem).p = (*head).p;
-            (*(*head).p).n = elem;
-            (*head).p = elem;
+        if linked("dm_list_add", "head", head) {
+            insert(elem, prev(head), head);
         }
     })
 }
@@ -70,40 +91,18 @@ pub unsafe extern "C" fn dm_list_add_h(head: *mut dm_list, elem: *mut dm_list) {
     ffi!("dm_list_add_h", () => {
         require_void!("dm_list_add_h", head);
         require_void!("dm_list_add_h", elem);
-        // SAFETY: as in dm_list_add.
-        unsafe {
-            if !linked("dm_list_add_h", "head", head) {
-                return;
-            }
-            (*elem).n = (*head).n;
-            (*elem).p = head;
-            (*(*head).n).p = elem;
-            (*head).n = elem;
+        if linked("dm_list_add_h", "head", head) {
+            insert(elem, head, next(head));
         }
     })
-}
-
-/// Unlinks `elem` from its neighbours.
-///
-/// # Safety
-/// `elem` is a linked list element whose neighbours are live.
-unsafe fn unlink(elem: *mut dm_list) {
-    // SAFETY: per this function's contract.
-    unsafe {
-        (*(*elem).n).p = (*elem).p;
-        (*(*elem).p).n = (*elem).n;
-    }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_list_del(elem: *mut dm_list) {
     ffi!("dm_list_del", () => {
         require_void!("dm_list_del", elem);
-        // SAFETY: an element of a list, per the caller's contract.
-        unsafe {
-            if linked("dm_list_del", "elem", elem) {
-                unlink(elem);
-            }
+        if linked("dm_list_del", "elem", elem) {
+            unlink(elem);
         }
     })
 }
@@ -113,14 +112,9 @@ pub unsafe extern "C" fn dm_list_move(head: *mut dm_list, elem: *mut dm_list) {
     ffi!("dm_list_move", () => {
         require_void!("dm_list_move", head);
         require_void!("dm_list_move", elem);
-        // SAFETY: an element of a list and a list head, per the caller's
-        // contract.
-        unsafe {
-            if !linked("dm_list_move", "elem", elem) || !linked("dm_list_move", "head", head) {
-                return;
-            }
+        if linked("dm_list_move", "elem", elem) && linked("dm_list_move", "head", head) {
             unlink(elem);
-            dm_list_add(head, elem);
+            insert(elem, prev(head), head);
         }
     })
 }
@@ -130,24 +124,16 @@ pub unsafe extern "C" fn dm_list_splice(head: *mut dm_list, head1: *mut dm_list)
     ffi!("dm_list_splice", () => {
         require_void!("dm_list_splice", head);
         require_void!("dm_list_splice", head1);
-        // SAFETY: two list heads, per the caller's contract.
-        unsafe {
-            if !linked("dm_list_splice", "head", head) || !linked("dm_list_splice", "head1", head1) {
-                return;
-            }
-            if (*head1).n == head1 {
-                return;
-            }
-            // head1's elements go, in order, after head's last element.
-            let first = (*head1).n;
-            let last = (*head1).p;
-            (*last).n = head;
-            (*first).p = (*head).p;
-            (*(*head).p).n = first;
-            (*head).p = last;
-            (*head1).n = head1;
-            (*head1).p = head1;
+        if !linked("dm_list_splice", "head", head) || !linked("dm_list_splice", "head1", head1) || next(head1) == head1 {
+            return;
         }
+        // head1's elements go, in order, after head's last element.
+        let (first, last) = (next(head1), prev(head1));
+        set(last, Some(head), None);
+        set(first, None, Some(prev(head)));
+        set(prev(head), Some(first), None);
+        set(head, None, Some(last));
+        set(head1, Some(head1), Some(head1));
     })
 }
 
@@ -155,8 +141,7 @@ pub unsafe extern "C" fn dm_list_splice(head: *mut dm_list, head1: *mut dm_list)
 pub unsafe extern "C" fn dm_list_empty(head: *const dm_list) -> c_int {
     ffi!("dm_list_empty", 0 => {
         require!("dm_list_empty", head, 0);
-        // SAFETY: a readable list head, per the caller's contract.
-        c_int::from(ptr::eq(unsafe { (*head).n }, head))
+        c_int::from(ptr::eq(next(head), head))
     })
 }
 
@@ -165,8 +150,7 @@ pub unsafe extern "C" fn dm_list_start(head: *const dm_list, elem: *const dm_lis
     ffi!("dm_list_start", 0 => {
         require!("dm_list_start", head, 0);
         require!("dm_list_start", elem, 0);
-        // SAFETY: a readable element, per the caller's contract.
-        c_int::from(ptr::eq(unsafe { (*elem).p }, head))
+        c_int::from(ptr::eq(prev(elem), head))
     })
 }
 
@@ -175,8 +159,7 @@ pub unsafe extern "C" fn dm_list_end(head: *const dm_list, elem: *const dm_list)
     ffi!("dm_list_end", 0 => {
         require!("dm_list_end", head, 0);
         require!("dm_list_end", elem, 0);
-        // SAFETY: a readable element, per the caller's contract.
-        c_int::from(ptr::eq(unsafe { (*elem).n }, head))
+        c_int::from(ptr::eq(next(elem), head))
     })
 }
 
@@ -184,9 +167,7 @@ pub unsafe extern "C" fn dm_list_end(head: *const dm_list, elem: *const dm_list)
 pub unsafe extern "C" fn dm_list_first(head: *const dm_list) -> *mut dm_list {
     ffi!("dm_list_first", ptr::null_mut() => {
         require!("dm_list_first", head, ptr::null_mut());
-        // SAFETY: a readable list head, per the caller's contract.
-        let n = unsafe { (*head).n };
-        if ptr::eq(n, head) { ptr::null_mut() } else { n }
+        unless_head(next(head), head)
     })
 }
 
@@ -194,9 +175,7 @@ pub unsafe extern "C" fn dm_list_first(head: *const dm_list) -> *mut dm_list {
 pub unsafe extern "C" fn dm_list_last(head: *const dm_list) -> *mut dm_list {
     ffi!("dm_list_last", ptr::null_mut() => {
         require!("dm_list_last", head, ptr::null_mut());
-        // SAFETY: a readable list head, per the caller's contract.
-        let (n, p) = unsafe { ((*head).n, (*head).p) };
-        if ptr::eq(n, head) { ptr::null_mut() } else { p }
+        if ptr::eq(next(head), head) { ptr::null_mut() } else { prev(head) }
     })
 }
 
@@ -205,9 +184,7 @@ pub unsafe extern "C" fn dm_list_prev(head: *const dm_list, elem: *const dm_list
     ffi!("dm_list_prev", ptr::null_mut() => {
         require!("dm_list_prev", head, ptr::null_mut());
         require!("dm_list_prev", elem, ptr::null_mut());
-        // SAFETY: a readable element, per the caller's contract.
-        let p = unsafe { (*elem).p };
-        if ptr::eq(p, head) { ptr::null_mut() } else { p }
+        unless_head(prev(elem), head)
     })
 }
 
@@ -216,9 +193,7 @@ pub unsafe extern "C" fn dm_list_next(head: *const dm_list, elem: *const dm_list
     ffi!("dm_list_next", ptr::null_mut() => {
         require!("dm_list_next", head, ptr::null_mut());
         require!("dm_list_next", elem, ptr::null_mut());
-        // SAFETY: a readable element, per the caller's contract.
-        let n = unsafe { (*elem).n };
-        if ptr::eq(n, head) { ptr::null_mut() } else { n }
+        unless_head(next(elem), head)
     })
 }
 
@@ -226,14 +201,12 @@ pub unsafe extern "C" fn dm_list_next(head: *const dm_list, elem: *const dm_list
 pub unsafe extern "C" fn dm_list_size(head: *const dm_list) -> c_uint {
     ffi!("dm_list_size", 0 => {
         require!("dm_list_size", head, 0);
+        // A NULL link (a broken list) ends the walk.
         let mut size: c_uint = 0;
-        // SAFETY: a list head whose elements are live, per the caller's
-        // contract; a NULL link (a broken list) ends the walk.
-        let mut v = unsafe { (*head).n } as *const dm_list;
-        while !v.is_null() && v != head {
+        let mut v = next(head);
+        while !v.is_null() && !ptr::eq(v, head) {
             size = size.wrapping_add(1);
-            // SAFETY: as above.
-            v = unsafe { (*v).n };
+            v = next(v);
         }
         size
     })

@@ -32,88 +32,65 @@ pub unsafe extern "C" fn devmapper_default_log_message(
     message: *const c_char,
 ) {
     let _ = file;
-    if message.is_null() {
-        return;
-    }
-    // SAFETY: non-NULL and NUL-terminated per this function's contract.
-    let text = unsafe { std::ffi::CStr::from_ptr(message) }.to_string_lossy();
-    log::default_print(&Record {
-        level,
-        file: "",
-        line: line.max(0) as u32,
-        errno: dm_errno_or_class,
-        message: &text,
-    });
+    let Some(text) = crate::capi::arg::text(message) else { return };
+    log::default_print(&Record { level, file: "", line: line.max(0) as u32, errno: dm_errno_or_class, message: &String::from_utf8_lossy(text) });
 }
 
 fn c_text(s: &str) -> CString {
     CString::new(s.replace('\0', " ")).unwrap_or_default()
 }
 
-/// Sends Rust log records to the C function pointer held in `dm_log_with_errno`.
-fn route_to_c_with_errno(f: unsafe extern "C" fn(c_int, *const c_char, c_int, c_int, *const c_char, ...)) {
-    log::set_sink(Some(Box::new(move |r: &Record<'_>| {
-        let file = c_text(r.file);
-        let msg = c_text(r.message);
-        // SAFETY: `f` is the caller's registered log function; the format
-        // "%s" consumes exactly the one string argument passed.
-        unsafe { f(r.level, file.as_ptr(), r.line as c_int, r.errno, c"%s".as_ptr(), msg.as_ptr()) }
-    })));
+/// Where the Rust log goes instead of libdm's default printer.
+type Sink = Box<dyn Fn(&Record<'_>) + Send + Sync>;
+
+/// Points the exported variables at C's log functions (`dm_log` only when
+/// given) and the Rust log at `sink`, or, without a sink, back at libdm's
+/// default printer.
+fn install(old: Option<dm_log_fn>, with_errno: dm_log_with_errno_fn, sink: Option<Sink>) {
+    // SAFETY: the shim's variables are plain pointers; libdm documents log
+    // registration as not thread-safe, as here.
+    unsafe {
+        if let Some(old) = old {
+            dm_log = old;
+        }
+        dm_log_with_errno = with_errno;
+    }
+    NON_DEFAULT.store(sink.is_some(), Ordering::Relaxed);
+    log::set_sink(sink);
 }
 
-/// Sends Rust log records to an old-style `dm_log_fn`.
-fn route_to_c(f: unsafe extern "C" fn(c_int, *const c_char, c_int, *const c_char, ...)) {
-    log::set_sink(Some(Box::new(move |r: &Record<'_>| {
-        let file = c_text(r.file);
-        let msg = c_text(r.message);
-        // SAFETY: as above, with the old signature (no errno argument).
-        unsafe { f(r.level, file.as_ptr(), r.line as c_int, c"%s".as_ptr(), msg.as_ptr()) }
-    })));
+/// Back to libdm's default printer.
+fn install_default() {
+    // SAFETY: the shim's accessors return its own default functions.
+    let (old, with_errno) = unsafe { (devmapper_default_log_fn(), devmapper_default_log_with_errno_fn()) };
+    install(Some(old), with_errno, None);
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_log_with_errno_init(fn_: dm_log_with_errno_fn) {
     ffi!("dm_log_with_errno_init", () => {
-        // SAFETY: the shim's variables are plain pointers; libdm documents
-        // log registration as not thread-safe, as here.
-        unsafe {
-            match fn_ {
-                Some(f) => {
-                    dm_log_with_errno = Some(f);
-                    NON_DEFAULT.store(true, Ordering::Relaxed);
-                    route_to_c_with_errno(f);
-                }
-                None => {
-                    dm_log_with_errno = devmapper_default_log_with_errno_fn();
-                    dm_log = devmapper_default_log_fn();
-                    NON_DEFAULT.store(false, Ordering::Relaxed);
-                    log::set_sink(None);
-                }
-            }
-        }
+        let Some(f) = fn_ else { return install_default() };
+        install(None, fn_, Some(Box::new(move |r: &Record<'_>| {
+            let (file, msg) = (c_text(r.file), c_text(r.message));
+            // SAFETY: `f` is the caller's registered log function; the
+            // format "%s" consumes exactly the one string argument passed.
+            unsafe { f(r.level, file.as_ptr(), r.line as c_int, r.errno, c"%s".as_ptr(), msg.as_ptr()) }
+        })));
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_log_init(fn_: dm_log_fn) {
     ffi!("dm_log_init", () => {
-        // SAFETY: as in dm_log_with_errno_init.
-        unsafe {
-            match fn_ {
-                Some(f) => {
-                    dm_log = Some(f);
-                    dm_log_with_errno = devmapper_log_with_errno_to_dm_log_fn();
-                    NON_DEFAULT.store(true, Ordering::Relaxed);
-                    route_to_c(f);
-                }
-                None => {
-                    dm_log = devmapper_default_log_fn();
-                    dm_log_with_errno = devmapper_default_log_with_errno_fn();
-                    NON_DEFAULT.store(false, Ordering::Relaxed);
-                    log::set_sink(None);
-                }
-            }
-        }
+        let Some(f) = fn_ else { return install_default() };
+        // SAFETY: the shim's accessor returns its own adapter.
+        let adapter = unsafe { devmapper_log_with_errno_to_dm_log_fn() };
+        install(Some(fn_), adapter, Some(Box::new(move |r: &Record<'_>| {
+            let (file, msg) = (c_text(r.file), c_text(r.message));
+            // SAFETY: as in dm_log_with_errno_init, with the old signature
+            // (no errno argument).
+            unsafe { f(r.level, file.as_ptr(), r.line as c_int, c"%s".as_ptr(), msg.as_ptr()) }
+        })));
     })
 }
 

@@ -1,22 +1,50 @@
 //! C entry points: memory.
+//!
+//! The C library's allocator in its release build is plain malloc/free:
+//! memory from dm_malloc may be passed to free and the other way round.
+//! The `_aux` names are the same functions under the names older binaries
+//! link against. The `file` and `line` arguments serve libdm's debug
+//! allocator, which its release build (as this library) does not have.
+#![allow(unused_variables)]
 
 use std::ffi::*;
 use std::ptr;
 
+fn malloc(size: usize) -> *mut c_void {
+    // SAFETY: malloc has no preconditions.
+    unsafe { libc::malloc(size) }
+}
 
-// The C library's allocator in its release build is plain malloc/free:
-// memory from dm_malloc may be passed to free and the other way round.
+fn zalloc(size: usize) -> *mut c_void {
+    // SAFETY: calloc has no preconditions.
+    unsafe { libc::calloc(1, size) }
+}
+
+/// Trust boundary (as `capi::arg`): `p` is a pointer argument, NULL or from
+/// this allocator and not freed.
+fn realloc(p: *mut c_void, size: c_uint) -> *mut c_void {
+    // SAFETY: the trust boundary above.
+    unsafe { libc::realloc(p, size as usize) }
+}
+
+/// Trust boundary: as [`realloc`].
+pub(in crate::capi) fn free(p: *mut c_void) {
+    // SAFETY: the trust boundary above.
+    unsafe { libc::free(p) }
+}
+
+fn strdup(str_: *const c_char) -> *mut c_char {
+    // SAFETY: strdup copies the NUL-terminated string `cstr` checked.
+    crate::capi::arg::cstr("dm_strdup", "str_", str_).map_or(ptr::null_mut(), |s| unsafe { libc::strdup(s.as_ptr()) })
+}
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_malloc_wrapper(s: usize, file: *const c_char, line: c_int) -> *mut c_void {
-    let _ = (file, line);
-    // SAFETY: malloc has no preconditions.
-    unsafe { libc::malloc(s) }
+    malloc(s)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_malloc_aligned_wrapper(s: usize, a: usize, file: *const c_char, line: c_int) -> *mut c_void {
-    let _ = (file, line);
     let align = if a == 0 { std::mem::size_of::<usize>() } else { a };
     let mut p: *mut c_void = ptr::null_mut();
     // SAFETY: `p` is a valid out-pointer; posix_memalign checks `align`.
@@ -29,36 +57,28 @@ pub unsafe extern "C" fn dm_malloc_aligned_wrapper(s: usize, a: usize, file: *co
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_zalloc_wrapper(s: usize, file: *const c_char, line: c_int) -> *mut c_void {
-    let _ = (file, line);
-    // SAFETY: calloc has no preconditions.
-    unsafe { libc::calloc(1, s) }
+    zalloc(s)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_realloc_wrapper(p: *mut c_void, s: c_uint, file: *const c_char, line: c_int) -> *mut c_void {
-    let _ = (file, line);
-    // SAFETY: `p` is NULL or from this allocator, per the caller's contract.
-    unsafe { libc::realloc(p, s as usize) }
+    realloc(p, s)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_free_wrapper(ptr: *mut c_void) {
-    // SAFETY: `ptr` is NULL or from this allocator, per the caller's contract.
-    unsafe { libc::free(ptr) }
+    free(ptr)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_strdup_wrapper(str_: *const c_char, file: *const c_char, line: c_int) -> *mut c_char {
-    let _ = (file, line);
-    require!("dm_strdup", str_, ptr::null_mut());
-    // SAFETY: non-NULL, NUL-terminated per the caller's contract.
-    unsafe { libc::strdup(str_) }
+    strdup(str_)
 }
 
+/// Allocation tracking is a debug build feature of the C library; its
+/// release build reports nothing to dump, as here.
 #[no_mangle]
 pub unsafe extern "C" fn dm_dump_memory_wrapper() -> c_int {
-    // Allocation tracking is a debug build feature of the C library; its
-    // release build reports nothing to dump, as here.
     1
 }
 
@@ -67,44 +87,37 @@ pub unsafe extern "C" fn dm_bounds_check_wrapper() {}
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_malloc_aux(s: usize, file: *const c_char, line: c_int) -> *mut c_void {
-    // SAFETY: same contract.
-    unsafe { dm_malloc_wrapper(s, file, line) }
+    malloc(s)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_malloc_aux_debug(s: usize, file: *const c_char, line: c_int) -> *mut c_void {
-    // SAFETY: same contract.
-    unsafe { dm_malloc_wrapper(s, file, line) }
+    malloc(s)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_zalloc_aux(s: usize, file: *const c_char, line: c_int) -> *mut c_void {
-    // SAFETY: same contract.
-    unsafe { dm_zalloc_wrapper(s, file, line) }
+    zalloc(s)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_zalloc_aux_debug(s: usize, file: *const c_char, line: c_int) -> *mut c_void {
-    // SAFETY: same contract.
-    unsafe { dm_zalloc_wrapper(s, file, line) }
+    zalloc(s)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_strdup_aux(str_: *const c_char, file: *const c_char, line: c_int) -> *mut c_char {
-    // SAFETY: same contract.
-    unsafe { dm_strdup_wrapper(str_, file, line) }
+    strdup(str_)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_free_aux(p: *mut c_void) {
-    // SAFETY: same contract.
-    unsafe { dm_free_wrapper(p) }
+    free(p)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_realloc_aux(p: *mut c_void, s: c_uint, file: *const c_char, line: c_int) -> *mut c_void {
-    // SAFETY: same contract.
-    unsafe { dm_realloc_wrapper(p, s, file, line) }
+    realloc(p, s)
 }
 
 #[no_mangle]
@@ -114,4 +127,3 @@ pub unsafe extern "C" fn dm_dump_memory_debug() -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_bounds_check_debug() {}
-

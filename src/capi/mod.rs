@@ -10,6 +10,8 @@
 
 #[macro_use]
 pub mod boundary;
+pub(crate) mod arg;
+pub(crate) mod cmem;
 pub(crate) mod handle;
 pub mod types;
 

@@ -3,32 +3,18 @@
 //! that stays put until freed, emptied or destroyed.
 
 use std::ffi::*;
-use std::ptr;
+use std::ptr::{self, NonNull};
 use std::sync::Mutex;
 
+use crate::capi::arg::{self, bytes, handle, handle_mut, opt_bytes};
+use crate::capi::handle::{self, Castable, OwnershipBox};
 use crate::capi::types::*;
-use crate::util::pool::{Pool, DEFAULT_ALIGNMENT};
+use crate::util::pool::{Pool, PoolError, DEFAULT_ALIGNMENT};
 
-/// `require!` for functions that return nothing (`require!(.., ())` trips
-/// clippy's unused_unit).
-macro_rules! require_void {
-    ($name:literal, $ptr:ident) => {
-        if $ptr.is_null() {
-            $crate::capi::boundary::log_null($name, stringify!($ptr));
-            return;
-        }
-    };
-}
-
-/// The Rust pool behind a C handle.
-///
-/// # Safety
-/// `p` must be non-NULL and come from `dm_pool_create`, not yet destroyed,
-/// and no other reference to that pool may be live (a pool belongs to one
-/// thread at a time, as in libdm).
-pub(crate) unsafe fn pool_mut<'a>(p: *mut dm_pool) -> &'a mut Pool {
-    // SAFETY: per this function's contract.
-    unsafe { &mut *(p as *mut Pool) }
+/// C owns a pool: dm_pool_create makes it, dm_pool_destroy frees it.
+impl Castable for dm_pool {
+    type Ownership = OwnershipBox;
+    type Rust = Pool;
 }
 
 /// The pools not yet destroyed, oldest first: (handle, name), for
@@ -54,217 +40,143 @@ pub(crate) fn pools_check_leaks() -> usize {
     live.len()
 }
 
+/// Pool memory for C, NULL (the error logged) on failure.
+fn mem<T>(r: Result<NonNull<u8>, PoolError>) -> *mut T {
+    r.map_or_else(|e| failed(e, ptr::null_mut()), |m| m.as_ptr().cast())
+}
+
+/// 1, or 0 with the error logged.
+fn done(r: Result<(), PoolError>) -> c_int {
+    r.map_or_else(|e| failed(e, 0), |()| 1)
+}
+
 /// Logs a pool error and returns the failure value.
-fn failed<T>(e: crate::util::pool::PoolError, fail: T) -> T {
+fn failed<T>(e: PoolError, fail: T) -> T {
     crate::log_error!("{e}");
     fail
 }
 
+/// A new pool for C, counted until [`destroy`] (the leak check).
+pub(crate) fn create(name: Option<&str>, chunk_hint: usize) -> *mut dm_pool {
+    let pool = Pool::new(name, chunk_hint);
+    let label = pool.name().to_string();
+    let p = handle::to_boxed_mut_ptr::<dm_pool>(pool);
+    live_pools().push((p as usize, label));
+    p
+}
+
+/// Frees a pool from [`create`] (NULL ignored).
+///
+/// Trust boundary (see `capi::handle`): `p` is NULL or a pool handle, given
+/// back once.
+pub(crate) fn destroy(p: *mut dm_pool) {
+    let mut live = live_pools();
+    if let Some(i) = live.iter().rposition(|&(h, _)| h == p as usize) {
+        live.remove(i);
+    }
+    handle::free_box(p);
+}
+
 #[no_mangle]
 pub unsafe extern "C" fn dm_pool_create(name: *const c_char, chunk_hint: usize) -> *mut dm_pool {
-    ffi!("dm_pool_create", ptr::null_mut() => {
-        let name = if name.is_null() {
-            None
-        } else {
-            // SAFETY: a non-NULL name is a C string, per the caller's contract.
-            Some(unsafe { CStr::from_ptr(name) }.to_string_lossy().into_owned())
-        };
-        let pool = Box::new(Pool::new(name.as_deref(), chunk_hint));
-        let label = pool.name().to_string();
-        let handle = Box::into_raw(pool) as *mut dm_pool;
-        live_pools().push((handle as usize, label));
-        handle
-    })
+    ffi!("dm_pool_create", ptr::null_mut(); name: opt_bytes => create(name.map(String::from_utf8_lossy).as_deref(), chunk_hint))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_pool_destroy(p: *mut dm_pool) {
-    if p.is_null() {
-        return;
-    }
-    ffi!("dm_pool_destroy", () => {
-        {
-            let mut live = live_pools();
-            if let Some(i) = live.iter().rposition(|&(h, _)| h == p as usize) {
-                live.remove(i);
-            }
-        }
-        // SAFETY: the caller gives back a pointer from dm_pool_create, once.
-        drop(unsafe { Box::from_raw(p as *mut Pool) });
-    })
+    ffi!("dm_pool_destroy", () => { destroy(p) })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_pool_alloc(p: *mut dm_pool, s: usize) -> *mut c_void {
-    // SAFETY: same contract.
-    unsafe { dm_pool_alloc_aligned(p, s, DEFAULT_ALIGNMENT as c_uint) }
+    ffi!("dm_pool_alloc", ptr::null_mut() => { alloc(p, s) })
+}
+
+/// `dm_pool_alloc` for the library's own use (a report's row mark).
+pub(crate) fn alloc(p: *mut dm_pool, s: usize) -> *mut c_void {
+    handle_mut("dm_pool_alloc", "p", p).map_or(ptr::null_mut(), |p| mem(p.alloc(s, DEFAULT_ALIGNMENT)))
+}
+
+/// `dm_pool_free` for the library's own use.
+pub(crate) fn free(p: *mut dm_pool, ptr: *mut c_void) {
+    if let Err(e) = handle_mut("dm_pool_free", "p", p).map_or(Ok(()), |p| p.free(ptr.cast())) {
+        failed(e, ());
+    }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_pool_alloc_aligned(p: *mut dm_pool, s: usize, alignment: c_uint) -> *mut c_void {
-    ffi!("dm_pool_alloc", ptr::null_mut() => {
-        require!("dm_pool_alloc", p, ptr::null_mut());
-        // SAFETY: a live pool handle, per the caller's contract.
-        match unsafe { pool_mut(p) }.alloc(s, alignment as usize) {
-            Ok(m) => m.as_ptr() as *mut c_void,
-            Err(e) => failed(e, ptr::null_mut()),
-        }
-    })
+    ffi!("dm_pool_alloc", ptr::null_mut(); p: handle_mut => mem(p.alloc(s, alignment as usize)))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_pool_empty(p: *mut dm_pool) {
-    ffi!("dm_pool_empty", () => {
-        require_void!("dm_pool_empty", p);
-        // SAFETY: a live pool handle, per the caller's contract.
-        unsafe { pool_mut(p) }.empty();
-    })
+    ffi!("dm_pool_empty", (); p: handle_mut => p.empty())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_pool_free(p: *mut dm_pool, ptr: *mut c_void) {
-    ffi!("dm_pool_free", () => {
-        require_void!("dm_pool_free", p);
-        // SAFETY: a live pool handle, per the caller's contract.
-        if let Err(e) = unsafe { pool_mut(p) }.free(ptr as *const u8) {
-            failed(e, ());
-        }
-    })
+    ffi!("dm_pool_free", () => { free(p, ptr) })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_pool_locked(p: *mut dm_pool) -> c_int {
-    ffi!("dm_pool_locked", 0 => {
-        require!("dm_pool_locked", p, 0);
-        // SAFETY: a live pool handle, per the caller's contract.
-        c_int::from(unsafe { pool_mut(p) }.is_locked())
-    })
+    ffi!("dm_pool_locked", 0; p: handle => c_int::from(p.is_locked()))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_pool_lock(p: *mut dm_pool, crc: c_int) -> c_int {
-    ffi!("dm_pool_lock", 0 => {
-        require!("dm_pool_lock", p, 0);
-        // SAFETY: a live pool handle, per the caller's contract.
-        match unsafe { pool_mut(p) }.lock(crc != 0) {
-            Ok(()) => 1,
-            Err(e) => failed(e, 0),
-        }
-    })
+    ffi!("dm_pool_lock", 0; p: handle_mut => done(p.lock(crc != 0)))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_pool_unlock(p: *mut dm_pool, crc: c_int) -> c_int {
-    ffi!("dm_pool_unlock", 0 => {
-        require!("dm_pool_unlock", p, 0);
-        // SAFETY: a live pool handle, per the caller's contract.
-        match unsafe { pool_mut(p) }.unlock(crc != 0) {
-            Ok(()) => 1,
-            Err(e) => failed(e, 0),
-        }
-    })
+    ffi!("dm_pool_unlock", 0; p: handle_mut => done(p.unlock(crc != 0)))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_pool_begin_object(p: *mut dm_pool, hint: usize) -> c_int {
-    ffi!("dm_pool_begin_object", 0 => {
-        require!("dm_pool_begin_object", p, 0);
-        // SAFETY: a live pool handle, per the caller's contract.
-        match unsafe { pool_mut(p) }.begin_object(hint) {
-            Ok(()) => 1,
-            Err(e) => failed(e, 0),
-        }
-    })
+    ffi!("dm_pool_begin_object", 0; p: handle_mut => done(p.begin_object(hint)))
 }
 
+/// Appends `delta` bytes at `extra`, or with `delta` 0 the C string there
+/// (libdm takes its strlen).
 #[no_mangle]
 pub unsafe extern "C" fn dm_pool_grow_object(p: *mut dm_pool, extra: *const c_void, delta: usize) -> c_int {
-    ffi!("dm_pool_grow_object", 0 => {
-        require!("dm_pool_grow_object", p, 0);
-        require!("dm_pool_grow_object", extra, 0);
-        let bytes = if delta == 0 {
-            // SAFETY: with delta 0, extra is a C string (libdm takes its strlen).
-            unsafe { CStr::from_ptr(extra as *const c_char) }.to_bytes()
-        } else {
-            // SAFETY: the caller passes `delta` readable bytes at `extra`.
-            unsafe { std::slice::from_raw_parts(extra as *const u8, delta) }
+    ffi!("dm_pool_grow_object", 0; p: handle_mut => {
+        let bytes = match delta {
+            0 => arg::bytes("dm_pool_grow_object", "extra", extra.cast()),
+            _ => arg::slice("dm_pool_grow_object", "extra", extra.cast(), delta),
         };
-        // SAFETY: a live pool handle, per the caller's contract.
-        match unsafe { pool_mut(p) }.grow_object(bytes) {
-            Ok(()) => 1,
-            Err(e) => failed(e, 0),
-        }
+        bytes.map_or(0, |b| done(p.grow_object(b)))
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_pool_end_object(p: *mut dm_pool) -> *mut c_void {
-    ffi!("dm_pool_end_object", ptr::null_mut() => {
-        require!("dm_pool_end_object", p, ptr::null_mut());
-        // SAFETY: a live pool handle, per the caller's contract.
-        match unsafe { pool_mut(p) }.end_object() {
-            Ok(m) => m.as_ptr() as *mut c_void,
-            Err(e) => failed(e, ptr::null_mut()),
-        }
-    })
+    ffi!("dm_pool_end_object", ptr::null_mut(); p: handle_mut => mem(p.end_object()))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_pool_abandon_object(p: *mut dm_pool) {
-    ffi!("dm_pool_abandon_object", () => {
-        require_void!("dm_pool_abandon_object", p);
-        // SAFETY: a live pool handle, per the caller's contract.
-        unsafe { pool_mut(p) }.abandon_object();
-    })
+    ffi!("dm_pool_abandon_object", (); p: handle_mut => p.abandon_object())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_pool_strdup(p: *mut dm_pool, str_: *const c_char) -> *mut c_char {
-    ffi!("dm_pool_strdup", ptr::null_mut() => {
-        require!("dm_pool_strdup", p, ptr::null_mut());
-        require!("dm_pool_strdup", str_, ptr::null_mut());
-        // SAFETY: a C string, per the caller's contract.
-        let bytes = unsafe { CStr::from_ptr(str_) }.to_bytes();
-        // SAFETY: a live pool handle, per the caller's contract.
-        match unsafe { pool_mut(p) }.strdup(bytes) {
-            Ok(m) => m.as_ptr() as *mut c_char,
-            Err(e) => failed(e, ptr::null_mut()),
-        }
-    })
+    ffi!("dm_pool_strdup", ptr::null_mut(); p: handle_mut, str_: bytes => mem(p.strdup(str_)))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_pool_strndup(p: *mut dm_pool, str_: *const c_char, n: usize) -> *mut c_char {
-    ffi!("dm_pool_strndup", ptr::null_mut() => {
-        require!("dm_pool_strndup", p, ptr::null_mut());
-        require!("dm_pool_strndup", str_, ptr::null_mut());
-        // The length strnlen would give, in Rust (Miri can check it).
-        let mut len = 0;
-        // SAFETY: str_ is readable up to its NUL or n bytes, whichever
-        // comes first, and the loop reads no further.
-        while len < n && unsafe { *str_.add(len) } != 0 {
-            len += 1;
-        }
-        // SAFETY: the `len` bytes strnlen just read.
-        let bytes = unsafe { std::slice::from_raw_parts(str_ as *const u8, len) };
-        // SAFETY: a live pool handle, per the caller's contract.
-        match unsafe { pool_mut(p) }.strdup(bytes) {
-            Ok(m) => m.as_ptr() as *mut c_char,
-            Err(e) => failed(e, ptr::null_mut()),
-        }
+    ffi!("dm_pool_strndup", ptr::null_mut(); p: handle_mut => {
+        arg::strn("dm_pool_strndup", "str_", str_, n).map_or(ptr::null_mut(), |b| mem(p.strdup(b)))
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_pool_zalloc(p: *mut dm_pool, s: usize) -> *mut c_void {
-    ffi!("dm_pool_zalloc", ptr::null_mut() => {
-        require!("dm_pool_zalloc", p, ptr::null_mut());
-        // SAFETY: a live pool handle, per the caller's contract.
-        match unsafe { pool_mut(p) }.zalloc(s) {
-            Ok(m) => m.as_ptr() as *mut c_void,
-            Err(e) => failed(e, ptr::null_mut()),
-        }
-    })
+    ffi!("dm_pool_zalloc", ptr::null_mut(); p: handle_mut => mem(p.zalloc(s)))
 }
 
 #[cfg(test)]

@@ -9,13 +9,21 @@ use std::ptr;
 
 use once_cell::sync::OnceCell;
 
-use crate::capi::boundary::c_str;
+use crate::capi::arg::{self, handle_mut, opt_out};
+use crate::capi::cmem::CMem;
+use crate::capi::handle::{self as h, Castable, OwnershipBox};
 use crate::kernel::Kernel;
 use crate::pvmove::{Mode, MoveRequest, MoveState, Mover, PvmoveError};
 
 /// A move in progress (opaque to C).
 pub struct dmpv_move {
     mover: Mover<'static>,
+}
+
+/// C owns a move: dmpv_start, _restart or _load make it, _destroy frees it.
+impl Castable for dmpv_move {
+    type Ownership = OwnershipBox;
+    type Rust = dmpv_move;
 }
 
 fn kernel() -> &'static dyn Kernel {
@@ -25,23 +33,12 @@ fn kernel() -> &'static dyn Kernel {
 
 fn boxed(function: &str, r: Result<Mover<'static>, PvmoveError>) -> *mut dmpv_move {
     match r {
-        Ok(mover) => Box::into_raw(Box::new(dmpv_move { mover })),
+        Ok(mover) => h::to_boxed_mut_ptr(dmpv_move { mover }),
         Err(e) => {
             crate::log_error!(errno = libc::EINVAL; "{function}: {e}");
             ptr::null_mut()
         }
     }
-}
-
-/// # Safety
-/// `m` is NULL or a handle from this file, not yet destroyed.
-unsafe fn handle<'a>(function: &str, m: *mut dmpv_move) -> Option<&'a mut dmpv_move> {
-    if m.is_null() {
-        crate::capi::boundary::log_null(function, "move");
-        return None;
-    }
-    // SAFETY: per this function's contract.
-    Some(unsafe { &mut *m })
 }
 
 /// Starts moving the linear segments that `volumes` (names or uuids)
@@ -50,18 +47,8 @@ unsafe fn handle<'a>(function: &str, m: *mut dmpv_move) -> Option<&'a mut dmpv_m
 #[no_mangle]
 pub unsafe extern "C" fn dmpv_start(volumes: *const *const c_char, count: c_uint, src_major: u32, src_minor: u32, dst_major: u32, dst_minor: u32, atomic: c_int, region_size: u32) -> *mut dmpv_move {
     ffi!("dmpv_start", ptr::null_mut() => {
-        if volumes.is_null() {
-            crate::capi::boundary::log_null("dmpv_start", "volumes");
-            return ptr::null_mut();
-        }
-        let mut names = Vec::new();
-        for i in 0..count as usize {
-            // SAFETY: the caller passes `count` strings.
-            let p = unsafe { *volumes.add(i) };
-            // SAFETY: each is NULL or a C string.
-            let Some(name) = (unsafe { c_str("dmpv_start", "volume", p) }) else { return ptr::null_mut() };
-            names.push(name.to_string());
-        }
+        let Some(volumes) = arg::slice("dmpv_start", "volumes", volumes, count as usize) else { return ptr::null_mut() };
+        let Some(names) = volumes.iter().map(|&p| arg::string("dmpv_start", "volume", p).map(str::to_string)).collect() else { return ptr::null_mut() };
         let request = MoveRequest {
             volumes: names,
             source: (src_major, src_minor),
@@ -75,9 +62,7 @@ pub unsafe extern "C" fn dmpv_start(volumes: *const *const c_char, count: c_uint
 }
 
 fn parse_state(function: &str, text: *const c_char) -> Option<MoveState> {
-    // SAFETY: the caller passes NULL or a C string.
-    let text = unsafe { c_str(function, "state", text) }?;
-    match MoveState::from_text(text) {
+    match MoveState::from_text(arg::string(function, "state", text)?) {
         Ok(s) => Some(s),
         Err(e) => {
             crate::log_error!(errno = libc::EINVAL; "{function}: {e}");
@@ -91,8 +76,7 @@ fn parse_state(function: &str, text: *const c_char) -> Option<MoveState> {
 #[no_mangle]
 pub unsafe extern "C" fn dmpv_restart(state: *const c_char) -> *mut dmpv_move {
     ffi!("dmpv_restart", ptr::null_mut() => {
-        let Some(s) = parse_state("dmpv_restart", state) else { return ptr::null_mut() };
-        boxed("dmpv_restart", Mover::restart(kernel(), s))
+        parse_state("dmpv_restart", state).map_or(ptr::null_mut(), |s| boxed("dmpv_restart", Mover::restart(kernel(), s)))
     })
 }
 
@@ -101,8 +85,7 @@ pub unsafe extern "C" fn dmpv_restart(state: *const c_char) -> *mut dmpv_move {
 #[no_mangle]
 pub unsafe extern "C" fn dmpv_load(state: *const c_char) -> *mut dmpv_move {
     ffi!("dmpv_load", ptr::null_mut() => {
-        let Some(s) = parse_state("dmpv_load", state) else { return ptr::null_mut() };
-        Box::into_raw(Box::new(dmpv_move { mover: Mover::from_state(kernel(), s) }))
+        parse_state("dmpv_load", state).map_or(ptr::null_mut(), |s| h::to_boxed_mut_ptr(dmpv_move { mover: Mover::from_state(kernel(), s) }))
     })
 }
 
@@ -110,32 +93,26 @@ pub unsafe extern "C" fn dmpv_load(state: *const c_char) -> *mut dmpv_move {
 /// is complete); advances a by-segment move. 1 on success, 0 on failure.
 #[no_mangle]
 pub unsafe extern "C" fn dmpv_poll(m: *mut dmpv_move, fraction: *mut f64, done: *mut c_int) -> c_int {
-    ffi!("dmpv_poll", 0 => {
-        // SAFETY: caller's contract.
-        let Some(h) = (unsafe { handle("dmpv_poll", m) }) else { return 0 };
-        match h.mover.poll() {
-            Ok(p) => {
-                if !fraction.is_null() {
-                    // SAFETY: non-NULL out-parameter from the caller.
-                    unsafe { *fraction = p.fraction };
-                }
-                if !done.is_null() {
-                    // SAFETY: non-NULL out-parameter from the caller.
-                    unsafe { *done = p.done as c_int };
-                }
-                1
-            }
-            Err(e) => {
-                crate::log_error!(errno = libc::EIO; "dmpv_poll: {e}");
-                0
-            }
+    ffi!("dmpv_poll", 0; m: mover, fraction: opt_out, done: opt_out => match m.mover.poll() {
+        Ok(p) => {
+            fraction.set(p.fraction);
+            done.set(p.done as c_int);
+            1
+        }
+        Err(e) => {
+            crate::log_error!(errno = libc::EIO; "dmpv_poll: {e}");
+            0
         }
     })
 }
 
+/// A move argument (its NULL logged as "move").
+fn mover<'a>(function: &str, _: &str, m: *mut dmpv_move) -> Option<&'a mut dmpv_move> {
+    handle_mut(function, "move", m)
+}
+
 fn act(function: &str, m: *mut dmpv_move, f: impl FnOnce(&mut Mover<'static>) -> Result<(), PvmoveError>) -> c_int {
-    // SAFETY: the entry points pass the caller's handle.
-    let Some(h) = (unsafe { handle(function, m) }) else { return 0 };
+    let Some(h) = mover(function, "", m) else { return 0 };
     match f(&mut h.mover) {
         Ok(()) => 1,
         Err(e) => {
@@ -166,22 +143,14 @@ pub unsafe extern "C" fn dmpv_stop(m: *mut dmpv_move) -> c_int {
 /// The state to persist, as text; free it with free() or dm_free().
 #[no_mangle]
 pub unsafe extern "C" fn dmpv_state(m: *mut dmpv_move) -> *mut c_char {
-    ffi!("dmpv_state", ptr::null_mut() => {
-        // SAFETY: caller's contract.
-        let Some(h) = (unsafe { handle("dmpv_state", m) }) else { return ptr::null_mut() };
-        let text = CString::new(h.mover.state.to_text()).unwrap_or_default();
-        // SAFETY: strdup copies a valid C string into malloc'd memory.
-        unsafe { libc::strdup(text.as_ptr()) }
+    ffi!("dmpv_state", ptr::null_mut(); m: mover => {
+        let text = CString::new(m.mover.state.to_text()).unwrap_or_default();
+        CMem::Malloc.str(text.as_bytes()).unwrap_or(ptr::null_mut())
     })
 }
 
 /// Frees a handle (the devices stay as they are).
 #[no_mangle]
 pub unsafe extern "C" fn dmpv_destroy(m: *mut dmpv_move) {
-    ffi!("dmpv_destroy", () => {
-        if !m.is_null() {
-            // SAFETY: a handle from Box::into_raw in this file, freed once.
-            drop(unsafe { Box::from_raw(m) });
-        }
-    })
+    ffi!("dmpv_destroy", () => { h::free_box(m) })
 }

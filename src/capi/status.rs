@@ -6,38 +6,11 @@
 use std::ffi::*;
 use std::ptr;
 
-use crate::capi::pool::pool_mut;
+use crate::capi::arg::{self, bytes, c_mut, c_ref, handle_mut, opt_out, out, string};
+use crate::capi::cmem::CMem;
 use crate::capi::types::*;
 use crate::status::{self, StatusError};
-use crate::util::pool::{Pool, PoolError};
-
-/// The bytes of a C string argument.
-///
-/// # Safety
-/// `p` must be non-NULL and point to a NUL-terminated string.
-unsafe fn c_bytes<'a>(p: *const c_char) -> &'a [u8] {
-    // SAFETY: per this function's contract.
-    unsafe { CStr::from_ptr(p) }.to_bytes()
-}
-
-/// A zeroed `T` from the pool.
-fn pool_new<T>(pool: &mut Pool) -> Result<*mut T, PoolError> {
-    let p = pool.alloc(std::mem::size_of::<T>().max(1), std::mem::align_of::<T>().max(8))?;
-    // SAFETY: `p` holds size_of::<T>() writable bytes just allocated.
-    unsafe { ptr::write_bytes(p.as_ptr(), 0, std::mem::size_of::<T>()) };
-    Ok(p.as_ptr() as *mut T)
-}
-
-/// A NUL-terminated copy of `bytes` in the pool.
-fn pool_str(pool: &mut Pool, bytes: &[u8]) -> Result<*mut c_char, PoolError> {
-    Ok(pool.strdup(bytes)?.as_ptr() as *mut c_char)
-}
-
-/// Logs a pool failure and gives the C failure value.
-fn out_of_memory(e: PoolError) -> c_int {
-    crate::log_error!("{e}");
-    0
-}
+use crate::util::pool::Pool;
 
 /// One leg or log entry as C sees it: the health as an int (libdm 1.02.185
 /// stores the raw character, which need not be one of the enum's values,
@@ -46,369 +19,204 @@ fn health_triples(devs: &[status::mirror::MirrorDevice]) -> Vec<[u32; 3]> {
     devs.iter().map(|d| [u32::from(d.health_char), d.major, d.minor]).collect()
 }
 
-fn store_mirror(pool: &mut Pool, m: &status::mirror::MirrorStatus) -> Result<*mut dm_status_mirror, PoolError> {
-    const _: () = assert!(std::mem::size_of::<dm_dev_leg_health_s>() == 12);
-    const _: () = assert!(std::mem::size_of::<dm_dev_log_health_s>() == 12);
-    let legs = health_triples(&m.devs);
-    let logs = health_triples(&m.logs);
-    let s = pool_new::<dm_status_mirror>(pool)?;
-    let devs = pool_array_of(pool, &legs)? as *mut dm_dev_leg_health_s;
-    let log_type = pool_str(pool, &m.log_type)?;
-    let logs_ptr = if logs.is_empty() { ptr::null_mut() } else { pool_array_of(pool, &logs)? as *mut dm_dev_log_health_s };
-    // SAFETY: `s` is a zeroed, aligned dm_status_mirror from the pool.
-    unsafe {
-        (*s).total_regions = m.total_regions;
-        (*s).insync_regions = m.insync_regions;
-        (*s).dev_count = m.devs.len() as u32;
-        (*s).devs = devs;
-        (*s).log_type = log_type;
-        (*s).log_count = m.logs.len() as u32;
-        (*s).logs = logs_ptr;
-    }
-    Ok(s)
-}
-
-/// An array of plain C structs in the pool (a valid pointer even when empty).
-fn pool_array_of<T>(pool: &mut Pool, items: &[T]) -> Result<*mut T, PoolError> {
-    let size = std::mem::size_of_val(items);
-    let p = pool.alloc(size.max(1), std::mem::align_of::<T>().max(8))?.as_ptr() as *mut T;
-    // SAFETY: room for items.len() elements, aligned for T; a bitwise copy
-    // of plain C data (no Drop) from a distinct slice.
-    unsafe { ptr::copy_nonoverlapping(items.as_ptr(), p, items.len()) };
-    Ok(p)
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_get_status_mirror(mem: *mut dm_pool, params: *const c_char, status: *mut *mut dm_status_mirror) -> c_int {
-    ffi!("dm_get_status_mirror", 0 => {
-        require!("dm_get_status_mirror", mem, 0);
-        require!("dm_get_status_mirror", params, 0);
-        require!("dm_get_status_mirror", status, 0);
-        // SAFETY: a C string, per the caller's contract.
-        let line = unsafe { c_bytes(params) };
-        match status::mirror::parse_bytes(line) {
-            Ok(m) => {
-                // SAFETY: a live pool handle, per the caller's contract.
-                match store_mirror(unsafe { pool_mut(mem) }, &m) {
-                    Ok(s) => {
-                        // SAFETY: `status` is a valid out-pointer (checked non-NULL).
-                        unsafe { *status = s };
-                        1
-                    }
-                    Err(e) => out_of_memory(e),
-                }
-            }
-            Err(e) => {
-                e.log();
-                // SAFETY: as above.
-                unsafe { *status = ptr::null_mut() };
-                0
-            }
-        }
-    })
-}
-
-/// Runs a status parser over `params` and stores the result in the pool.
-/// On a parse failure, logs libdm's lines and, when `null_on_failure`
-/// (libdm's mirror, raid and cache parsers), sets `*status` to NULL.
-///
-/// # Safety
-/// `mem` must be a live pool, `params` a C string, `status` writable.
-unsafe fn run_parser<R, T>(
-    mem: *mut dm_pool,
-    params: *const c_char,
-    status: *mut *mut T,
-    null_on_failure: bool,
-    parse: impl FnOnce(&[u8]) -> Result<R, StatusError>,
-    store: impl FnOnce(&mut Pool, &R) -> Result<*mut T, PoolError>,
-) -> c_int {
-    // SAFETY: a C string, per this function's contract.
-    let line = unsafe { c_bytes(params) };
-    match parse(line) {
-        Ok(r) => {
-            // SAFETY: a live pool handle, per this function's contract.
-            match store(unsafe { pool_mut(mem) }, &r) {
-                Ok(s) => {
-                    // SAFETY: writable out-pointer, per this function's contract.
-                    unsafe { *status = s };
-                    1
-                }
-                Err(e) => out_of_memory(e),
-            }
-        }
-        Err(e) => {
-            e.log();
-            if null_on_failure {
-                // SAFETY: as above.
-                unsafe { *status = ptr::null_mut() };
-            }
-            0
-        }
-    }
-}
-
-/// An optional byte string in the pool (NULL for None).
-fn pool_opt_str(pool: &mut Pool, bytes: Option<&[u8]>) -> Result<*mut c_char, PoolError> {
-    match bytes {
-        Some(b) => pool_str(pool, b),
-        None => Ok(ptr::null_mut()),
-    }
-}
-
-/// An argv-style array of pool strings (NULL when `args` is empty).
-fn pool_argv(pool: &mut Pool, args: &[Vec<u8>]) -> Result<*mut *mut c_char, PoolError> {
+/// An argv-style array of C strings (NULL when `args` is empty).
+fn argv(mem: &mut CMem, args: &[Vec<u8>]) -> Option<*mut *mut c_char> {
     if args.is_empty() {
-        return Ok(ptr::null_mut());
+        return Some(ptr::null_mut());
     }
-    let mut ptrs = Vec::with_capacity(args.len());
-    for a in args {
-        ptrs.push(pool_str(pool, a)?);
-    }
-    pool_array_of(pool, &ptrs)
+    let ptrs = args.iter().map(|a| mem.str(a)).collect::<Option<Vec<_>>>()?;
+    mem.copy(&ptrs)
+}
+
+/// An optional C string (NULL for None).
+fn opt_str(mem: &mut CMem, bytes: Option<&[u8]>) -> Option<*mut c_char> {
+    bytes.map_or(Some(ptr::null_mut()), |b| mem.str(b))
 }
 
 fn bit(on: bool, n: u32) -> c_uint {
     c_uint::from(on) << n
 }
 
-fn store_raid(pool: &mut Pool, r: &status::raid::RaidStatus) -> Result<*mut dm_status_raid, PoolError> {
-    let s = pool_new::<dm_status_raid>(pool)?;
-    let raid_type = pool_str(pool, &r.raid_type)?;
-    let dev_health = pool_str(pool, &r.dev_health)?;
-    let sync_action = pool_opt_str(pool, r.sync_action.as_deref())?;
-    // SAFETY: `s` is a zeroed, aligned struct from the pool.
-    unsafe {
-        (*s).total_regions = r.total_regions;
-        (*s).insync_regions = r.insync_regions;
-        (*s).mismatch_count = r.mismatch_count;
-        (*s).dev_count = r.dev_count;
-        (*s).raid_type = raid_type;
-        (*s).dev_health = dev_health;
-        (*s).sync_action = sync_action;
-        (*s).data_offset = r.data_offset;
-    }
-    Ok(s)
+fn store_mirror(mem: &mut CMem, m: &status::mirror::MirrorStatus) -> Option<*mut dm_status_mirror> {
+    const _: () = assert!(std::mem::size_of::<dm_dev_leg_health_s>() == 12);
+    const _: () = assert!(std::mem::size_of::<dm_dev_log_health_s>() == 12);
+    let logs = health_triples(&m.logs);
+    let s = dm_status_mirror {
+        total_regions: m.total_regions,
+        insync_regions: m.insync_regions,
+        dev_count: m.devs.len() as u32,
+        devs: mem.copy(&health_triples(&m.devs))?.cast(),
+        log_type: mem.str(&m.log_type)?,
+        log_count: m.logs.len() as u32,
+        logs: if logs.is_empty() { ptr::null_mut() } else { mem.copy(&logs)?.cast() },
+    };
+    mem.put(s)
 }
 
-fn store_cache(pool: &mut Pool, c: &status::cache::CacheStatus) -> Result<*mut dm_status_cache, PoolError> {
-    let s = pool_new::<dm_status_cache>(pool)?;
-    let core_argv = if c.core_argc > 0 { pool_argv(pool, &c.core_argv)? } else { ptr::null_mut() };
+fn store_raid(mem: &mut CMem, r: &status::raid::RaidStatus) -> Option<*mut dm_status_raid> {
+    let s = dm_status_raid {
+        reserved: 0,
+        total_regions: r.total_regions,
+        insync_regions: r.insync_regions,
+        mismatch_count: r.mismatch_count,
+        dev_count: r.dev_count,
+        raid_type: mem.str(&r.raid_type)?,
+        dev_health: mem.str(&r.dev_health)?,
+        sync_action: opt_str(mem, r.sync_action.as_deref())?,
+        data_offset: r.data_offset,
+    };
+    mem.put(s)
+}
+
+fn store_cache(mem: &mut CMem, c: &status::cache::CacheStatus) -> Option<*mut dm_status_cache> {
     let has_policy = !(c.fail || c.error);
-    let policy_name = if has_policy { pool_str(pool, &c.policy_name)? } else { ptr::null_mut() };
-    let policy_argv = if c.policy_argc != 0 { pool_argv(pool, &c.policy_argv)? } else { ptr::null_mut() };
-    // SAFETY: `s` is a zeroed, aligned struct from the pool.
-    unsafe {
-        (*s).metadata_block_size = c.metadata_block_size;
-        (*s).block_size = c.block_size;
-        (*s).metadata_used_blocks = c.metadata_used_blocks;
-        (*s).metadata_total_blocks = c.metadata_total_blocks;
-        (*s).used_blocks = c.used_blocks;
-        (*s).dirty_blocks = c.dirty_blocks;
-        (*s).total_blocks = c.total_blocks;
-        (*s).read_hits = c.read_hits;
-        (*s).read_misses = c.read_misses;
-        (*s).write_hits = c.write_hits;
-        (*s).write_misses = c.write_misses;
-        (*s).demotions = c.demotions;
-        (*s).promotions = c.promotions;
-        (*s).feature_flags = c.feature_flags;
-        (*s).core_argc = c.core_argc;
-        (*s).core_argv = core_argv;
-        (*s).policy_name = policy_name;
-        (*s).policy_argc = c.policy_argc;
-        (*s).policy_argv = policy_argv;
-        (*s).flags = bit(c.error, 0) | bit(c.fail, 1) | bit(c.needs_check, 2) | bit(c.read_only, 3);
-    }
-    Ok(s)
+    let s = dm_status_cache {
+        version: 0,
+        metadata_block_size: c.metadata_block_size,
+        block_size: c.block_size,
+        metadata_used_blocks: c.metadata_used_blocks,
+        metadata_total_blocks: c.metadata_total_blocks,
+        used_blocks: c.used_blocks,
+        dirty_blocks: c.dirty_blocks,
+        total_blocks: c.total_blocks,
+        read_hits: c.read_hits,
+        read_misses: c.read_misses,
+        write_hits: c.write_hits,
+        write_misses: c.write_misses,
+        demotions: c.demotions,
+        promotions: c.promotions,
+        feature_flags: c.feature_flags,
+        core_argc: c.core_argc,
+        core_argv: if c.core_argc > 0 { argv(mem, &c.core_argv)? } else { ptr::null_mut() },
+        policy_name: if has_policy { mem.str(&c.policy_name)? } else { ptr::null_mut() },
+        policy_argc: c.policy_argc,
+        policy_argv: if c.policy_argc != 0 { argv(mem, &c.policy_argv)? } else { ptr::null_mut() },
+        flags: bit(c.error, 0) | bit(c.fail, 1) | bit(c.needs_check, 2) | bit(c.read_only, 3),
+    };
+    mem.put(s)
 }
 
-fn store_snapshot(pool: &mut Pool, v: &status::snapshot::SnapshotStatus) -> Result<*mut dm_status_snapshot, PoolError> {
-    let s = pool_new::<dm_status_snapshot>(pool)?;
-    // SAFETY: `s` is a zeroed, aligned struct from the pool.
-    unsafe {
-        (*s).used_sectors = v.used_sectors;
-        (*s).total_sectors = v.total_sectors;
-        (*s).metadata_sectors = v.metadata_sectors;
-        (*s).flags = bit(v.has_metadata_sectors, 0) | bit(v.invalid, 1) | bit(v.merge_failed, 2) | bit(v.overflow, 3);
-    }
-    Ok(s)
+fn store_snapshot(mem: &mut CMem, v: &status::snapshot::SnapshotStatus) -> Option<*mut dm_status_snapshot> {
+    mem.put(dm_status_snapshot {
+        used_sectors: v.used_sectors,
+        total_sectors: v.total_sectors,
+        metadata_sectors: v.metadata_sectors,
+        flags: bit(v.has_metadata_sectors, 0) | bit(v.invalid, 1) | bit(v.merge_failed, 2) | bit(v.overflow, 3),
+    })
 }
 
-fn store_thin_pool(pool: &mut Pool, v: &status::thin::ThinPoolStatus) -> Result<*mut dm_status_thin_pool, PoolError> {
+fn store_thin_pool(mem: &mut CMem, v: &status::thin::ThinPoolStatus) -> Option<*mut dm_status_thin_pool> {
     use status::thin::Discards;
-    let s = pool_new::<dm_status_thin_pool>(pool)?;
-    // SAFETY: `s` is a zeroed, aligned struct from the pool.
-    unsafe {
-        (*s).transaction_id = v.transaction_id;
-        (*s).used_metadata_blocks = v.used_metadata_blocks;
-        (*s).total_metadata_blocks = v.total_metadata_blocks;
-        (*s).used_data_blocks = v.used_data_blocks;
-        (*s).total_data_blocks = v.total_data_blocks;
-        (*s).held_metadata_root = v.held_metadata_root;
-        (*s).read_only = u32::from(v.read_only);
-        (*s).discards = match v.discards {
+    mem.put(dm_status_thin_pool {
+        transaction_id: v.transaction_id,
+        used_metadata_blocks: v.used_metadata_blocks,
+        total_metadata_blocks: v.total_metadata_blocks,
+        used_data_blocks: v.used_data_blocks,
+        total_data_blocks: v.total_data_blocks,
+        held_metadata_root: v.held_metadata_root,
+        read_only: u32::from(v.read_only),
+        discards: match v.discards {
             Discards::Ignore => dm_thin_discards_e::DM_THIN_DISCARDS_IGNORE,
             Discards::NoPassdown => dm_thin_discards_e::DM_THIN_DISCARDS_NO_PASSDOWN,
             Discards::Passdown => dm_thin_discards_e::DM_THIN_DISCARDS_PASSDOWN,
-        };
-        (*s).flags = bit(v.fail, 0)
-            | bit(v.error_if_no_space, 1)
-            | bit(v.out_of_data_space, 2)
-            | bit(v.needs_check, 3)
-            | bit(v.error, 4);
-    }
-    Ok(s)
+        },
+        flags: bit(v.fail, 0) | bit(v.error_if_no_space, 1) | bit(v.out_of_data_space, 2) | bit(v.needs_check, 3) | bit(v.error, 4),
+    })
 }
 
-fn store_thin(pool: &mut Pool, v: &status::thin::ThinStatus) -> Result<*mut dm_status_thin, PoolError> {
-    let s = pool_new::<dm_status_thin>(pool)?;
-    // SAFETY: `s` is a zeroed, aligned struct from the pool.
-    unsafe {
-        (*s).mapped_sectors = v.mapped_sectors;
-        (*s).highest_mapped_sector = v.highest_mapped_sector;
-        (*s).flags = bit(v.fail, 0);
-    }
-    Ok(s)
+fn store_thin(mem: &mut CMem, v: &status::thin::ThinStatus) -> Option<*mut dm_status_thin> {
+    mem.put(dm_status_thin { mapped_sectors: v.mapped_sectors, highest_mapped_sector: v.highest_mapped_sector, flags: bit(v.fail, 0) })
 }
 
-fn store_writecache(pool: &mut Pool, v: &status::writecache::WritecacheStatus) -> Result<*mut dm_status_writecache, PoolError> {
-    let s = pool_new::<dm_status_writecache>(pool)?;
-    // SAFETY: `s` is a zeroed, aligned struct from the pool.
-    unsafe {
-        (*s).error = v.error;
-        (*s).total_blocks = v.total_blocks;
-        (*s).free_blocks = v.free_blocks;
-        (*s).writeback_blocks = v.writeback_blocks;
-    }
-    Ok(s)
+fn store_writecache(mem: &mut CMem, v: &status::writecache::WritecacheStatus) -> Option<*mut dm_status_writecache> {
+    mem.put(dm_status_writecache { error: v.error, total_blocks: v.total_blocks, free_blocks: v.free_blocks, writeback_blocks: v.writeback_blocks })
 }
 
-fn store_integrity(pool: &mut Pool, v: &status::integrity::IntegrityStatus) -> Result<*mut dm_status_integrity, PoolError> {
-    let s = pool_new::<dm_status_integrity>(pool)?;
-    // SAFETY: `s` is a zeroed, aligned struct from the pool.
-    unsafe {
-        (*s).number_of_mismatches = v.number_of_mismatches;
-        (*s).provided_data_sectors = v.provided_data_sectors;
-        (*s).recalc_sector = v.recalc_sector;
+fn store_integrity(mem: &mut CMem, v: &status::integrity::IntegrityStatus) -> Option<*mut dm_status_integrity> {
+    mem.put(dm_status_integrity { number_of_mismatches: v.number_of_mismatches, provided_data_sectors: v.provided_data_sectors, recalc_sector: v.recalc_sector })
+}
+
+/// Runs a status parser over `line` and stores the result in the caller's
+/// pool. On a parse failure, logs libdm's lines and, when
+/// `null_on_failure` (libdm's mirror, raid and cache parsers), sets
+/// `*status` to NULL.
+fn run_parser<R, T>(mem: &mut Pool, line: &[u8], status: arg::Out<*mut T>, null_on_failure: bool, parse: impl FnOnce(&[u8]) -> Result<R, StatusError>, store: fn(&mut CMem, &R) -> Option<*mut T>) -> c_int {
+    match parse(line) {
+        Ok(r) => store(&mut CMem::Pool(mem), &r).map_or(0, |s| c_int::from(status.set(s))),
+        Err(e) => {
+            e.log();
+            if null_on_failure {
+                status.set(ptr::null_mut());
+            }
+            0
+        }
     }
-    Ok(s)
+}
+
+/// The params of the snapshot parser, whose NULL libdm reports in its words.
+fn snapshot_params<'a>(_: &str, _: &str, p: *const c_char) -> Option<&'a [u8]> {
+    let line = arg::opt_bytes("", "", p).flatten();
+    if line.is_none() {
+        crate::log_error!("Failed to parse invalid snapshot params.");
+    }
+    line
+}
+
+/// The params of the thin-pool parser, whose NULL libdm reports in its words.
+fn thin_params<'a>(_: &str, _: &str, p: *const c_char) -> Option<&'a [u8]> {
+    let line = arg::opt_bytes("", "", p).flatten();
+    if line.is_none() {
+        crate::log_error!("Failed to parse invalid thin params.");
+    }
+    line
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_get_status_mirror(mem: *mut dm_pool, params: *const c_char, status: *mut *mut dm_status_mirror) -> c_int {
+    ffi!("dm_get_status_mirror", 0; mem: handle_mut, params: bytes, status: out => run_parser(mem, params, status, true, status::mirror::parse_bytes, store_mirror))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_get_status_raid(mem: *mut dm_pool, params: *const c_char, status: *mut *mut dm_status_raid) -> c_int {
-    ffi!("dm_get_status_raid", 0 => {
-        require!("dm_get_status_raid", mem, 0);
-        require!("dm_get_status_raid", params, 0);
-        require!("dm_get_status_raid", status, 0);
-        // SAFETY: arguments checked non-NULL; the rest is the caller's contract.
-        unsafe { run_parser(mem, params, status, true, status::raid::parse_bytes, store_raid) }
-    })
+    ffi!("dm_get_status_raid", 0; mem: handle_mut, params: bytes, status: out => run_parser(mem, params, status, true, status::raid::parse_bytes, store_raid))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_get_status_cache(mem: *mut dm_pool, params: *const c_char, status: *mut *mut dm_status_cache) -> c_int {
-    ffi!("dm_get_status_cache", 0 => {
-        require!("dm_get_status_cache", mem, 0);
-        require!("dm_get_status_cache", params, 0);
-        require!("dm_get_status_cache", status, 0);
-        // SAFETY: arguments checked non-NULL; the rest is the caller's contract.
-        unsafe { run_parser(mem, params, status, true, status::cache::parse_bytes, store_cache) }
-    })
+    ffi!("dm_get_status_cache", 0; mem: handle_mut, params: bytes, status: out => run_parser(mem, params, status, true, status::cache::parse_bytes, store_cache))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_get_status_snapshot(mem: *mut dm_pool, params: *const c_char, status: *mut *mut dm_status_snapshot) -> c_int {
-    ffi!("dm_get_status_snapshot", 0 => {
-        if params.is_null() {
-            crate::log_error!("Failed to parse invalid snapshot params.");
-            return 0;
-        }
-        require!("dm_get_status_snapshot", mem, 0);
-        require!("dm_get_status_snapshot", status, 0);
-        // SAFETY: arguments checked non-NULL; the rest is the caller's contract.
-        unsafe { run_parser(mem, params, status, false, status::snapshot::parse_bytes, store_snapshot) }
-    })
+    ffi!("dm_get_status_snapshot", 0; params: snapshot_params, mem: handle_mut, status: out => run_parser(mem, params, status, false, status::snapshot::parse_bytes, store_snapshot))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_get_status_thin_pool(mem: *mut dm_pool, params: *const c_char, status: *mut *mut dm_status_thin_pool) -> c_int {
-    ffi!("dm_get_status_thin_pool", 0 => {
-        require!("dm_get_status_thin_pool", mem, 0);
-        if params.is_null() {
-            crate::log_error!("Failed to parse invalid thin params.");
-            return 0;
-        }
-        require!("dm_get_status_thin_pool", status, 0);
-        // SAFETY: arguments checked non-NULL; the rest is the caller's contract.
-        unsafe { run_parser(mem, params, status, false, status::thin::parse_pool_bytes, store_thin_pool) }
-    })
+    ffi!("dm_get_status_thin_pool", 0; mem: handle_mut, params: thin_params, status: out => run_parser(mem, params, status, false, status::thin::parse_pool_bytes, store_thin_pool))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_get_status_thin(mem: *mut dm_pool, params: *const c_char, status: *mut *mut dm_status_thin) -> c_int {
-    ffi!("dm_get_status_thin", 0 => {
-        require!("dm_get_status_thin", mem, 0);
-        require!("dm_get_status_thin", params, 0);
-        require!("dm_get_status_thin", status, 0);
-        // SAFETY: arguments checked non-NULL; the rest is the caller's contract.
-        unsafe { run_parser(mem, params, status, false, status::thin::parse_thin_bytes, store_thin) }
-    })
+    ffi!("dm_get_status_thin", 0; mem: handle_mut, params: bytes, status: out => run_parser(mem, params, status, false, status::thin::parse_thin_bytes, store_thin))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_get_status_writecache(mem: *mut dm_pool, params: *const c_char, status: *mut *mut dm_status_writecache) -> c_int {
-    ffi!("dm_get_status_writecache", 0 => {
-        require!("dm_get_status_writecache", mem, 0);
-        require!("dm_get_status_writecache", params, 0);
-        require!("dm_get_status_writecache", status, 0);
-        // SAFETY: arguments checked non-NULL; the rest is the caller's contract.
-        unsafe { run_parser(mem, params, status, false, status::writecache::parse_bytes, store_writecache) }
-    })
+    ffi!("dm_get_status_writecache", 0; mem: handle_mut, params: bytes, status: out => run_parser(mem, params, status, false, status::writecache::parse_bytes, store_writecache))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_get_status_integrity(mem: *mut dm_pool, params: *const c_char, status: *mut *mut dm_status_integrity) -> c_int {
-    ffi!("dm_get_status_integrity", 0 => {
-        require!("dm_get_status_integrity", mem, 0);
-        require!("dm_get_status_integrity", params, 0);
-        require!("dm_get_status_integrity", status, 0);
-        // SAFETY: arguments checked non-NULL; the rest is the caller's contract.
-        unsafe { run_parser(mem, params, status, false, status::integrity::parse_bytes, store_integrity) }
-    })
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_raid_count_failed_devices(dev_path: *const c_char, nr_failed: *mut u32) -> c_int {
-    ffi!("dm_raid_count_failed_devices", 0 => {
-        // SAFETY: the caller's contract.
-        unsafe { raid_failed_devices("dm_raid_count_failed_devices", dev_path, nr_failed, false) }
-    })
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn dm_raid_clear_failed_devices(dev_path: *const c_char, nr_failed: *mut u32) -> c_int {
-    ffi!("dm_raid_clear_failed_devices", 0 => {
-        // SAFETY: the caller's contract.
-        unsafe { raid_failed_devices("dm_raid_clear_failed_devices", dev_path, nr_failed, true) }
-    })
+    ffi!("dm_get_status_integrity", 0; mem: handle_mut, params: bytes, status: out => run_parser(mem, params, status, false, status::integrity::parse_bytes, store_integrity))
 }
 
 /// Counts (and with `clear`, clears) the failed devices of the raid
-/// metadata volume `dev_path`; `nr_failed` may be NULL.
-///
-/// # Safety
-/// `dev_path` NULL or a C string; `nr_failed` NULL or writable.
-unsafe fn raid_failed_devices(function: &str, dev_path: *const c_char, nr_failed: *mut u32, clear: bool) -> c_int {
-    // SAFETY: per this function's contract.
-    let Some(path) = (unsafe { crate::capi::boundary::c_str(function, "dev_path", dev_path) }) else {
-        return 0;
-    };
-    match status::raid_sb::count_or_clear(path, clear) {
+/// metadata volume `dev_path`.
+fn raid_failed_devices(dev_path: &str, nr_failed: arg::Out<u32>, clear: bool) -> c_int {
+    match status::raid_sb::count_or_clear(dev_path, clear) {
         Ok(n) => {
-            if !nr_failed.is_null() {
-                // SAFETY: non-NULL and writable per this function's contract.
-                unsafe { *nr_failed = n };
-            }
+            nr_failed.set(n);
             1
         }
         Err(e) => {
@@ -423,29 +231,40 @@ unsafe fn raid_failed_devices(function: &str, dev_path: *const c_char, nr_failed
 }
 
 #[no_mangle]
+pub unsafe extern "C" fn dm_raid_count_failed_devices(dev_path: *const c_char, nr_failed: *mut u32) -> c_int {
+    ffi!("dm_raid_count_failed_devices", 0; dev_path: string, nr_failed: opt_out => raid_failed_devices(dev_path, nr_failed, false))
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn dm_raid_clear_failed_devices(dev_path: *const c_char, nr_failed: *mut u32) -> c_int {
+    ffi!("dm_raid_clear_failed_devices", 0; dev_path: string, nr_failed: opt_out => raid_failed_devices(dev_path, nr_failed, true))
+}
+
+/// The write policy of the caller's VDO parameters, read as the integer C
+/// stored (any value), never as the Rust enum.
+pub(crate) fn vdo_write_policy(p: &dm_vdo_target_params) -> u32 {
+    // SAFETY: the enum field has the size and alignment of a u32.
+    unsafe { ptr::addr_of!(p.write_policy).cast::<u32>().read() }
+}
+
+#[no_mangle]
 pub unsafe extern "C" fn dm_vdo_validate_target_params(vtp: *const dm_vdo_target_params, vdo_size: u64) -> c_int {
-    ffi!("dm_vdo_validate_target_params", 0 => {
-        require!("dm_vdo_validate_target_params", vtp, 0);
-        // SAFETY: a readable struct per the caller's contract. The write
-        // policy is read as the integer C stored (any value), never as the
-        // Rust enum.
-        let p = unsafe {
-            status::vdo::VdoTargetParams {
-                minimum_io_size: (*vtp).minimum_io_size,
-                block_map_cache_size_mb: (*vtp).block_map_cache_size_mb,
-                block_map_era_length: (*vtp).block_map_era_length,
-                index_memory_size_mb: (*vtp).index_memory_size_mb,
-                slab_size_mb: (*vtp).slab_size_mb,
-                max_discard: (*vtp).max_discard,
-                ack_threads: (*vtp).ack_threads,
-                bio_threads: (*vtp).bio_threads,
-                bio_rotation: (*vtp).bio_rotation,
-                cpu_threads: (*vtp).cpu_threads,
-                hash_zone_threads: (*vtp).hash_zone_threads,
-                logical_threads: (*vtp).logical_threads,
-                physical_threads: (*vtp).physical_threads,
-                write_policy: ptr::read(ptr::addr_of!((*vtp).write_policy) as *const u32),
-            }
+    ffi!("dm_vdo_validate_target_params", 0; vtp: c_ref => {
+        let p = status::vdo::VdoTargetParams {
+            minimum_io_size: vtp.minimum_io_size,
+            block_map_cache_size_mb: vtp.block_map_cache_size_mb,
+            block_map_era_length: vtp.block_map_era_length,
+            index_memory_size_mb: vtp.index_memory_size_mb,
+            slab_size_mb: vtp.slab_size_mb,
+            max_discard: vtp.max_discard,
+            ack_threads: vtp.ack_threads,
+            bio_threads: vtp.bio_threads,
+            bio_rotation: vtp.bio_rotation,
+            cpu_threads: vtp.cpu_threads,
+            hash_zone_threads: vtp.hash_zone_threads,
+            logical_threads: vtp.logical_threads,
+            physical_threads: vtp.physical_threads,
+            write_policy: vdo_write_policy(vtp),
         };
         let errors = status::vdo::validate_target_params(&p, vdo_size);
         for e in &errors {
@@ -457,53 +276,17 @@ pub unsafe extern "C" fn dm_vdo_validate_target_params(vtp: *const dm_vdo_target
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_vdo_parse_logical_size(vdo_path: *const c_char, logical_blocks: *mut u64) -> c_int {
-    ffi!("dm_vdo_parse_logical_size", 0 => {
-        require!("dm_vdo_parse_logical_size", logical_blocks, 0);
-        // SAFETY: writable per the caller's contract.
-        unsafe { *logical_blocks = 0 };
-        // SAFETY: NULL or a C string per the caller's contract.
-        let Some(path) = (unsafe { crate::capi::boundary::c_str("dm_vdo_parse_logical_size", "vdo_path", vdo_path) }) else {
-            return 0;
-        };
+    ffi!("dm_vdo_parse_logical_size", 0; logical_blocks: out => {
+        logical_blocks.set(0);
+        let Some(path) = arg::string("dm_vdo_parse_logical_size", "vdo_path", vdo_path) else { return 0 };
         match status::vdo::parse_logical_size(path) {
-            Ok(n) => {
-                // SAFETY: as above.
-                unsafe { *logical_blocks = n };
-                1
-            }
+            Ok(n) => c_int::from(logical_blocks.set(n)),
             Err(e) => {
                 crate::log_debug!("{e}");
                 0
             }
         }
     })
-}
-
-/// `n` bytes zeroed: from the pool, or from malloc when there is no pool
-/// (the caller then frees with free/dm_free, as with libdm).
-fn zeroed_bytes(mem: *mut dm_pool, n: usize) -> *mut u8 {
-    if mem.is_null() {
-        // SAFETY: calloc has no preconditions.
-        return unsafe { libc::calloc(1, n) } as *mut u8;
-    }
-    // SAFETY: a live pool handle, per the caller's contract.
-    match unsafe { pool_mut(mem) }.zalloc(n) {
-        Ok(p) => p.as_ptr(),
-        Err(e) => {
-            crate::log_error!("{e}");
-            ptr::null_mut()
-        }
-    }
-}
-
-/// A NUL-terminated copy of `bytes`, from the pool or malloc.
-fn copied_str(mem: *mut dm_pool, bytes: &[u8]) -> *mut c_char {
-    let p = zeroed_bytes(mem, bytes.len() + 1);
-    if !p.is_null() {
-        // SAFETY: `p` has bytes.len() + 1 zeroed bytes.
-        unsafe { ptr::copy_nonoverlapping(bytes.as_ptr(), p, bytes.len()) };
-    }
-    p as *mut c_char
 }
 
 /// Writes `msg` into a C char buffer as snprintf would (cut, NUL-terminated).
@@ -528,34 +311,25 @@ fn vdo_mode(m: status::vdo::OperatingMode) -> dm_vdo_operating_mode {
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_vdo_status_parse(mem: *mut dm_pool, input: *const c_char, result: *mut dm_vdo_status_parse_result) -> c_int {
-    ffi!("dm_vdo_status_parse", 0 => {
-        require!("dm_vdo_status_parse", input, 0);
-        require!("dm_vdo_status_parse", result, 0);
+    ffi!("dm_vdo_status_parse", 0; input: bytes, result: c_mut => {
         use status::vdo::{CompressionState as C, IndexState as I};
-        // SAFETY: a C string per the caller's contract.
-        let line = unsafe { c_bytes(input) };
-        // SAFETY: `result` is writable per the caller's contract.
-        let result = unsafe { &mut *result };
-        let st = match status::vdo::parse_status(line) {
+        let st = match status::vdo::parse_status(input) {
             Ok(st) => st,
             Err(e) => {
                 set_c_message(&mut result.error, &e.to_string());
                 return 0;
             }
         };
-        let s = zeroed_bytes(mem, std::mem::size_of::<dm_vdo_status>()) as *mut dm_vdo_status;
-        let device = if s.is_null() { ptr::null_mut() } else { copied_str(mem, &st.device) };
-        if s.is_null() || device.is_null() {
+        let mut cmem = CMem::of(mem);
+        let Some(device) = cmem.str(&st.device) else {
             set_c_message(&mut result.error, "out of memory");
             return 0;
-        }
-        // SAFETY: `s` is a zeroed dm_vdo_status (pool chunks and calloc are
-        // aligned for it); only valid enum values are stored.
-        unsafe {
-            (*s).device = device;
-            (*s).operating_mode = vdo_mode(st.operating_mode);
-            (*s).recovering = c_int::from(st.recovering);
-            (*s).index_state = match st.index_state {
+        };
+        let status = cmem.put(dm_vdo_status {
+            device,
+            operating_mode: vdo_mode(st.operating_mode),
+            recovering: c_int::from(st.recovering),
+            index_state: match st.index_state {
                 I::Error => dm_vdo_index_state::DM_VDO_INDEX_ERROR,
                 I::Closed => dm_vdo_index_state::DM_VDO_INDEX_CLOSED,
                 I::Opening => dm_vdo_index_state::DM_VDO_INDEX_OPENING,
@@ -563,15 +337,19 @@ pub unsafe extern "C" fn dm_vdo_status_parse(mem: *mut dm_pool, input: *const c_
                 I::Offline => dm_vdo_index_state::DM_VDO_INDEX_OFFLINE,
                 I::Online => dm_vdo_index_state::DM_VDO_INDEX_ONLINE,
                 I::Unknown => dm_vdo_index_state::DM_VDO_INDEX_UNKNOWN,
-            };
-            (*s).compression_state = match st.compression_state {
+            },
+            compression_state: match st.compression_state {
                 C::Online => dm_vdo_compression_state::DM_VDO_COMPRESSION_ONLINE,
                 C::Offline => dm_vdo_compression_state::DM_VDO_COMPRESSION_OFFLINE,
-            };
-            (*s).used_blocks = st.used_blocks;
-            (*s).total_blocks = st.total_blocks;
-        }
-        result.status = s;
+            },
+            used_blocks: st.used_blocks,
+            total_blocks: st.total_blocks,
+        });
+        let Some(status) = status else {
+            set_c_message(&mut result.error, "out of memory");
+            return 0;
+        };
+        result.status = status;
         1
     })
 }
@@ -579,44 +357,41 @@ pub unsafe extern "C" fn dm_vdo_status_parse(mem: *mut dm_pool, input: *const c_
 #[no_mangle]
 pub unsafe extern "C" fn dm_vdo_stats_parse(mem: *mut dm_pool, stats_str: *const c_char, flags: c_uint) -> *mut dm_vdo_stats_full {
     ffi!("dm_vdo_stats_parse", ptr::null_mut() => {
-        if stats_str.is_null() {
-            return ptr::null_mut();
-        }
+        let Some(Some(line)) = arg::opt_bytes("dm_vdo_stats_parse", "stats_str", stats_str) else { return ptr::null_mut() };
         let full = flags & DM_VDO_STATS_FULL as c_uint != 0;
-        // SAFETY: a C string per the caller's contract.
-        let st = status::vdo::parse_stats(unsafe { c_bytes(stats_str) }, full);
+        let st = status::vdo::parse_stats(line, full);
         // One block, as libdm: the header, the fields (full only), the stats.
         let head = std::mem::size_of::<dm_vdo_stats_full>();
         let field = std::mem::size_of::<dm_vdo_stats_field>();
         let fields_size = if full { status::vdo::MAX_STATS * field } else { 0 };
-        let base = zeroed_bytes(mem, head + fields_size + std::mem::size_of::<dm_vdo_stats>());
-        if base.is_null() {
-            return ptr::null_mut();
-        }
-        let f = base as *mut dm_vdo_stats_full;
+        let Some(base) = CMem::of(mem).zeroed(head + fields_size + std::mem::size_of::<dm_vdo_stats>(), 8) else { return ptr::null_mut() };
+        let base = base.as_ptr();
+        let f = base.cast::<dm_vdo_stats_full>();
+        let n = if full { st.fields.len().min(status::vdo::MAX_STATS) } else { 0 };
         // SAFETY: `base` holds the three parts, zeroed, and the stats part is
         // aligned (head and the fields are multiples of 8 bytes); at most
-        // MAX_STATS fields are written, each string under 64 bytes.
+        // MAX_STATS fields are written, each string under 64 bytes. The
+        // flexible array starts at its own offset (12: it is made of
+        // chars), inside the header's padding, as in C.
         unsafe {
-            let stats = base.add(head + fields_size) as *mut dm_vdo_stats;
+            let stats = base.add(head + fields_size).cast::<dm_vdo_stats>();
+            stats.write(dm_vdo_stats {
+                physical_blocks: st.physical_blocks,
+                logical_blocks: st.logical_blocks,
+                bytes_per_physical_block: st.bytes_per_physical_block,
+                bytes_per_logical_block: st.bytes_per_logical_block,
+                data_blocks_used: st.data_blocks_used,
+                overhead_blocks_used: st.overhead_blocks_used,
+                logical_blocks_used: st.logical_blocks_used,
+                bios_in: st.bios_in,
+                bios_out: st.bios_out,
+                bios_meta: st.bios_meta,
+                operating_mode: vdo_mode(st.operating_mode),
+            });
             (*f).stats = stats;
-            (*stats).physical_blocks = st.physical_blocks;
-            (*stats).logical_blocks = st.logical_blocks;
-            (*stats).bytes_per_physical_block = st.bytes_per_physical_block;
-            (*stats).bytes_per_logical_block = st.bytes_per_logical_block;
-            (*stats).data_blocks_used = st.data_blocks_used;
-            (*stats).overhead_blocks_used = st.overhead_blocks_used;
-            (*stats).logical_blocks_used = st.logical_blocks_used;
-            (*stats).bios_in = st.bios_in;
-            (*stats).bios_out = st.bios_out;
-            (*stats).bios_meta = st.bios_meta;
-            (*stats).operating_mode = vdo_mode(st.operating_mode);
-            // The flexible array starts at its own offset (12: it is made of
-            // chars), inside the header's padding, as in C.
-            let fields = ptr::addr_of_mut!((*f).fields) as *mut dm_vdo_stats_field;
-            let n = if full { st.fields.len().min(status::vdo::MAX_STATS) } else { 0 };
-            for (i, (label, value)) in st.fields.iter().take(n).enumerate() {
-                let slot = &mut *fields.add(i);
+            (*f).field_count = n as c_uint;
+            let fields = std::slice::from_raw_parts_mut(ptr::addr_of_mut!((*f).fields).cast::<dm_vdo_stats_field>(), n);
+            for (slot, (label, value)) in fields.iter_mut().zip(&st.fields) {
                 for (d, &s) in slot.label.iter_mut().zip(label.iter().take(63)) {
                     *d = s as c_char;
                 }
@@ -624,7 +399,6 @@ pub unsafe extern "C" fn dm_vdo_stats_parse(mem: *mut dm_pool, stats_str: *const
                     *d = s as c_char;
                 }
             }
-            (*f).field_count = n as c_uint;
         }
         f
     })

@@ -8,13 +8,21 @@ use crate::capi::types::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
-use crate::capi::boundary::c_str;
+use crate::capi::arg::{self, handle, handle_mut, opt_string, path, string};
+use crate::capi::handle::{self as h, Castable, OwnershipBox};
 use crate::kernel::{control, default_kernel};
+use crate::util::fs;
 
 /// A point in time (CLOCK_MONOTONIC), libdm's `struct dm_timestamp`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct dm_timestamp {
     nanoseconds: u64,
+}
+
+/// C owns a timestamp: dm_timestamp_alloc makes it, _destroy frees it.
+impl Castable for dm_timestamp {
+    type Ownership = OwnershipBox;
+    type Rust = dm_timestamp;
 }
 
 impl dm_timestamp {
@@ -38,14 +46,12 @@ const MAX_UUID_PREFIX_LEN: usize = 15;
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_set_uuid_prefix(uuid_prefix: *const c_char) -> c_int {
-    ffi!("dm_set_uuid_prefix", 0 => {
-        // SAFETY: caller's contract.
-        let Some(p) = (unsafe { c_str("dm_set_uuid_prefix", "uuid_prefix", uuid_prefix) }) else { return 0 };
-        if p.len() > MAX_UUID_PREFIX_LEN {
-            crate::log_error!(errno = libc::EINVAL; "New uuid prefix {p} too long.");
+    ffi!("dm_set_uuid_prefix", 0; uuid_prefix: string => {
+        if uuid_prefix.len() > MAX_UUID_PREFIX_LEN {
+            crate::log_error!(errno = libc::EINVAL; "New uuid prefix {uuid_prefix} too long.");
             return 0;
         }
-        *UUID_PREFIX.lock().unwrap_or_else(|e| e.into_inner()) = CString::new(p).ok();
+        *UUID_PREFIX.lock().unwrap_or_else(|e| e.into_inner()) = CString::new(uuid_prefix).ok();
         1
     })
 }
@@ -96,8 +102,7 @@ pub unsafe extern "C" fn dm_device_get_name(major: u32, minor: u32, prefer_kerne
             crate::udev::kernel_name(major, minor)
         };
         match name {
-            // SAFETY: caller's contract for `buf`/`buf_size`.
-            Some(n) => unsafe { crate::capi::task::copy_out("dm_device_get_name", &n, buf, buf_size) },
+            Some(n) => arg::copy_out("dm_device_get_name", &n, buf, buf_size),
             None => {
                 crate::log_debug!("dm_device_get_name: no sysfs entry for {major}:{minor}");
                 0
@@ -154,9 +159,7 @@ pub unsafe extern "C" fn dm_mountinfo_read(read_fn: dm_mountinfo_line_callback_f
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_set_dev_dir(dir: *const c_char) -> c_int {
-    ffi!("dm_set_dev_dir", 0 => {
-        // SAFETY: caller's contract.
-        let Some(dir) = (unsafe { c_str("dm_set_dev_dir", "dir", dir) }) else { return 0 };
+    ffi!("dm_set_dev_dir", 0; dir: string => {
         if dir.len() + "/mapper".len() >= libc::PATH_MAX as usize {
             crate::log_error!(errno = libc::ENAMETOOLONG; "Invalid dev_dir value, {dir}: name too long.");
             return 0;
@@ -181,15 +184,9 @@ pub unsafe extern "C" fn dm_dir() -> *const c_char {
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_set_sysfs_dir(sysfs_dir: *const c_char) -> c_int {
-    ffi!("dm_set_sysfs_dir", 0 => {
-        if sysfs_dir.is_null() {
-            crate::udev::set_sysfs_dir("");
-        } else {
-            // SAFETY: caller's contract.
-            let Some(dir) = (unsafe { c_str("dm_set_sysfs_dir", "sysfs_dir", sysfs_dir) }) else { return 0 };
-            if !crate::udev::set_sysfs_dir(dir) {
-                return 0;
-            }
+    ffi!("dm_set_sysfs_dir", 0; sysfs_dir: opt_string => {
+        if !crate::udev::set_sysfs_dir(sysfs_dir.unwrap_or("")) && sysfs_dir.is_some() {
+            return 0;
         }
         *SYSFS_DIR.lock().unwrap_or_else(|e| e.into_inner()) = None;
         1
@@ -252,148 +249,64 @@ pub unsafe extern "C" fn dm_hold_control_dev(hold_open: c_int) {
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_timestamp_alloc() -> *mut dm_timestamp {
-    Box::into_raw(Box::<dm_timestamp>::default())
+    h::to_boxed_mut_ptr(dm_timestamp::default())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_timestamp_get(ts: *mut dm_timestamp) -> c_int {
-    require!("dm_timestamp_get", ts, 0);
-    // SAFETY: non-NULL pointer from dm_timestamp_alloc.
-    unsafe { *ts = dm_timestamp::now() };
-    1
+    ffi!("dm_timestamp_get", 0; ts: handle_mut => {
+        *ts = dm_timestamp::now();
+        1
+    })
+}
+
+/// Both timestamps' times; None (logged) when one is NULL.
+fn both(function: &str, ts1: *const dm_timestamp, ts2: *const dm_timestamp) -> Option<(u64, u64)> {
+    if ts1.is_null() || ts2.is_null() {
+        crate::capi::boundary::log_null(function, "a timestamp");
+        return None;
+    }
+    Some((handle(function, "ts1", ts1)?.nanoseconds, handle(function, "ts2", ts2)?.nanoseconds))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_timestamp_copy(ts_new: *mut dm_timestamp, ts_old: *mut dm_timestamp) {
-    if ts_new.is_null() || ts_old.is_null() {
-        crate::capi::boundary::log_null("dm_timestamp_copy", "a timestamp");
-        return;
-    }
-    // SAFETY: both non-NULL pointers from dm_timestamp_alloc.
-    unsafe { *ts_new = *ts_old };
+    ffi!("dm_timestamp_copy", () => {
+        if let Some((_, old)) = both("dm_timestamp_copy", ts_new, ts_old) {
+            if let Some(new) = handle_mut("dm_timestamp_copy", "ts_new", ts_new) {
+                new.nanoseconds = old;
+            }
+        }
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_timestamp_compare(ts1: *mut dm_timestamp, ts2: *mut dm_timestamp) -> c_int {
-    if ts1.is_null() || ts2.is_null() {
-        crate::capi::boundary::log_null("dm_timestamp_compare", "a timestamp");
-        return 0;
-    }
-    // SAFETY: both non-NULL pointers from dm_timestamp_alloc.
-    let (a, b) = unsafe { ((*ts1).nanoseconds, (*ts2).nanoseconds) };
-    a.cmp(&b) as c_int
+    ffi!("dm_timestamp_compare", 0 => { both("dm_timestamp_compare", ts1, ts2).map_or(0, |(a, b)| a.cmp(&b) as c_int) })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_timestamp_delta(ts1: *mut dm_timestamp, ts2: *mut dm_timestamp) -> u64 {
-    if ts1.is_null() || ts2.is_null() {
-        crate::capi::boundary::log_null("dm_timestamp_delta", "a timestamp");
-        return 0;
-    }
-    // SAFETY: both non-NULL pointers from dm_timestamp_alloc.
-    let (a, b) = unsafe { ((*ts1).nanoseconds, (*ts2).nanoseconds) };
-    a.abs_diff(b)
+    ffi!("dm_timestamp_delta", 0 => { both("dm_timestamp_delta", ts1, ts2).map_or(0, |(a, b)| a.abs_diff(b)) })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_timestamp_destroy(ts: *mut dm_timestamp) {
-    if !ts.is_null() {
-        // SAFETY: pointer from dm_timestamp_alloc, given back once.
-        drop(unsafe { Box::from_raw(ts) });
-    }
-}
-
-/// A path argument: any bytes but NUL (no UTF-8 required), NULL logged.
-///
-/// # Safety
-/// `ptr` must be NULL or a NUL-terminated string valid for `'a`.
-unsafe fn c_path<'a>(function: &str, ptr: *const c_char) -> Option<&'a std::path::Path> {
-    use std::os::unix::ffi::OsStrExt;
-    if ptr.is_null() {
-        crate::capi::boundary::log_null(function, "path");
-        return None;
-    }
-    // SAFETY: non-NULL and NUL-terminated per this function's contract.
-    let bytes = unsafe { CStr::from_ptr(ptr) }.to_bytes();
-    Some(std::path::Path::new(std::ffi::OsStr::from_bytes(bytes)))
-}
-
-/// libdm's `log_sys_error(call, path)`: "<path>: <call> failed: <strerror>".
-fn log_sys_error(call: &str, path: &std::path::Path, e: &std::io::Error) {
-    let errno = e.raw_os_error().unwrap_or(0);
-    let path = path.to_string_lossy();
-    crate::log_error!(errno = errno; "{path}{}{call} failed: {}", if path.is_empty() { "" } else { ": " }, crate::kernel::strerror(errno));
-}
-
-/// libdm's `_is_dir`: the path exists and is a directory (logged if not).
-fn is_dir_logged(path: &std::path::Path) -> bool {
-    match std::fs::metadata(path) {
-        Ok(m) if m.is_dir() => true,
-        Ok(_) => {
-            crate::log_error!(errno = libc::ENOTDIR; "Existing path {} is not a directory.", path.display());
-            false
-        }
-        Err(e) => {
-            log_sys_error("stat", path, &e);
-            false
-        }
-    }
-}
-
-/// One `mkdir(path, 0777)` of `dm_create_dir`: an existing directory is
-/// fine; a read-only file system fails without a message, as in libdm.
-fn mkdir_one(path: &std::path::Path) -> bool {
-    use std::os::unix::fs::DirBuilderExt;
-    match std::fs::DirBuilder::new().mode(0o777).create(path) {
-        Ok(()) => true,
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => is_dir_logged(path),
-        Err(e) => {
-            if e.raw_os_error() != Some(libc::EROFS) {
-                log_sys_error("mkdir", path, &e);
-            }
-            false
-        }
-    }
+    h::free_box(ts)
 }
 
 /// Creates `dir` and its missing parents (mode 0777 less the umask), as
 /// libdm: an empty path or an existing directory is success.
 #[no_mangle]
 pub unsafe extern "C" fn dm_create_dir(dir: *const c_char) -> c_int {
-    ffi!("dm_create_dir", 0 => {
-        use std::os::unix::ffi::OsStrExt;
-        // SAFETY: caller's contract.
-        let Some(dir) = (unsafe { c_path("dm_create_dir", dir) }) else { return 0 };
-        let bytes = dir.as_os_str().as_bytes();
-        if bytes.is_empty() || std::fs::metadata(dir).map(|m| m.is_dir()).unwrap_or(false) {
-            return 1;
-        }
-        crate::log_verbose!("Creating directory \"{}\"", dir.display());
-        // Each parent, left to right, then the directory itself.
-        for (i, _) in bytes.iter().enumerate().filter(|&(i, &b)| b == b'/' && i > 0) {
-            if !mkdir_one(std::path::Path::new(std::ffi::OsStr::from_bytes(&bytes[..i]))) {
-                return 0;
-            }
-        }
-        mkdir_one(dir) as c_int
-    })
+    ffi!("dm_create_dir", 0 => { path("dm_create_dir", "path", dir).is_some_and(fs::create_dir) as c_int })
 }
 
 /// 1 when `dir` holds nothing but `.` and `..`; 0 when it holds more or
 /// cannot be read (logged).
 #[no_mangle]
 pub unsafe extern "C" fn dm_is_empty_dir(dir: *const c_char) -> c_int {
-    ffi!("dm_is_empty_dir", 0 => {
-        // SAFETY: caller's contract.
-        let Some(dir) = (unsafe { c_path("dm_is_empty_dir", dir) }) else { return 0 };
-        match std::fs::read_dir(dir) {
-            Ok(mut entries) => entries.next().is_none() as c_int,
-            Err(e) => {
-                log_sys_error("opendir", dir, &e);
-                0
-            }
-        }
-    })
+    ffi!("dm_is_empty_dir", 0 => { path("dm_is_empty_dir", "path", dir).is_some_and(fs::is_empty_dir) as c_int })
 }
 
 /// Closes `stream`; EOF when an earlier write failed or fclose fails, with
@@ -403,114 +316,28 @@ pub unsafe extern "C" fn dm_fclose(stream: *mut libc::FILE) -> c_int {
     ffi!("dm_fclose", libc::EOF => {
         if stream.is_null() {
             crate::capi::boundary::log_null("dm_fclose", "stream");
-            // SAFETY: errno is this thread's variable.
-            unsafe { *libc::__errno_location() = libc::EINVAL };
+            nix::errno::Errno::set_raw(libc::EINVAL);
             return libc::EOF;
         }
         // SAFETY: an open stream per the caller's contract; fclose takes it.
         let (prev_fail, fclose_fail) = unsafe { (libc::ferror(stream) != 0, libc::fclose(stream) != 0) };
         if prev_fail && !fclose_fail {
-            // SAFETY: errno is this thread's variable.
-            unsafe { *libc::__errno_location() = 0 };
+            nix::errno::Errno::set_raw(0);
         }
         if prev_fail || fclose_fail { libc::EOF } else { 0 }
     })
 }
 
-/// How often `dm_create_lockfile` retries a lock held elsewhere, 1 ms apart.
-const LOCK_RETRIES: u32 = 20;
-
-/// Takes a write lock on the whole of `fd` (F_SETLK), retrying EINTR, and a
-/// lock held by another process `LOCK_RETRIES` times.
-fn lock_whole_file(fd: c_int, lockfile: &str) -> bool {
-    let mut retries = 0;
-    loop {
-        // SAFETY: an all-zero flock is valid; the fields are set below.
-        let mut lock: libc::flock = unsafe { std::mem::zeroed() };
-        lock.l_type = libc::F_WRLCK as _;
-        lock.l_whence = libc::SEEK_SET as _;
-        // SAFETY: `fd` is open; `lock` is a valid flock.
-        if unsafe { libc::fcntl(fd, libc::F_SETLK, &lock) } == 0 {
-            return true;
-        }
-        let e = std::io::Error::last_os_error();
-        match e.raw_os_error() {
-            Some(libc::EINTR) => continue,
-            Some(libc::EACCES) | Some(libc::EAGAIN) if retries < LOCK_RETRIES => {
-                retries += 1;
-                std::thread::sleep(std::time::Duration::from_millis(1));
-            }
-            Some(libc::EACCES) | Some(libc::EAGAIN) => {
-                crate::log_error!(errno = e.raw_os_error().unwrap_or(0); "Cannot lock lockfile [{lockfile}], error was [{}]", crate::kernel::strerror(e.raw_os_error().unwrap_or(0)));
-                return false;
-            }
-            _ => {
-                crate::log_error!(errno = e.raw_os_error().unwrap_or(0); "process is already running");
-                return false;
-            }
-        }
-    }
-}
-
 /// Creates (mode 0644) and write-locks a pid file holding this process's
-/// pid. The descriptor stays open (close-on-exec) for the life of the
-/// process, so the lock does too.
+/// pid, for the life of the process.
 #[no_mangle]
 pub unsafe extern "C" fn dm_create_lockfile(lockfile: *const c_char) -> c_int {
-    ffi!("dm_create_lockfile", 0 => {
-        use std::io::Write;
-        use std::os::unix::fs::OpenOptionsExt;
-        use std::os::unix::io::{AsRawFd, IntoRawFd};
-        // SAFETY: caller's contract.
-        let Some(path) = (unsafe { c_path("dm_create_lockfile", lockfile) }) else { return 0 };
-        let shown = path.display();
-        // Not truncated before the lock is ours: it may be another daemon's.
-        // std opens with O_CLOEXEC, where libdm sets FD_CLOEXEC afterwards.
-        let mut file = match std::fs::OpenOptions::new().write(true).create(true).truncate(false).mode(0o644).open(path) {
-            Ok(f) => f,
-            Err(e) => {
-                crate::log_error!(errno = e.raw_os_error().unwrap_or(0); "Cannot open lockfile [{shown}], error was [{}]", crate::kernel::strerror(e.raw_os_error().unwrap_or(0)));
-                return 0;
-            }
-        };
-        if !lock_whole_file(file.as_raw_fd(), &shown.to_string()) {
-            return 0;
-        }
-        let pid = format!("{}\n", std::process::id());
-        let written = file.set_len(0).map_err(|e| ("truncate", e)).and_then(|()| file.write_all(pid.as_bytes()).map_err(|e| ("write pid to", e)));
-        if let Err((what, e)) = written {
-            crate::log_error!(errno = e.raw_os_error().unwrap_or(0); "Cannot {what} pidfile [{shown}], error was [{e}]");
-            if let Err(e) = std::fs::remove_file(path) {
-                crate::log_debug!("{shown}: unlink failed: {e}");
-            }
-            return 0;
-        }
-        // Deliberately left open: closing it would release the lock.
-        let _ = file.into_raw_fd();
-        1
-    })
+    ffi!("dm_create_lockfile", 0 => { path("dm_create_lockfile", "path", lockfile).is_some_and(fs::create_lockfile) as c_int })
 }
 
 /// 1 when another process holds a write lock on `lockfile` (as a daemon
-/// that called `dm_create_lockfile` does), 0 otherwise. A lock held by
-/// this process itself does not count (POSIX record locks).
+/// that called `dm_create_lockfile` does), 0 otherwise.
 #[no_mangle]
 pub unsafe extern "C" fn dm_daemon_is_running(lockfile: *const c_char) -> c_int {
-    ffi!("dm_daemon_is_running", 0 => {
-        use std::os::unix::io::AsRawFd;
-        // SAFETY: caller's contract.
-        let Some(path) = (unsafe { c_path("dm_daemon_is_running", lockfile) }) else { return 0 };
-        let Ok(file) = std::fs::File::open(path) else { return 0 };
-        // SAFETY: an all-zero flock is valid; the fields are set below.
-        let mut lock: libc::flock = unsafe { std::mem::zeroed() };
-        lock.l_type = libc::F_WRLCK as _;
-        lock.l_whence = libc::SEEK_SET as _;
-        // SAFETY: `file` is open; `lock` is a valid, writable flock.
-        if unsafe { libc::fcntl(file.as_raw_fd(), libc::F_GETLK, &mut lock) } < 0 {
-            let errno = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
-            crate::log_error!(errno = errno; "Cannot check lock status of lockfile [{}], error was [{}]", path.display(), crate::kernel::strerror(errno));
-            return 0;
-        }
-        (lock.l_type != libc::F_UNLCK as _) as c_int
-    })
+    ffi!("dm_daemon_is_running", 0 => { path("dm_daemon_is_running", "path", lockfile).is_some_and(fs::daemon_is_running) as c_int })
 }

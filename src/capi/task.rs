@@ -7,8 +7,10 @@ use crate::capi::types::*;
 
 use std::sync::atomic::Ordering;
 
-use crate::capi::boundary::c_str;
+use crate::capi::arg::{self, c_mut, out, string};
+use crate::capi::cmem::CMem;
 use crate::capi::handle::{self, CCell, CText, Castable, OwnershipBox};
+use crate::capi::{list, memory};
 use crate::capi::system::dm_timestamp;
 use crate::kernel::default_kernel;
 use crate::task::{check_name, check_uuid, mangle, unmangle, Mangling, Task, TaskOutput, TaskType};
@@ -45,6 +47,7 @@ pub struct dm_task {
 /// each call in between borrows it for the call.
 impl Castable for dm_task {
     type Ownership = OwnershipBox;
+    type Rust = Self;
 }
 
 
@@ -319,88 +322,60 @@ pub unsafe extern "C" fn dm_task_update_nodes() {
 #[no_mangle]
 pub unsafe extern "C" fn dm_mknodes(name: *const c_char) -> c_int {
     ffi!("dm_mknodes", 0 => {
-        // SAFETY: caller's contract.
-        let dmt = unsafe { dm_task_create(DM_DEVICE_MKNODES) };
-        // SAFETY: `dmt` is ours until destroyed below; `name` per the caller.
-        let ok = unsafe { (name.is_null() || dm_task_set_name(dmt, name) == 1) && dm_task_run(dmt) == 1 };
-        // SAFETY: created above.
-        unsafe { dm_task_destroy(dmt) };
+        let dmt = handle::to_boxed_mut_ptr(dm_task::new(Task::new(TaskType::Mknodes)));
+        let ok = (name.is_null() || set_name(dmt, name) == 1) && run(dmt) == 1;
+        handle::free_box(dmt);
         ok as c_int
     })
 }
 
-/// Frees a list made by dm_task_get_device_list.
-///
-/// # Safety
-/// `head` is NULL or a list head made by dm_task_get_device_list.
-unsafe fn free_device_list(head: *mut dm_list) {
+/// Frees a list made by dm_task_get_device_list (NULL ignored): every
+/// element and the head were malloc'd by build_device_list.
+fn free_device_list(head: *mut dm_list) {
     if head.is_null() {
         return;
     }
-    // SAFETY: every element and the head were malloc'd by build_device_list
-    // and are linked consistently; each is freed once.
-    unsafe {
-        let mut node = (*head).n;
-        while !node.is_null() && node != head {
-            let next = (*node).n;
-            libc::free(node.cast());
-            node = next;
-        }
-        libc::free(head.cast());
+    let mut node = list::next(head);
+    while !node.is_null() && node != head {
+        let next = list::next(node);
+        memory::free(node.cast());
+        node = next;
     }
+    memory::free(head.cast());
 }
 
 /// A malloc'd `struct dm_list` of `struct dm_active_device`, each element
 /// one allocation with its name and uuid strings after it.
 fn build_device_list(names: &[crate::kernel::NameEntry]) -> *mut dm_list {
     let entry = std::mem::size_of::<dm_active_device>();
-    // SAFETY: malloc has no preconditions; the result is checked.
-    let head = unsafe { libc::malloc(std::mem::size_of::<dm_list>()) }.cast::<dm_list>();
-    if head.is_null() {
-        return head;
-    }
-    // SAFETY: `head` is a fresh allocation of a dm_list.
-    unsafe {
-        (*head).n = head;
-        (*head).p = head;
-    }
+    let Some(head) = CMem::Malloc.put(dm_list { n: ptr::null_mut(), p: ptr::null_mut() }) else { return ptr::null_mut() };
+    list::set(head, Some(head), Some(head));
     for n in names {
         let uuid = n.uuid.as_deref().unwrap_or("");
-        let size = entry + n.name.len() + 1 + uuid.len() + 1;
-        // SAFETY: as above.
-        let block = unsafe { libc::calloc(1, size) }.cast::<u8>();
-        if block.is_null() {
-            // SAFETY: `head` and what is linked so far come from here.
-            unsafe { free_device_list(head) };
+        let Some(block) = CMem::Malloc.zeroed(entry + n.name.len() + 1 + uuid.len() + 1, 8) else {
+            free_device_list(head);
             return ptr::null_mut();
-        }
-        // SAFETY: `block` has room for the entry and both strings (calloc
-        // zeroed the terminators); the new element is linked before `head`.
+        };
+        let dev = block.as_ptr().cast::<dm_active_device>();
+        let (major, minor) = crate::kernel::decode_dev(n.dev);
+        // SAFETY: `block` is a fresh zeroed allocation with room for the
+        // entry and both strings after it (their NULs already there).
         unsafe {
-            let dev = block.cast::<dm_active_device>();
-            let name_at = block.add(entry);
+            let name_at = block.as_ptr().add(entry);
             let uuid_at = name_at.add(n.name.len() + 1);
             ptr::copy_nonoverlapping(n.name.as_ptr(), name_at, n.name.len());
             ptr::copy_nonoverlapping(uuid.as_ptr(), uuid_at, uuid.len());
-            let (major, minor) = crate::kernel::decode_dev(n.dev);
-            (*dev).devno = libc::makedev(major, minor);
-            (*dev).name = name_at.cast();
-            (*dev).event_nr = n.event_nr.unwrap_or(0);
-            (*dev).uuid = uuid_at.cast();
-            let elem = &mut (*dev).list as *mut dm_list;
-            (*elem).n = head;
-            (*elem).p = (*head).p;
-            (*(*head).p).n = elem;
-            (*head).p = elem;
+            let list = dm_list { n: ptr::null_mut(), p: ptr::null_mut() };
+            dev.write(dm_active_device { list, devno: libc::makedev(major, minor), name: name_at.cast(), event_nr: n.event_nr.unwrap_or(0), uuid: uuid_at.cast() });
         }
+        list::insert(dev.cast(), list::prev(head), head);
     }
     head
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_device_list(dmt: *mut dm_task, devs_list: *mut *mut dm_list, devs_features: *mut c_uint) -> c_int {
-    ffi!("dm_task_get_device_list", 0 => {
-        require!("dm_task_get_device_list", devs_list, 0);
+    ffi!("dm_task_get_device_list", 0; devs_list: out => {
         let Some(t) = task_mut("dm_task_get_device_list", dmt) else { return 0 };
         if t.task.kind != TaskType::List {
             crate::log_error!(errno = libc::EINVAL; "Device list requires a DM_DEVICE_LIST task.");
@@ -415,33 +390,25 @@ pub unsafe extern "C" fn dm_task_get_device_list(dmt: *mut dm_task, devs_list: *
             crate::log_error!(errno = libc::ENOMEM; "Failed to allocate the device list.");
             return 0;
         }
-        // SAFETY: non-NULL outputs owned by the caller.
-        unsafe {
-            *devs_list = list;
-            if !devs_features.is_null() {
-                let mut f = 0;
-                if names.iter().all(|n| n.event_nr.is_some()) {
-                    f |= DM_DEVICE_LIST_HAS_EVENT_NR as c_uint;
-                }
-                if names.iter().all(|n| n.uuid.is_some()) {
-                    f |= DM_DEVICE_LIST_HAS_UUID as c_uint;
-                }
-                *devs_features = f;
-            }
+        devs_list.set(list);
+        let mut f = 0;
+        if names.iter().all(|n| n.event_nr.is_some()) {
+            f |= DM_DEVICE_LIST_HAS_EVENT_NR as c_uint;
         }
+        if names.iter().all(|n| n.uuid.is_some()) {
+            f |= DM_DEVICE_LIST_HAS_UUID as c_uint;
+        }
+        arg::Out::from(devs_features).set(f);
         1
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_device_list_destroy(devs_list: *mut *mut dm_list) {
-    if devs_list.is_null() {
-        return;
-    }
-    // SAFETY: `*devs_list` is NULL or a list from dm_task_get_device_list.
-    unsafe {
-        free_device_list(*devs_list);
-        *devs_list = ptr::null_mut();
+    let devs_list = arg::Out::from(devs_list);
+    if let Some(head) = devs_list.get() {
+        free_device_list(head);
+        devs_list.set(ptr::null_mut());
     }
 }
 
@@ -451,24 +418,18 @@ pub unsafe extern "C" fn dm_device_list_equal(list1: *const dm_list, list2: *con
         if list1.is_null() || list2.is_null() {
             return (list1.is_null() && list2.is_null()) as c_int;
         }
-        // SAFETY: both are lists from dm_task_get_device_list; elements are
+        // Both are lists from dm_task_get_device_list, whose elements are
         // dm_active_device with the list member first.
-        unsafe {
-            let (mut a, mut b) = ((*list1).n as *const dm_list, (*list2).n as *const dm_list);
-            while a != list1 && b != list2 {
-                let (x, y) = (a.cast::<dm_active_device>(), b.cast::<dm_active_device>());
-                if (*x).devno != (*y).devno
-                    || (*x).event_nr != (*y).event_nr
-                    || CStr::from_ptr((*x).name) != CStr::from_ptr((*y).name)
-                    || CStr::from_ptr((*x).uuid) != CStr::from_ptr((*y).uuid)
-                {
-                    return 0;
-                }
-                a = (*a).n;
-                b = (*b).n;
+        let (mut a, mut b) = (list::next(list1).cast_const(), list::next(list2).cast_const());
+        while a != list1 && b != list2 {
+            let (Some(x), Some(y)) = (arg::deref(a.cast::<dm_active_device>()), arg::deref(b.cast::<dm_active_device>())) else { return 0 };
+            if (x.devno, x.event_nr, arg::text(x.name), arg::text(x.uuid)) != (y.devno, y.event_nr, arg::text(y.name), arg::text(y.uuid)) {
+                return 0;
             }
-            (a == list1 && b == list2) as c_int
+            a = list::next(a);
+            b = list::next(b);
         }
+        (a == list1 && b == list2) as c_int
     })
 }
 
@@ -490,17 +451,11 @@ pub unsafe extern "C" fn dm_task_destroy(dmt: *mut dm_task) {
     if dmt.is_null() {
         return;
     }
-    ffi!("dm_task_destroy", () => {
-        // SAFETY: the caller gives back a pointer from dm_task_create.
-        handle::free_box(dmt);
-    })
+    ffi!("dm_task_destroy", () => { handle::free_box(dmt) })
 }
 
-/// Applies `set` to a string argument of a task.
-///
-/// # Safety
-/// `dmt` as in [`task_mut`]; `arg` NULL or a NUL-terminated string.
-unsafe fn set_string(
+/// Applies `set` to a string argument of a task (`dmt` as in [`task_mut`]).
+fn set_string(
     function: &'static str,
     dmt: *mut dm_task,
     argument: &'static str,
@@ -509,8 +464,7 @@ unsafe fn set_string(
 ) -> c_int {
     ffi!("dm_task_set_*", 0 => {
         let Some(t) = task_mut(function, dmt) else { return 0 };
-        // SAFETY: forwarded contract.
-        let Some(s) = (unsafe { c_str(function, argument, arg) }) else { return 0 };
+        let Some(s) = arg::string(function, argument, arg) else { return 0 };
         match set(t, s) {
             Ok(()) => {
                 t.refresh_names();
@@ -554,95 +508,83 @@ fn accept_mangled(t: &mut dm_task, s: &str, what: &str, label: &str, limit: usiz
     Ok(())
 }
 
+/// `dm_task_set_name` (`dmt` as in [`task_mut`]).
+fn set_name(dmt: *mut dm_task, name: *const c_char) -> c_int {
+    set_string("dm_task_set_name", dmt, "name", name, |t, s| {
+        // A path names an existing device (not for CREATE).
+        if s.contains('/') && t.task.kind != TaskType::Create {
+            let found = udev::dm_name_of_path(s).map_err(crate::task::TaskError::Invalid)?;
+            check_name(&found)?;
+            t.task.mangling = Mangling::None;
+            t.task.name = Some(found);
+            return Ok(());
+        }
+        // An empty name is no name (dmsetup's remove_all sets one).
+        if s.is_empty() {
+            t.task.name = None;
+            return Ok(());
+        }
+        check_name(s)?;
+        accept_mangled(t, s, "name", "device name", crate::kernel::DM_NAME_LEN)?;
+        t.task.name = Some(s.to_string());
+        Ok(())
+    })
+}
+
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_set_name(dmt: *mut dm_task, name: *const c_char) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe {
-        set_string("dm_task_set_name", dmt, "name", name, |t, s| {
-            // A path names an existing device (not for CREATE).
-            if s.contains('/') && t.task.kind != TaskType::Create {
-                let found = udev::dm_name_of_path(s).map_err(crate::task::TaskError::Invalid)?;
-                check_name(&found)?;
-                t.task.mangling = Mangling::None;
-                t.task.name = Some(found);
-                return Ok(());
-            }
-            // An empty name is no name (dmsetup's remove_all sets one).
-            if s.is_empty() {
-                t.task.name = None;
-                return Ok(());
-            }
-            check_name(s)?;
-            accept_mangled(t, s, "name", "device name", crate::kernel::DM_NAME_LEN)?;
-            t.task.name = Some(s.to_string());
-            Ok(())
-        })
-    }
+    set_name(dmt, name)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_set_uuid(dmt: *mut dm_task, uuid: *const c_char) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe {
-        set_string("dm_task_set_uuid", dmt, "uuid", uuid, |t, s| {
-            accept_mangled(t, s, "UUID", "device uuid", crate::kernel::DM_UUID_LEN)?;
-            check_uuid(s)?;
-            t.task.uuid = Some(s.to_string());
-            Ok(())
-        })
-    }
+    set_string("dm_task_set_uuid", dmt, "uuid", uuid, |t, s| {
+        accept_mangled(t, s, "UUID", "device uuid", crate::kernel::DM_UUID_LEN)?;
+        check_uuid(s)?;
+        t.task.uuid = Some(s.to_string());
+        Ok(())
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_set_newname(dmt: *mut dm_task, newname: *const c_char) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe {
-        set_string("dm_task_set_newname", dmt, "newname", newname, |t, s| {
-            if s.is_empty() {
-                return Err(crate::task::TaskError::Invalid("Non empty new name is required.".into()));
-            }
-            check_name(s)?;
-            accept_mangled(t, s, "new name", "new device name", crate::kernel::DM_NAME_LEN)?;
-            t.task.new_name = Some(s.to_string());
-            t.task.new_uuid = None;
-            Ok(())
-        })
-    }
+    set_string("dm_task_set_newname", dmt, "newname", newname, |t, s| {
+        if s.is_empty() {
+            return Err(crate::task::TaskError::Invalid("Non empty new name is required.".into()));
+        }
+        check_name(s)?;
+        accept_mangled(t, s, "new name", "new device name", crate::kernel::DM_NAME_LEN)?;
+        t.task.new_name = Some(s.to_string());
+        t.task.new_uuid = None;
+        Ok(())
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_set_newuuid(dmt: *mut dm_task, newuuid: *const c_char) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe {
-        set_string("dm_task_set_newuuid", dmt, "newuuid", newuuid, |t, s| {
-            check_uuid(s)?;
-            accept_mangled(t, s, "new UUID", "new device uuid", crate::kernel::DM_UUID_LEN)?;
-            t.task.new_uuid = Some(s.to_string());
-            t.task.new_name = None;
-            Ok(())
-        })
-    }
+    set_string("dm_task_set_newuuid", dmt, "newuuid", newuuid, |t, s| {
+        check_uuid(s)?;
+        accept_mangled(t, s, "new UUID", "new device uuid", crate::kernel::DM_UUID_LEN)?;
+        t.task.new_uuid = Some(s.to_string());
+        t.task.new_name = None;
+        Ok(())
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_set_message(dmt: *mut dm_task, message: *const c_char) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe {
-        set_string("dm_task_set_message", dmt, "message", message, |t, s| {
-            t.task.message = Some(s.to_string());
-            Ok(())
-        })
-    }
+    set_string("dm_task_set_message", dmt, "message", message, |t, s| {
+        t.task.message = Some(s.to_string());
+        Ok(())
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_add_target(dmt: *mut dm_task, start: u64, size: u64, ttype: *const c_char, params: *const c_char) -> c_int {
     ffi!("dm_task_add_target", 0 => {
         let Some(t) = task_mut("dm_task_add_target", dmt) else { return 0 };
-        // SAFETY: caller's contract.
-        let Some(ttype) = (unsafe { c_str("dm_task_add_target", "ttype", ttype) }) else { return 0 };
-        // SAFETY: caller's contract.
-        let Some(params) = (unsafe { c_str("dm_task_add_target", "params", params) }) else { return 0 };
+        let Some(ttype) = string("dm_task_add_target", "ttype", ttype) else { return 0 };
+        let Some(params) = string("dm_task_add_target", "params", params) else { return 0 };
         if ttype.is_empty() || ttype.len() >= crate::kernel::DM_MAX_TYPE_NAME {
             crate::log_error!(errno = libc::EINVAL; "Target type name {ttype} is invalid.");
             return 0;
@@ -771,8 +713,7 @@ pub unsafe extern "C" fn dm_task_set_cookie(dmt: *mut dm_task, cookie: *mut u32,
         require!("dm_task_set_cookie", cookie, 0);
         let Some(t) = task_mut("dm_task_set_cookie", dmt) else { return 0 };
         let what = format!("{} task on {}", t.task.kind.op_name(), t.task.name.as_deref().or(t.task.uuid.as_deref()).unwrap_or(""));
-        // SAFETY: non-NULL; the caller keeps it valid and writable.
-        let value = unsafe { &mut *cookie };
+        let Some(value) = c_mut("dm_task_set_cookie", "cookie", cookie) else { return 0 };
         match crate::udev::cookie::set_task_cookie(value, flags, crate::capi::udev::support(), &what) {
             Ok(event_nr) => {
                 t.task.event_nr = event_nr;
@@ -795,9 +736,8 @@ pub unsafe extern "C" fn dm_task_set_geometry(dmt: *mut dm_task, cylinders: *con
         let Some(t) = task_mut("dm_task_set_geometry", dmt) else { return 0 };
         let mut parts = Vec::new();
         for (what, p) in [("cylinders", cylinders), ("heads", heads), ("sectors", sectors), ("start", start)] {
-            // SAFETY: caller's contract.
-            let Some(s) = (unsafe { c_str("dm_task_set_geometry", what, p) }) else { return 0 };
-            parts.push(s.to_string());
+            let Some(s) = string("dm_task_set_geometry", what, p) else { return 0 };
+            parts.push(s);
         }
         t.task.geometry = Some(parts.join(" "));
         1
@@ -814,19 +754,23 @@ pub unsafe extern "C" fn dm_task_enable_checks(dmt: *mut dm_task) -> c_int {
     set_flag("dm_task_enable_checks", dmt, |t| t.task.enable_checks = true)
 }
 
-#[no_mangle]
-pub unsafe extern "C" fn dm_task_run(dmt: *mut dm_task) -> c_int {
-    ffi!("dm_task_run", 0 => {
-        match task_mut("dm_task_run", dmt) {
-            Some(t) => t.run() as c_int,
-            None => 0,
-        }
-    })
+/// `dm_task_run` (`dmt` as in [`task_mut`]).
+fn run(dmt: *mut dm_task) -> c_int {
+    ffi!("dm_task_run", 0 => { task_mut("dm_task_run", dmt).map_or(0, |t| t.run() as c_int) })
 }
 
 #[no_mangle]
+#[inline(never)]
+pub unsafe extern "C" fn dm_task_run(dmt: *mut dm_task) -> c_int {
+    run(dmt)
+}
+
+/// Not `run(dmt)` as well: two identical bodies are merged into one symbol
+/// (rustc's function merging), and the `.symver` of this old version then
+/// takes dm_task_run's default version away.
+#[no_mangle]
 pub unsafe extern "C" fn dm_task_run_base(dmt: *mut dm_task) -> c_int {
-    // SAFETY: same contract as dm_task_run, which behaves identically.
+    // SAFETY: the same contract as dm_task_run.
     unsafe { dm_task_run(dmt) }
 }
 
@@ -836,17 +780,12 @@ pub unsafe extern "C" fn dm_task_get_errno(dmt: *mut dm_task) -> c_int {
 }
 
 /// Fills `dmi` with the first `fields` members of `struct dm_info`
-/// (older binaries have the shorter struct).
-///
-/// # Safety
-/// `dmt` as in [`task_ref`]; `dmi` NULL or writable for `fields` ints.
-unsafe fn get_info(function: &'static str, dmt: *mut dm_task, dmi: *mut dm_info, fields: usize) -> c_int {
+/// (older binaries have the shorter struct: the original one ends after
+/// target_count, the next after deferred_remove).
+fn get_info(function: &'static str, dmt: *mut dm_task, dmi: *mut dm_info, fields: usize) -> c_int {
     ffi!("dm_task_get_info", 0 => {
         let Some(t) = task_ref(function, dmt) else { return 0 };
-        if dmi.is_null() {
-            crate::capi::boundary::log_null(function, "dmi");
-            return 0;
-        }
+        let Some(dmi) = arg::slice_mut(function, "dmi", dmi.cast::<c_int>(), fields) else { return 0 };
         let Some(out) = &t.output else {
             crate::log_error!(errno = libc::EINVAL; "{function}: the task has not run");
             return 0;
@@ -866,32 +805,24 @@ unsafe fn get_info(function: &'static str, dmt: *mut dm_task, dmi: *mut dm_info,
             i.deferred_remove as c_int,
             i.internal_suspend as c_int,
         ];
-        let out_ints = dmi.cast::<c_int>();
-        for (k, v) in values.iter().take(fields).enumerate() {
-            // SAFETY: `dmi` is writable for `fields` ints (struct dm_info is
-            // 12 ints; the older layouts are prefixes of it).
-            unsafe { out_ints.add(k).write(*v) };
-        }
+        dmi.copy_from_slice(&values[..fields]);
         1
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_info(dmt: *mut dm_task, dmi: *mut dm_info) -> c_int {
-    // SAFETY: caller's contract; the current struct has all 12 members.
-    unsafe { get_info("dm_task_get_info", dmt, dmi, 12) }
+    get_info("dm_task_get_info", dmt, dmi, 12)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_info_with_deferred_remove(dmt: *mut dm_task, dmi: *mut dm_info) -> c_int {
-    // SAFETY: caller's contract; this struct ends after deferred_remove.
-    unsafe { get_info("dm_task_get_info", dmt, dmi, 11) }
+    get_info("dm_task_get_info", dmt, dmi, 11)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_info_base(dmt: *mut dm_task, dmi: *mut dm_info) -> c_int {
-    // SAFETY: caller's contract; the original struct ends after target_count.
-    unsafe { get_info("dm_task_get_info", dmt, dmi, 10) }
+    get_info("dm_task_get_info", dmt, dmi, 10)
 }
 
 #[no_mangle]
@@ -906,9 +837,7 @@ pub unsafe extern "C" fn dm_task_get_uuid(dmt: *const dm_task) -> *const c_char 
 
 /// A malloc'd copy of `s` for the caller to dm_free.
 fn malloc_copy(s: &str) -> *mut c_char {
-    let c = cstring(s);
-    // SAFETY: strdup copies a valid NUL-terminated string into malloc'd memory.
-    unsafe { libc::strdup(c.as_ptr()) }
+    CMem::Malloc.str(cstring(s).as_bytes()).unwrap_or(ptr::null_mut())
 }
 
 /// The mangled form of a name or uuid in the current mode (mode none
@@ -999,27 +928,6 @@ pub unsafe extern "C" fn dm_task_get_versions(dmt: *mut dm_task) -> *mut dm_vers
     reply_buffer("dm_task_get_versions", dmt, |t| &mut t.versions)
 }
 
-/// Writes `s` with a NUL into `buf` of `size` bytes; 0 if it does not fit.
-///
-/// # Safety
-/// `buf` NULL or writable for `size` bytes.
-pub(crate) unsafe fn copy_out(function: &str, s: &str, buf: *mut c_char, size: usize) -> c_int {
-    if buf.is_null() {
-        crate::capi::boundary::log_null(function, "buffer");
-        return 0;
-    }
-    if s.len() + 1 > size {
-        crate::log_error!(errno = libc::ENOSPC; "{function}: buffer of {size} bytes too small for \"{s}\"");
-        return 0;
-    }
-    // SAFETY: `buf` is writable for `size` >= len + 1 bytes.
-    unsafe {
-        ptr::copy_nonoverlapping(s.as_ptr().cast::<c_char>(), buf, s.len());
-        *buf.add(s.len()) = 0;
-    }
-    1
-}
-
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_driver_version(dmt: *mut dm_task, version: *mut c_char, size: usize) -> c_int {
     ffi!("dm_task_get_driver_version", 0 => {
@@ -1029,18 +937,15 @@ pub unsafe extern "C" fn dm_task_get_driver_version(dmt: *mut dm_task, version: 
             return 0;
         };
         let [a, b, c] = out.version;
-        // SAFETY: caller's contract for `version`/`size`.
-        unsafe { copy_out("dm_task_get_driver_version", &format!("{a}.{b}.{c}"), version, size) }
+        arg::copy_out("dm_task_get_driver_version", &format!("{a}.{b}.{c}"), version, size)
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_read_ahead(dmt: *const dm_task, read_ahead: *mut u32) -> u32 {
-    ffi!("dm_task_get_read_ahead", 0 => {
-        require!("dm_task_get_read_ahead", read_ahead, 0);
+    ffi!("dm_task_get_read_ahead", 0; read_ahead: out => {
         let Some(t) = task_ref("dm_task_get_read_ahead", dmt) else { return 0 };
-        // SAFETY: non-NULL, caller-provided output.
-        unsafe { *read_ahead = 0 };
+        read_ahead.set(0);
         let Some(out) = &t.output else { return 0 };
         if !out.info.exists {
             return 0;
@@ -1061,14 +966,7 @@ pub unsafe extern "C" fn dm_task_get_read_ahead(dmt: *const dm_task, read_ahead:
                 }
             }
         });
-        match sectors {
-            Some(sectors) => {
-                // SAFETY: as above.
-                unsafe { *read_ahead = sectors };
-                1
-            }
-            None => 0,
-        }
+        sectors.map_or(0, |sectors| u32::from(read_ahead.set(sectors)))
     })
 }
 
@@ -1088,24 +986,11 @@ pub unsafe extern "C" fn dm_get_next_target(dmt: *mut dm_task, next: *mut c_void
         }
         // `next` is the 1-based index of the target to return, as handed out.
         let index = next.addr();
-        // SAFETY: the four outputs are non-NULL and the caller's to write.
-        unsafe {
-            match t.c_targets.get(index) {
-                Some((s, l, ty, p)) => {
-                    *start = *s;
-                    *length = *l;
-                    *target_type = ty.as_ptr();
-                    *params = p.as_ptr();
-                }
-                None => {
-                    *start = 0;
-                    *length = 0;
-                    *target_type = ptr::null_mut();
-                    *params = ptr::null_mut();
-                    return ptr::null_mut();
-                }
-            }
-        }
+        let (s, l, ty, p) = t.c_targets.get(index).map_or((0, 0, ptr::null_mut(), ptr::null_mut()), |(s, l, ty, p)| (*s, *l, ty.as_ptr(), p.as_ptr()));
+        arg::Out::from(start).set(s);
+        arg::Out::from(length).set(l);
+        arg::Out::from(target_type).set(ty);
+        arg::Out::from(params).set(p);
         if index + 1 < t.c_targets.len() {
             ptr::without_provenance_mut(index + 1)
         } else {
@@ -1116,8 +1001,7 @@ pub unsafe extern "C" fn dm_get_next_target(dmt: *mut dm_task, next: *mut c_void
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_get_library_version(version: *mut c_char, size: usize) -> c_int {
-    // SAFETY: caller's contract for `version`/`size`.
-    unsafe { copy_out("dm_get_library_version", crate::LIBRARY_VERSION, version, size) }
+    arg::copy_out("dm_get_library_version", crate::LIBRARY_VERSION, version, size)
 }
 
 #[no_mangle]
@@ -1127,8 +1011,7 @@ pub unsafe extern "C" fn dm_driver_version(version: *mut c_char, size: usize) ->
         match task.run(default_kernel().as_ref()) {
             Ok(out) => {
                 let [a, b, c] = out.version;
-                // SAFETY: caller's contract for `version`/`size`.
-                unsafe { copy_out("dm_driver_version", &format!("{a}.{b}.{c}"), version, size) }
+                arg::copy_out("dm_driver_version", &format!("{a}.{b}.{c}"), version, size)
             }
             Err(e) => {
                 crate::log_error!(errno = e.errno(); "{e}");

@@ -17,7 +17,7 @@ use std::ptr::{self, NonNull};
 
 use crate::capi::types::*;
 
-use crate::capi::boundary::c_str;
+use crate::capi::arg;
 use crate::capi::handle::{self, CCell, CText, Castable, OwnershipInterior, OwnershipRef};
 use crate::kernel::default_kernel;
 use crate::tree::{NodeId, Tree};
@@ -32,6 +32,7 @@ pub struct dm_tree {
 
 impl Castable for dm_tree {
     type Ownership = OwnershipInterior;
+    type Rust = Self;
 }
 
 /// What a tree call works on: the Rust [`Tree`] and the node handles.
@@ -66,6 +67,7 @@ pub struct dm_tree_node {
 
 impl Castable for dm_tree_node {
     type Ownership = OwnershipRef;
+    type Rust = Self;
 }
 
 impl TreeState {
@@ -311,8 +313,7 @@ pub unsafe extern "C" fn dm_tree_node_add_mirror_target(node: *mut dm_tree_node,
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_mirror_target_log(node: *mut dm_tree_node, region_size: u32, clustered: c_uint, log_uuid: *const c_char, area_count: c_uint, flags: u32) -> c_int {
     let _ = area_count;
-    // SAFETY: caller's contract.
-    let log_uuid = unsafe { opt_str(log_uuid) };
+    let Some(log_uuid) = arg::opt_owned("dm_tree_node_add_mirror_target_log", "log_uuid", log_uuid) else { return 0 };
     with_tree("dm_tree_node_add_mirror_target_log", node, |t, id| {
         if clustered != 0 {
             return Err(TreeError::Invalid("clustered mirror logs are not supported".into()));
@@ -330,8 +331,7 @@ pub unsafe extern "C" fn dm_tree_node_add_mirror_target_log(node: *mut dm_tree_n
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_snapshot_origin_target(dnode: *mut dm_tree_node, size: u64, origin_uuid: *const c_char) -> c_int {
-    // SAFETY: caller's contract.
-    let origin = unsafe { opt_str(origin_uuid) };
+    let Some(origin) = arg::opt_owned("dm_tree_node_add_snapshot_origin_target", "origin_uuid", origin_uuid) else { return 0 };
     with_tree("dm_tree_node_add_snapshot_origin_target", dnode, |t, id| {
         let o = node_by_uuid(t, origin, "snapshot origin")?;
         t.tree.add_snapshot_origin(id, size, o)
@@ -340,8 +340,8 @@ pub unsafe extern "C" fn dm_tree_node_add_snapshot_origin_target(dnode: *mut dm_
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_snapshot_target(node: *mut dm_tree_node, size: u64, origin_uuid: *const c_char, cow_uuid: *const c_char, persistent: c_int, chunk_size: u32) -> c_int {
-    // SAFETY: caller's contract.
-    let (origin, cow) = unsafe { (opt_str(origin_uuid), opt_str(cow_uuid)) };
+    const F: &str = "dm_tree_node_add_snapshot_target";
+    let (Some(origin), Some(cow)) = (arg::opt_owned(F, "origin_uuid", origin_uuid), arg::opt_owned(F, "cow_uuid", cow_uuid)) else { return 0 };
     with_tree("dm_tree_node_add_snapshot_target", node, |t, id| {
         let o = node_by_uuid(t, origin, "snapshot origin")?;
         let c = node_by_uuid(t, cow, "snapshot COW device")?;
@@ -351,8 +351,8 @@ pub unsafe extern "C" fn dm_tree_node_add_snapshot_target(node: *mut dm_tree_nod
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_snapshot_merge_target(node: *mut dm_tree_node, size: u64, origin_uuid: *const c_char, cow_uuid: *const c_char, merge_uuid: *const c_char, chunk_size: u32) -> c_int {
-    // SAFETY: caller's contract.
-    let (origin, cow, merge) = unsafe { (opt_str(origin_uuid), opt_str(cow_uuid), opt_str(merge_uuid)) };
+    const F: &str = "dm_tree_node_add_snapshot_merge_target";
+    let (Some(origin), Some(cow), Some(merge)) = (arg::opt_owned(F, "origin_uuid", origin_uuid), arg::opt_owned(F, "cow_uuid", cow_uuid), arg::opt_owned(F, "merge_uuid", merge_uuid)) else { return 0 };
     with_tree("dm_tree_node_add_snapshot_merge_target", node, |t, id| {
         let o = node_by_uuid(t, origin, "snapshot origin")?;
         let c = node_by_uuid(t, cow, "snapshot COW device")?;
@@ -372,10 +372,8 @@ pub unsafe extern "C" fn dm_tree_node_add_snapshot_merge_target(node: *mut dm_tr
 pub unsafe extern "C" fn dm_tree_add_new_dev_with_udev_flags(tree: *mut dm_tree, name: *const c_char, uuid: *const c_char, major: u32, minor: u32, read_only: c_int, clear_inactive: c_int, context: *mut c_void, udev_flags: u16) -> *mut dm_tree_node {
     ffi!("dm_tree_add_new_dev", ptr::null_mut() => {
         let Some(mut t) = tree_mut("dm_tree_add_new_dev", tree) else { return ptr::null_mut() };
-        // SAFETY: caller's contract.
-        let Some(name) = (unsafe { c_str("dm_tree_add_new_dev", "name", name) }) else { return ptr::null_mut() };
-        // SAFETY: caller's contract.
-        let Some(uuid) = (unsafe { c_str("dm_tree_add_new_dev", "uuid", uuid) }) else { return ptr::null_mut() };
+        let Some(name) = arg::string("dm_tree_add_new_dev", "name", name) else { return ptr::null_mut() };
+        let Some(uuid) = arg::string("dm_tree_add_new_dev", "uuid", uuid) else { return ptr::null_mut() };
         let added = t.tree.add_new_dev(name, uuid, major, minor, read_only != 0, udev_flags).and_then(|id| {
             if clear_inactive != 0 {
                 t.tree.clear_inactive_table(default_kernel().as_ref(), id, udev_flags)?;
@@ -430,38 +428,22 @@ pub unsafe extern "C" fn dm_tree_node_add_striped_target(node: *mut dm_tree_node
     add_simple("dm_tree_node_add_striped_target", node, size, Target::Striped { stripe_size })
 }
 
-/// An optional C string argument.
-///
-/// # Safety
-/// `p` NULL or NUL-terminated.
-unsafe fn opt_str(p: *const c_char) -> Option<String> {
-    // SAFETY: per this function's contract.
-    (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned())
-}
-
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_crypt_target(node: *mut dm_tree_node, size: u64, cipher: *const c_char, chainmode: *const c_char, iv: *const c_char, iv_offset: u64, key: *const c_char) -> c_int {
+    const F: &str = "dm_tree_node_add_crypt_target";
     if cipher.is_null() || key.is_null() {
-        crate::capi::boundary::log_null("dm_tree_node_add_crypt_target", "cipher or key");
+        crate::capi::boundary::log_null(F, "cipher or key");
         return 0;
     }
-    // SAFETY: caller's contract; cipher and key are non-NULL.
-    let crypt = unsafe {
-        Crypt {
-            cipher: opt_str(cipher).unwrap_or_default(),
-            chainmode: opt_str(chainmode),
-            iv: opt_str(iv),
-            iv_offset: (iv_offset != DM_CRYPT_IV_DEFAULT).then_some(iv_offset),
-            key: opt_str(key).unwrap_or_default(),
-        }
-    };
+    let (Some(cipher), Some(chainmode), Some(iv), Some(key)) = (arg::string(F, "cipher", cipher), arg::opt_owned(F, "chainmode", chainmode), arg::opt_owned(F, "iv", iv), arg::string(F, "key", key)) else { return 0 };
+    let crypt = Crypt { cipher: cipher.to_string(), chainmode, iv, iv_offset: (iv_offset != DM_CRYPT_IV_DEFAULT).then_some(iv_offset), key: key.to_string() };
     add_simple("dm_tree_node_add_crypt_target", node, size, Target::Crypt(crypt))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_target_area(node: *mut dm_tree_node, dev_name: *const c_char, dlid: *const c_char, offset: u64) -> c_int {
-    // SAFETY: caller's contract.
-    let (dev_name, dlid) = unsafe { (opt_str(dev_name), opt_str(dlid)) };
+    const F: &str = "dm_tree_node_add_target_area";
+    let (Some(dev_name), Some(dlid)) = (arg::opt_owned(F, "dev_name", dev_name), arg::opt_owned(F, "dlid", dlid)) else { return 0 };
     with_tree("dm_tree_node_add_target_area", node, |t, id| {
         let device = if let Some(uuid) = dlid {
             let child = t.tree.find_by_uuid(&uuid).filter(|c| *c != Tree::ROOT).ok_or_else(|| TreeError::Invalid(format!("Couldn't find area uuid {uuid}.")))?;
@@ -482,18 +464,11 @@ pub unsafe extern "C" fn dm_tree_node_add_target_area(node: *mut dm_tree_node, d
     })
 }
 
-/// The uuid prefix argument of the phase functions (NULL: everything).
-///
-/// # Safety
-/// `prefix` NULL or readable for `len` bytes.
-unsafe fn prefix_arg(prefix: *const c_char, len: usize) -> Option<String> {
-    if prefix.is_null() {
-        return None;
-    }
-    // SAFETY: per this function's contract.
-    let bytes = unsafe { std::slice::from_raw_parts(prefix.cast::<u8>(), len) };
-    let end = bytes.iter().position(|b| *b == 0).unwrap_or(bytes.len());
-    Some(String::from_utf8_lossy(&bytes[..end]).into_owned())
+/// The uuid prefix argument of the phase functions (NULL: everything):
+/// its bytes up to `len` or a NUL (bytes that are not UTF-8 become U+FFFD,
+/// see `capi::arg`).
+fn prefix_arg(prefix: *const c_char, len: usize) -> Option<String> {
+    (!prefix.is_null()).then(|| arg::strn("", "", prefix, len).map(|b| String::from_utf8_lossy(b).into_owned())).flatten()
 }
 
 /// Calls a node's registered callback for `event`. The handle pointers are
@@ -523,8 +498,7 @@ fn callback_for(t: &TreeState) -> impl FnMut(NodeId, NodeEvent) -> bool {
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_preload_children(dnode: *mut dm_tree_node, uuid_prefix: *const c_char, uuid_prefix_len: usize) -> c_int {
-    // SAFETY: caller's contract.
-    let prefix = unsafe { prefix_arg(uuid_prefix, uuid_prefix_len) };
+    let prefix = prefix_arg(uuid_prefix, uuid_prefix_len);
     run_phase("dm_tree_preload_children", dnode, |t, id| {
         let mut cb = callback_for(t);
         t.tree.preload_children(default_kernel().as_ref(), id, prefix.as_deref(), &mut cb)
@@ -533,22 +507,19 @@ pub unsafe extern "C" fn dm_tree_preload_children(dnode: *mut dm_tree_node, uuid
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_activate_children(dnode: *mut dm_tree_node, uuid_prefix: *const c_char, uuid_prefix_len: usize) -> c_int {
-    // SAFETY: caller's contract.
-    let prefix = unsafe { prefix_arg(uuid_prefix, uuid_prefix_len) };
+    let prefix = prefix_arg(uuid_prefix, uuid_prefix_len);
     run_phase("dm_tree_activate_children", dnode, |t, id| t.tree.activate_children(default_kernel().as_ref(), id, prefix.as_deref()))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_suspend_children(dnode: *mut dm_tree_node, uuid_prefix: *const c_char, uuid_prefix_len: usize) -> c_int {
-    // SAFETY: caller's contract.
-    let prefix = unsafe { prefix_arg(uuid_prefix, uuid_prefix_len) };
+    let prefix = prefix_arg(uuid_prefix, uuid_prefix_len);
     run_phase("dm_tree_suspend_children", dnode, |t, id| t.tree.suspend_children(default_kernel().as_ref(), id, prefix.as_deref()))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_deactivate_children(dnode: *mut dm_tree_node, uuid_prefix: *const c_char, uuid_prefix_len: usize) -> c_int {
-    // SAFETY: caller's contract.
-    let prefix = unsafe { prefix_arg(uuid_prefix, uuid_prefix_len) };
+    let prefix = prefix_arg(uuid_prefix, uuid_prefix_len);
     run_phase("dm_tree_deactivate_children", dnode, |t, id| {
         let mut cb = callback_for(t);
         t.tree.deactivate_children(default_kernel().as_ref(), id, prefix.as_deref(), &mut cb)
@@ -629,8 +600,7 @@ pub unsafe extern "C" fn dm_tree_node_set_presuspend_node(node: *mut dm_tree_nod
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_children_use_uuid(dnode: *mut dm_tree_node, uuid_prefix: *const c_char, uuid_prefix_len: usize) -> c_int {
     ffi!("dm_tree_children_use_uuid", 0 => {
-        // SAFETY: caller's contract.
-        let prefix = unsafe { prefix_arg(uuid_prefix, uuid_prefix_len) };
+        let prefix = prefix_arg(uuid_prefix, uuid_prefix_len);
         let Some((t, id)) = tree_of_node("dm_tree_children_use_uuid", dnode) else { return 0 };
         let mut pending = t.tree.neighbours(id, false);
         let mut seen = Vec::new();
@@ -718,8 +688,7 @@ pub unsafe extern "C" fn dm_tree_find_node(tree: *mut dm_tree, major: u32, minor
 pub unsafe extern "C" fn dm_tree_find_node_by_uuid(tree: *mut dm_tree, uuid: *const c_char) -> *mut dm_tree_node {
     ffi!("dm_tree_find_node_by_uuid", ptr::null_mut() => {
         let Some(t) = tree_mut("dm_tree_find_node_by_uuid", tree) else { return ptr::null_mut() };
-        // SAFETY: caller's contract.
-        let Some(uuid) = (unsafe { c_str("dm_tree_find_node_by_uuid", "uuid", uuid) }) else { return ptr::null_mut() };
+        let Some(uuid) = arg::string("dm_tree_find_node_by_uuid", "uuid", uuid) else { return ptr::null_mut() };
         match t.tree.find_by_uuid(uuid) {
             Some(id) => t.handle(id),
             None => ptr::null_mut(),
@@ -733,13 +702,12 @@ pub unsafe extern "C" fn dm_tree_next_child(handle: *mut *mut c_void, parent: *c
         require!("dm_tree_next_child", handle, ptr::null_mut());
         let Some((t, parent)) = tree_of_node("dm_tree_next_child", parent) else { return ptr::null_mut() };
         // The cursor is the number of neighbours already returned.
-        // SAFETY: `handle` is non-NULL and the caller's.
-        let pos = unsafe { *handle }.addr();
+        let handle = arg::Out::from(handle);
+        let pos = handle.get().unwrap_or(ptr::null_mut()).addr();
         let next = t.tree.links(parent, inverted != 0).get(pos).copied();
         match next {
             Some(id) => {
-                // SAFETY: as above.
-                unsafe { *handle = ptr::without_provenance_mut(pos + 1) };
+                handle.set(ptr::without_provenance_mut(pos + 1));
                 t.handle(id)
             }
             None => ptr::null_mut(),
@@ -781,56 +749,41 @@ pub unsafe extern "C" fn dm_tree_node_num_children(node: *const dm_tree_node, in
 pub unsafe extern "C" fn dm_tree_set_optional_uuid_suffixes(dtree: *mut dm_tree, optional_uuid_suffixes: *mut *const c_char) {
     ffi!("dm_tree_set_optional_uuid_suffixes", () => {
         let Some(mut t) = tree_mut("dm_tree_set_optional_uuid_suffixes", dtree) else { return };
-        let mut suffixes = Vec::new();
-        if !optional_uuid_suffixes.is_null() {
-            for i in 0.. {
-                // SAFETY: the caller passes a NULL-terminated array of strings.
-                let p = unsafe { *optional_uuid_suffixes.add(i) };
-                if p.is_null() {
-                    break;
-                }
-                // SAFETY: each element is a C string.
-                suffixes.push(unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned());
-            }
-        }
+        // A function that returns nothing cannot refuse a suffix: bytes that
+        // are not UTF-8 become U+FFFD.
+        let suffixes = arg::terminated(optional_uuid_suffixes.cast_const(), |p| p.is_null()).iter().map(|&p| arg::lossy(p)).collect();
         t.tree.set_optional_uuid_suffixes(suffixes);
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_raid_target(_node: *mut dm_tree_node, _size: u64, _raid_type: *const c_char, _region_size: u32, _stripe_size: u32, _rebuilds: u64, _flags: u64) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { targets::dm_tree_node_add_raid_target(_node, _size, _raid_type, _region_size, _stripe_size, _rebuilds, _flags) }
+    targets::dm_tree_node_add_raid_target(_node, _size, _raid_type, _region_size, _stripe_size, _rebuilds, _flags)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_raid_target_with_params(_node: *mut dm_tree_node, _size: u64, _p: *const dm_tree_node_raid_params) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { targets::dm_tree_node_add_raid_target_with_params(_node, _size, _p) }
+    targets::dm_tree_node_add_raid_target_with_params(_node, _size, _p)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_raid_target_with_params_v2(_node: *mut dm_tree_node, _size: u64, _p: *const dm_tree_node_raid_params_v2) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { targets::dm_tree_node_add_raid_target_with_params_v2(_node, _size, _p) }
+    targets::dm_tree_node_add_raid_target_with_params_v2(_node, _size, _p)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_cache_target(_node: *mut dm_tree_node, _size: u64, _feature_flags: u64, _metadata_uuid: *const c_char, _data_uuid: *const c_char, _origin_uuid: *const c_char, _policy_name: *const c_char, _policy_settings: *const dm_config_node, _data_block_size: u32) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { targets::dm_tree_node_add_cache_target(_node, _size, _feature_flags, _metadata_uuid, _data_uuid, _origin_uuid, _policy_name, _policy_settings, _data_block_size) }
+    targets::dm_tree_node_add_cache_target(_node, _size, _feature_flags, _metadata_uuid, _data_uuid, _origin_uuid, _policy_name, _policy_settings, _data_block_size)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_replicator_target(_node: *mut dm_tree_node, _size: u64, _rlog_uuid: *const c_char, _rlog_type: *const c_char, _rsite_index: c_uint, _mode: c_int, _async_timeout: u32, _fall_behind_data: u64, _fall_behind_ios: u32) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { targets::dm_tree_node_add_replicator_target(_node, _size, _rlog_uuid, _rlog_type, _rsite_index, _mode, _async_timeout, _fall_behind_data, _fall_behind_ios) }
+    targets::dm_tree_node_add_replicator_target(_node, _size, _rlog_uuid, _rlog_type, _rsite_index, _mode, _async_timeout, _fall_behind_data, _fall_behind_ios)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_replicator_dev_target(_node: *mut dm_tree_node, _size: u64, _replicator_uuid: *const c_char, _rdevice_index: u64, _rdev_uuid: *const c_char, _rsite_index: c_uint, _slog_uuid: *const c_char, _slog_flags: u32, _slog_region_size: u32) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { targets::dm_tree_node_add_replicator_dev_target(_node, _size, _replicator_uuid, _rdevice_index, _rdev_uuid, _rsite_index, _slog_uuid, _slog_flags, _slog_region_size) }
+    targets::dm_tree_node_add_replicator_dev_target(_node, _size, _replicator_uuid, _rdevice_index, _rdev_uuid, _rsite_index, _slog_uuid, _slog_flags, _slog_region_size)
 }
 
 #[no_mangle]
@@ -841,8 +794,8 @@ pub unsafe extern "C" fn dm_tree_node_add_thin_pool_target(node: *mut dm_tree_no
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_thin_pool_target_v1(node: *mut dm_tree_node, size: u64, transaction_id: u64, metadata_uuid: *const c_char, pool_uuid: *const c_char, data_block_size: u32, low_water_mark: u64, skip_block_zeroing: c_uint, crop_metadata: c_uint) -> c_int {
-    // SAFETY: caller's contract.
-    let (metadata, data) = unsafe { (opt_str(metadata_uuid), opt_str(pool_uuid)) };
+    const F: &str = "dm_tree_node_add_thin_pool_target";
+    let (Some(metadata), Some(data)) = (arg::opt_owned(F, "metadata_uuid", metadata_uuid), arg::opt_owned(F, "pool_uuid", pool_uuid)) else { return 0 };
     with_tree("dm_tree_node_add_thin_pool_target", node, |t, id| {
         let m = node_by_uuid(t, metadata, "metadata")?;
         let d = node_by_uuid(t, data, "pool")?;
@@ -893,8 +846,7 @@ pub unsafe extern "C" fn dm_tree_node_set_thin_pool_read_only(node: *mut dm_tree
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_thin_target(node: *mut dm_tree_node, size: u64, pool_uuid: *const c_char, device_id: u32) -> c_int {
-    // SAFETY: caller's contract.
-    let pool = unsafe { opt_str(pool_uuid) };
+    let Some(pool) = arg::opt_owned("dm_tree_node_add_thin_target", "pool_uuid", pool_uuid) else { return 0 };
     with_tree("dm_tree_node_add_thin_target", node, |t, id| {
         let p = node_by_uuid(t, pool, "pool")?;
         t.tree.add_thin(id, size, device_id, p)
@@ -903,8 +855,7 @@ pub unsafe extern "C" fn dm_tree_node_add_thin_target(node: *mut dm_tree_node, s
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_set_thin_external_origin(node: *mut dm_tree_node, external_uuid: *const c_char) -> c_int {
-    // SAFETY: caller's contract.
-    let external = unsafe { opt_str(external_uuid) };
+    let Some(external) = arg::opt_owned("dm_tree_node_set_thin_external_origin", "external_uuid", external_uuid) else { return 0 };
     with_tree("dm_tree_node_set_thin_external_origin", node, |t, id| {
         let o = node_by_uuid(t, external, "thin external origin")?;
         t.tree.set_thin_external_origin(id, o)
@@ -921,8 +872,7 @@ pub unsafe extern "C" fn dm_tree_node_set_udev_flags(node: *mut dm_tree_node, ud
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_null_area(_node: *mut dm_tree_node, _offset: u64) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { targets::dm_tree_node_add_null_area(_node, _offset) }
+    targets::dm_tree_node_add_null_area(_node, _offset)
 }
 
 #[no_mangle]
@@ -943,32 +893,27 @@ pub unsafe extern "C" fn dm_tree_get_cookie(node: *mut dm_tree_node) -> u32 {
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_cache_target_base(_node: *mut dm_tree_node, _size: u64, _feature_flags: u64, _metadata_uuid: *const c_char, _data_uuid: *const c_char, _origin_uuid: *const c_char, _policy_name: *const c_char, _policy_settings: *const dm_config_node, _data_block_size: u32) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { targets::dm_tree_node_add_cache_target_base(_node, _size, _feature_flags, _metadata_uuid, _data_uuid, _origin_uuid, _policy_name, _policy_settings, _data_block_size) }
+    targets::dm_tree_node_add_cache_target_base(_node, _size, _feature_flags, _metadata_uuid, _data_uuid, _origin_uuid, _policy_name, _policy_settings, _data_block_size)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_cachevol_target(_node: *mut dm_tree_node, _size: u64, _feature_flags: u64, _metadata_uuid: *const c_char, _data_uuid: *const c_char, _cachevol_uuid: *const c_char, _origin_uuid: *const c_char, _policy_name: *const c_char, _policy_settings: *const dm_config_node, _metadata_start: u64, _metadata_len: u64, _data_start: u64, _data_len: u64, _data_block_size: u32) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { targets::dm_tree_node_add_cachevol_target(_node, _size, _feature_flags, _metadata_uuid, _data_uuid, _cachevol_uuid, _origin_uuid, _policy_name, _policy_settings, _metadata_start, _metadata_len, _data_start, _data_len, _data_block_size) }
+    targets::dm_tree_node_add_cachevol_target(_node, _size, _feature_flags, _metadata_uuid, _data_uuid, _cachevol_uuid, _origin_uuid, _policy_name, _policy_settings, _metadata_start, _metadata_len, _data_start, _data_len, _data_block_size)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_writecache_target(_node: *mut dm_tree_node, _size: u64, _origin_uuid: *const c_char, _cache_uuid: *const c_char, _pmem: c_int, _writecache_block_size: u32, _settings: *mut dm_writecache_settings) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { targets::dm_tree_node_add_writecache_target(_node, _size, _origin_uuid, _cache_uuid, _pmem, _writecache_block_size, _settings) }
+    targets::dm_tree_node_add_writecache_target(_node, _size, _origin_uuid, _cache_uuid, _pmem, _writecache_block_size, _settings)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_integrity_target(_node: *mut dm_tree_node, _size: u64, _origin_uuid: *const c_char, _meta_uuid: *const c_char, _settings: *mut dm_integrity_settings, _recalculate: c_int) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { targets::dm_tree_node_add_integrity_target(_node, _size, _origin_uuid, _meta_uuid, _settings, _recalculate) }
+    targets::dm_tree_node_add_integrity_target(_node, _size, _origin_uuid, _meta_uuid, _settings, _recalculate)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_vdo_target(_node: *mut dm_tree_node, _size: u64, _vdo_version: u32, _vdo_pool_name: *const c_char, _data_uuid: *const c_char, _data_size: u64, _vtp: *const dm_vdo_target_params) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { targets::dm_tree_node_add_vdo_target(_node, _size, _vdo_version, _vdo_pool_name, _data_uuid, _data_size, _vtp) }
+    targets::dm_tree_node_add_vdo_target(_node, _size, _vdo_version, _vdo_pool_name, _data_uuid, _data_size, _vtp)
 }
 
 mod targets;

@@ -6,6 +6,7 @@ use std::ffi::*;
 
 use once_cell::sync::OnceCell;
 
+use crate::capi::arg::out;
 use crate::kernel::default_kernel;
 use crate::task::{Task, TaskType};
 use crate::udev::cookie::{self, Cookie, CookieError, Support};
@@ -77,8 +78,7 @@ pub unsafe extern "C" fn dm_udev_get_checking() -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_udev_create_cookie(cookie: *mut u32) -> c_int {
-    ffi!("dm_udev_create_cookie", 0 => {
-        require!("dm_udev_create_cookie", cookie, 0);
+    ffi!("dm_udev_create_cookie", 0; cookie: out => {
         let (value, ok) = if !sync_support() {
             (0, 1)
         } else {
@@ -90,8 +90,7 @@ pub unsafe extern "C" fn dm_udev_create_cookie(cookie: *mut u32) -> c_int {
                 }
             }
         };
-        // SAFETY: non-NULL, caller-provided output.
-        unsafe { *cookie = value };
+        cookie.set(value);
         ok
     })
 }
@@ -162,8 +161,7 @@ pub unsafe extern "C" fn dm_udev_wait(cookie: u32) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_udev_wait_immediate(cookie: u32, ready: *mut c_int) -> c_int {
-    ffi!("dm_udev_wait_immediate", 0 => {
-        require!("dm_udev_wait_immediate", ready, 0);
+    ffi!("dm_udev_wait_immediate", 0; ready: out => {
         let (r, is_ready) = if cookie == 0 || !sync_support() {
             (1, true)
         } else {
@@ -181,8 +179,7 @@ pub unsafe extern "C" fn dm_udev_wait_immediate(cookie: u32, ready: *mut c_int) 
         if is_ready {
             cookie::update_devs();
         }
-        // SAFETY: non-NULL, caller-provided output.
-        unsafe { *ready = is_ready as c_int };
+        ready.set(is_ready as c_int);
         r
     })
 }

@@ -5,54 +5,7 @@
 /// value clamped). Reading stops at the first byte that does not fit, or
 /// at the end of `text`.
 pub fn strtoll(text: &[u8]) -> (i64, bool) {
-    let mut i = 0;
-    while i < text.len() && matches!(text[i], b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r') {
-        i += 1;
-    }
-    let negative = match text.get(i) {
-        Some(b'-') => {
-            i += 1;
-            true
-        }
-        Some(b'+') => {
-            i += 1;
-            false
-        }
-        _ => false,
-    };
-    let mut base = 10u32;
-    if text.get(i) == Some(&b'0') {
-        let hex = matches!(text.get(i + 1), Some(b'x' | b'X')) && text.get(i + 2).is_some_and(|c| c.is_ascii_hexdigit());
-        if hex {
-            base = 16;
-            i += 2;
-        } else {
-            base = 8;
-        }
-    }
-    // Magnitude as u128 is enough to detect overflow of i64.
-    let mut magnitude: u128 = 0;
-    let mut overflow = false;
-    while let Some(d) = text.get(i).and_then(|&c| (c as char).to_digit(base)) {
-        if !overflow {
-            magnitude = magnitude * base as u128 + d as u128;
-            if magnitude > i64::MAX as u128 + 1 {
-                overflow = true;
-            }
-        }
-        i += 1;
-    }
-    if negative {
-        if overflow || magnitude > i64::MAX as u128 + 1 {
-            (i64::MIN, true)
-        } else {
-            ((magnitude as i128).wrapping_neg() as i64, false)
-        }
-    } else if overflow || magnitude > i64::MAX as u128 {
-        (i64::MAX, true)
-    } else {
-        (magnitude as i64, false)
-    }
+    crate::util::num::CNum::read(text, 0).strtoll()
 }
 
 /// `strtod(text, NULL)` for the decimal forms the config tokenizer lets

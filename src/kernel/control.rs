@@ -127,11 +127,8 @@ fn open_path(path: &str) -> Result<OwnedFd, i32> {
 fn create_control_node(path: &str) -> Result<(), KernelError> {
     let fail = |errno| KernelError::Open { path: path.to_string(), errno };
     let numbers = std::fs::read_to_string("/sys/class/misc/device-mapper/dev").map_err(|_| fail(libc::ENOENT))?;
-    let (major, minor) = numbers.trim().split_once(':').ok_or_else(|| fail(libc::ENOENT))?;
-    let (major, minor): (u32, u32) = (
-        major.parse().map_err(|_| fail(libc::EINVAL))?,
-        minor.parse().map_err(|_| fail(libc::EINVAL))?,
-    );
+    let numbers = numbers.trim();
+    let (major, minor) = super::parse_dev_text(numbers).ok_or_else(|| fail(if numbers.contains(':') { libc::EINVAL } else { libc::ENOENT }))?;
     if let Some(parent) = std::path::Path::new(path).parent() {
         std::fs::create_dir_all(parent).map_err(|e| fail(e.raw_os_error().unwrap_or(libc::EIO)))?;
     }

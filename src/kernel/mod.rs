@@ -25,7 +25,9 @@ use thiserror::Error;
 
 pub use control::Control;
 
-/// Parses "major:minor" as device-mapper tables write device numbers.
+/// Parses "major:minor", the one way this library reads a device number
+/// written as text (tables, mountinfo, sysfs `dev` files): two decimal
+/// numbers that fit in 32 bits, as `u32::from_str` reads them.
 pub fn parse_dev_text(s: &str) -> Option<(u32, u32)> {
     let (a, b) = s.split_once(':')?;
     Some((a.parse().ok()?, b.parse().ok()?))
@@ -494,4 +496,19 @@ pub fn node_read_ahead(path: &str) -> Result<u32, NodeError> {
         return Err(NodeError::Ioctl(last()));
     }
     Ok(sectors as u32)
+}
+
+#[cfg(test)]
+mod dev_text_tests {
+    use super::parse_dev_text;
+
+    #[test]
+    fn a_device_number_is_two_decimal_numbers_around_a_colon() {
+        assert_eq!(parse_dev_text("253:0"), Some((253, 0)));
+        assert_eq!(parse_dev_text("8:16"), Some((8, 16)));
+        assert_eq!(parse_dev_text("253"), None);
+        assert_eq!(parse_dev_text("253:x"), None);
+        assert_eq!(parse_dev_text(":0"), None);
+        assert_eq!(parse_dev_text("4294967296:0"), None);
+    }
 }

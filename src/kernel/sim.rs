@@ -385,12 +385,10 @@ impl SimKernel {
         let mut devs = Vec::new();
         for line in table {
             for word in line.params.split_whitespace() {
-                if let Some((ma, mi)) = word.split_once(':') {
-                    if let (Ok(ma), Ok(mi)) = (ma.parse::<u32>(), mi.parse::<u32>()) {
-                        let dev = encode_dev(ma, mi);
-                        if !devs.contains(&dev) {
-                            devs.push(dev);
-                        }
+                if let Some((ma, mi)) = super::parse_dev_text(word) {
+                    let dev = encode_dev(ma, mi);
+                    if !devs.contains(&dev) {
+                        devs.push(dev);
                     }
                 }
             }

@@ -211,13 +211,9 @@ fn lossy(s: &[u8]) -> String {
     String::from_utf8_lossy(s).into_owned()
 }
 
+/// `strtoull(s, NULL, 10)` where libdm checks errno: None when out of range.
 fn strtoull(s: &[u8]) -> Option<u64> {
-    let digits: &[u8] = &s[..s.iter().take_while(|b| b.is_ascii_digit()).count()];
-    let mut v: u64 = 0;
-    for &d in digits {
-        v = v.checked_mul(10)?.checked_add((d - b'0') as u64)?;
-    }
-    Some(v)
+    crate::util::num::Digits::read(s, 10).checked()
 }
 
 fn strtod(s: &[u8]) -> f64 {

@@ -84,11 +84,10 @@ impl Histogram {
             if c == b',' {
                 return Err(StatsError::Invalid(format!("Empty histogram bin not allowed: {text}")));
             }
-            let mut value = 0u64;
-            while at(i).is_ascii_digit() {
-                value = value.saturating_mul(10).saturating_add(u64::from(at(i) - b'0'));
-                i += 1;
-            }
+            // strtoull's rule: saturating.
+            let digits = crate::util::num::Digits::read(s.get(i..).unwrap_or_default(), 10);
+            let value = digits.saturating();
+            i += digits.len;
             if at(i) == b's' {
                 mult = NSEC_PER_SEC;
                 i += 1;

@@ -7,6 +7,8 @@
 //! the slice and never panics. A position past the end reads as NUL, which
 //! is what C sees at the terminator.
 
+use crate::util::num::{CNum, Digits};
+
 /// C's `isspace` in the C locale.
 pub fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
@@ -147,44 +149,15 @@ impl<'a> Scan<'a> {
             negative = c == b'-';
             self.pos += 1;
         }
-        let start = self.pos;
-        let mut magnitude: u64 = 0;
-        let mut overflow = false;
-        while let Some(&d) = self.s.get(self.pos) {
-            if !d.is_ascii_digit() {
-                break;
-            }
-            match magnitude.checked_mul(10).and_then(|m| m.checked_add(u64::from(d - b'0'))) {
-                Some(m) => magnitude = m,
-                None => overflow = true,
-            }
-            self.pos += 1;
-        }
-        if self.pos == start {
+        let digits = Digits::read(&self.s[self.pos..], 10);
+        if digits.len == 0 {
             self.failed = true;
             return None;
         }
-        // strtoul: overflow gives ULONG_MAX whatever the sign; else a minus
-        // negates in unsigned arithmetic.
-        let unsigned = if overflow {
-            u64::MAX
-        } else if negative {
-            magnitude.wrapping_neg()
-        } else {
-            magnitude
-        };
-        // strtol: saturates at LONG_MAX / LONG_MIN.
-        let signed = if negative {
-            if overflow || magnitude > 1u64 << 63 {
-                i64::MIN
-            } else {
-                (magnitude as i64).wrapping_neg()
-            }
-        } else if overflow || magnitude > i64::MAX as u64 {
-            i64::MAX
-        } else {
-            magnitude as i64
-        };
+        self.pos += digits.len;
+        // strtoul's and strtol's rules.
+        let n = CNum { negative, digits, end: 0 };
+        let (unsigned, signed) = (n.strtoull(), n.strtoll().0);
         self.assigned += 1;
         Some(Number { unsigned, signed })
     }
@@ -231,49 +204,7 @@ impl<'a> Scan<'a> {
 /// hex, 0 octal, else decimal), an optional sign, as many digits as match,
 /// 0 when none do; saturating at `u64::MAX` like strtoull.
 pub fn strtoull_base0(s: &[u8]) -> u64 {
-    let mut i = 0;
-    while i < s.len() && is_space(s[i]) {
-        i += 1;
-    }
-    let mut negative = false;
-    if let Some(&c @ (b'+' | b'-')) = s.get(i) {
-        negative = c == b'-';
-        i += 1;
-    }
-    let mut base = 10u64;
-    if byte_at(s, i) == b'0' {
-        if matches!(byte_at(s, i + 1), b'x' | b'X') && byte_at(s, i + 2).is_ascii_hexdigit() {
-            base = 16;
-            i += 2;
-        } else {
-            base = 8;
-        }
-    }
-    let mut value: u64 = 0;
-    let mut overflow = false;
-    while let Some(&c) = s.get(i) {
-        let digit = match c {
-            b'0'..=b'9' => u64::from(c - b'0'),
-            b'a'..=b'f' => u64::from(c - b'a' + 10),
-            b'A'..=b'F' => u64::from(c - b'A' + 10),
-            _ => break,
-        };
-        if digit >= base {
-            break;
-        }
-        match value.checked_mul(base).and_then(|v| v.checked_add(digit)) {
-            Some(v) => value = v,
-            None => overflow = true,
-        }
-        i += 1;
-    }
-    if overflow {
-        u64::MAX
-    } else if negative {
-        value.wrapping_neg()
-    } else {
-        value
-    }
+    CNum::read(s, 0).strtoull()
 }
 
 #[cfg(test)]

@@ -107,14 +107,8 @@ fn next_tok(s: &[u8], b: usize) -> Option<usize> {
 
 /// libdm's unsigned parse: digits only, wrapping on overflow.
 fn parse_u64(tok: &[u8]) -> Option<u64> {
-    let mut n: u64 = 0;
-    for &c in tok {
-        if !c.is_ascii_digit() {
-            return None;
-        }
-        n = n.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
-    }
-    Some(n)
+    let d = crate::util::num::Digits::read(tok, 10);
+    (d.len == tok.len()).then(|| d.wrapping())
 }
 
 fn parse_mode(tok: &[u8]) -> Option<OperatingMode> {

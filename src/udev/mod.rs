@@ -278,11 +278,11 @@ fn unescape_octal(s: &str) -> String {
 pub fn parse_mountinfo_line(line: &str) -> Option<MountInfo> {
     let mut fields = line.split(' ');
     let (_, _, dev, _, target) = (fields.next()?, fields.next()?, fields.next()?, fields.next()?, fields.next()?);
-    let (major, minor) = dev.split_once(':')?;
+    let (major, minor) = crate::kernel::parse_dev_text(dev)?;
     Some(MountInfo {
         line: line.to_string(),
-        major: major.parse().ok()?,
-        minor: minor.parse().ok()?,
+        major,
+        minor,
         target: unescape_octal(target),
     })
 }

@@ -3,7 +3,9 @@
 //! Nothing here depends on `tree` or `task`.
 
 pub mod bitset;
+pub mod fs;
 pub mod hash;
+pub mod num;
 pub mod pool;
 pub mod strings;
 pub mod time;

@@ -114,14 +114,11 @@ fn days_in_month(month: i64, year: i64) -> i64 {
     }
 }
 
-/// C `strtol` on a string starting with a digit: (value, digits used).
+/// C `strtol` on a string starting with a digit: (value, digits used),
+/// saturating at `i64::MAX`.
 fn strtol(s: &[u8]) -> (i64, usize) {
-    let n = s.iter().take_while(|b| b.is_ascii_digit()).count();
-    let mut v: i64 = 0;
-    for &d in &s[..n] {
-        v = v.saturating_mul(10).saturating_add((d - b'0') as i64);
-    }
-    (v, n)
+    let d = crate::util::num::Digits::read(s, 10);
+    (d.saturating_i64(), d.len)
 }
 
 fn skip_space(s: &[u8], mut i: usize) -> usize {

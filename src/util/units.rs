@@ -45,19 +45,6 @@ fn at(s: &[u8], i: usize) -> u8 {
     s.get(i).copied().unwrap_or(0)
 }
 
-/// `strtoull(s, NULL, 10)` for a string that starts with a digit:
-/// saturates at `u64::MAX` as strtoull does on overflow.
-fn strtoull_decimal(s: &[u8]) -> u64 {
-    let mut v: u64 = 0;
-    for &b in s.iter().take_while(|b| b.is_ascii_digit()) {
-        v = match v.checked_mul(10).and_then(|v| v.checked_add(u64::from(b - b'0'))) {
-            Some(v) => v,
-            None => return u64::MAX,
-        };
-    }
-    v
-}
-
 /// The length of a run of digits (`hex`: hexadecimal) from `i`.
 fn digits_from(s: &[u8], i: usize, hex: bool) -> usize {
     let mut n = 0;
@@ -225,7 +212,8 @@ pub fn units_to_factor(units: &[u8], strict: bool) -> Units {
             return none;
         }
         custom = value;
-        v = strtoull_decimal(units);
+        // strtoull(units, NULL, 10): saturating.
+        v = crate::util::num::Digits::read(units, 10).saturating();
         if v as f64 == custom {
             custom = 0.0; // integer arithmetic
         }

@@ -7,9 +7,9 @@
 #![allow(clippy::too_many_arguments)]
 
 use std::ffi::*;
-use std::ptr;
 
-use super::{on_node, opt_str, dm_tree_node, TreeState};
+use super::{on_node, dm_tree_node, TreeState};
+use crate::capi::arg;
 use crate::capi::types::*;
 use crate::kernel::default_kernel;
 use crate::targets::cache::{self, Cache};
@@ -61,12 +61,8 @@ fn raid_target_version() -> Option<[u32; 3]> {
 }
 
 /// Adds a raid segment of `raid_type` set up by `fill`.
-///
-/// # Safety
-/// `node` as in [`build`]; `raid_type` NULL or NUL-terminated.
-unsafe fn add_raid(function: &'static str, node: *mut dm_tree_node, size: u64, raid_type: *const c_char, fill: impl FnOnce(&mut Raid)) -> c_int {
-    // SAFETY: caller's contract.
-    let name = unsafe { opt_str(raid_type) };
+fn add_raid(function: &'static str, node: *mut dm_tree_node, size: u64, raid_type: *const c_char, fill: impl FnOnce(&mut Raid)) -> c_int {
+    let Some(name) = arg::opt_owned(function, "raid_type", raid_type) else { return 0 };
     build(function, node, |t, id| {
         let name = name.ok_or_else(|| format!("{function}: raid_type must not be NULL"))?;
         let mut raid = Raid::new(RaidLevel::Raid1);
@@ -94,18 +90,13 @@ unsafe fn add_raid(function: &'static str, node: *mut dm_tree_node, size: u64, r
     })
 }
 
-/// # Safety
-/// As the exported function of the same name.
-pub(super) unsafe fn dm_tree_node_add_raid_target(node: *mut dm_tree_node, size: u64, raid_type: *const c_char, region_size: u32, stripe_size: u32, rebuilds: u64, flags: u64) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe {
-        add_raid("dm_tree_node_add_raid_target", node, size, raid_type, |r| {
-            r.region_size = region_size;
-            r.stripe_size = stripe_size;
-            r.rebuilds[0] = rebuilds;
-            set_sync_flags(r, flags);
-        })
-    }
+pub(super) fn dm_tree_node_add_raid_target(node: *mut dm_tree_node, size: u64, raid_type: *const c_char, region_size: u32, stripe_size: u32, rebuilds: u64, flags: u64) -> c_int {
+    add_raid("dm_tree_node_add_raid_target", node, size, raid_type, |r| {
+        r.region_size = region_size;
+        r.stripe_size = stripe_size;
+        r.rebuilds[0] = rebuilds;
+        set_sync_flags(r, flags);
+    })
 }
 
 /// The segment of a non-raid type name given to a raid builder.
@@ -127,62 +118,40 @@ fn set_sync_flags(r: &mut Raid, flags: u64) {
     r.forcesync = flags & DM_FORCESYNC as u32 != 0;
 }
 
-/// # Safety
-/// As the exported function of the same name.
-pub(super) unsafe fn dm_tree_node_add_raid_target_with_params(node: *mut dm_tree_node, size: u64, p: *const dm_tree_node_raid_params) -> c_int {
-    if p.is_null() {
-        crate::capi::boundary::log_null("dm_tree_node_add_raid_target_with_params", "p");
-        return 0;
-    }
-    // SAFETY: non-NULL, and the caller's struct.
-    let p = unsafe { &*p };
-    // SAFETY: caller's contract.
-    unsafe {
-        add_raid("dm_tree_node_add_raid_target_with_params", node, size, p.raid_type, |r| {
-            r.region_size = p.region_size;
-            r.stripe_size = p.stripe_size;
-            r.rebuilds[0] = p.rebuilds;
-            r.writemostly[0] = p.writemostly;
-            r.writebehind = p.writebehind;
-            r.min_recovery_rate = p.min_recovery_rate;
-            r.max_recovery_rate = p.max_recovery_rate;
-            set_sync_flags(r, p.flags);
-        })
-    }
+pub(super) fn dm_tree_node_add_raid_target_with_params(node: *mut dm_tree_node, size: u64, p: *const dm_tree_node_raid_params) -> c_int {
+    let Some(p) = arg::c_ref("dm_tree_node_add_raid_target_with_params", "p", p) else { return 0 };
+    add_raid("dm_tree_node_add_raid_target_with_params", node, size, p.raid_type, |r| {
+        r.region_size = p.region_size;
+        r.stripe_size = p.stripe_size;
+        r.rebuilds[0] = p.rebuilds;
+        r.writemostly[0] = p.writemostly;
+        r.writebehind = p.writebehind;
+        r.min_recovery_rate = p.min_recovery_rate;
+        r.max_recovery_rate = p.max_recovery_rate;
+        set_sync_flags(r, p.flags);
+    })
 }
 
-/// # Safety
-/// As the exported function of the same name.
-pub(super) unsafe fn dm_tree_node_add_raid_target_with_params_v2(node: *mut dm_tree_node, size: u64, p: *const dm_tree_node_raid_params_v2) -> c_int {
-    if p.is_null() {
-        crate::capi::boundary::log_null("dm_tree_node_add_raid_target_with_params_v2", "p");
-        return 0;
-    }
-    // SAFETY: non-NULL, and the caller's struct.
-    let p = unsafe { &*p };
-    // SAFETY: caller's contract.
-    unsafe {
-        add_raid("dm_tree_node_add_raid_target_with_params_v2", node, size, p.raid_type, |r| {
-            r.region_size = p.region_size;
-            r.stripe_size = p.stripe_size;
-            r.delta_disks = p.delta_disks;
-            r.data_offset = p.data_offset;
-            r.rebuilds = p.rebuilds;
-            r.writemostly = p.writemostly;
-            r.writebehind = p.writebehind;
-            r.data_copies = p.data_copies;
-            r.min_recovery_rate = p.min_recovery_rate;
-            r.max_recovery_rate = p.max_recovery_rate;
-            set_sync_flags(r, p.flags);
-        })
-    }
+pub(super) fn dm_tree_node_add_raid_target_with_params_v2(node: *mut dm_tree_node, size: u64, p: *const dm_tree_node_raid_params_v2) -> c_int {
+    let Some(p) = arg::c_ref("dm_tree_node_add_raid_target_with_params_v2", "p", p) else { return 0 };
+    add_raid("dm_tree_node_add_raid_target_with_params_v2", node, size, p.raid_type, |r| {
+        r.region_size = p.region_size;
+        r.stripe_size = p.stripe_size;
+        r.delta_disks = p.delta_disks;
+        r.data_offset = p.data_offset;
+        r.rebuilds = p.rebuilds;
+        r.writemostly = p.writemostly;
+        r.writebehind = p.writebehind;
+        r.data_copies = p.data_copies;
+        r.min_recovery_rate = p.min_recovery_rate;
+        r.max_recovery_rate = p.max_recovery_rate;
+        set_sync_flags(r, p.flags);
+    })
 }
 
 const _: () = assert!(RAID_BITMAP_SIZE == 4);
 
-/// # Safety
-/// As the exported function of the same name.
-pub(super) unsafe fn dm_tree_node_add_null_area(node: *mut dm_tree_node, offset: u64) -> c_int {
+pub(super) fn dm_tree_node_add_null_area(node: *mut dm_tree_node, offset: u64) -> c_int {
     build("dm_tree_node_add_null_area", node, |t, id| {
         match t.tree.node(id).props.segments.last().map(|s| &s.target) {
             None => {
@@ -197,36 +166,14 @@ pub(super) unsafe fn dm_tree_node_add_null_area(node: *mut dm_tree_node, offset:
 }
 
 /// The policy settings: the children of `settings` as (key, integer value
-/// or None when the value is not an integer).
-///
-/// # Safety
-/// `settings` NULL or a valid config node whose children, keys and values
-/// are valid.
-unsafe fn policy_settings(settings: *const dm_config_node) -> Vec<(String, Option<i64>)> {
+/// or None when the value is not an integer). Keys that are not UTF-8 are
+/// read with U+FFFD, as config keys are.
+fn policy_settings(settings: *const dm_config_node) -> Vec<(String, Option<i64>)> {
     let mut out = Vec::new();
-    if settings.is_null() {
-        return out;
-    }
-    // SAFETY: per this function's contract.
-    let mut cn = unsafe { (*settings).child };
-    let mut guard = 0;
-    while !cn.is_null() && guard < 100_000 {
-        // SAFETY: a node of the caller's tree.
-        let (key, v, sib) = unsafe { ((*cn).key, (*cn).v, (*cn).sib) };
-        // SAFETY: keys are NUL-terminated or NULL.
-        let key = unsafe { opt_str(key) }.unwrap_or_default();
-        let value = if v.is_null() {
-            None
-        } else {
-            // SAFETY: a value of the caller's tree; the type is read as an
-            // integer, so an out-of-range value is no undefined behaviour.
-            let ty = unsafe { ptr::addr_of!((*v).r#type).cast::<u32>().read() };
-            // SAFETY: as above; `i` is the union's integer member.
-            (ty == dm_config_value_type_e::DM_CFG_INT as u32).then(|| unsafe { ptr::addr_of!((*v).v).cast::<i64>().read() })
-        };
-        out.push((key, value));
-        cn = sib;
-        guard += 1;
+    let mut cn = arg::deref(settings).map_or(std::ptr::null_mut(), |s| s.child);
+    while let Some(n) = arg::deref(cn).filter(|_| out.len() < 100_000) {
+        out.push((arg::lossy(n.key), arg::deref(n.v).and_then(crate::capi::config::int_of)));
+        cn = n.sib;
     }
     out
 }
@@ -242,31 +189,26 @@ fn add_cache(t: &mut TreeState, id: NodeId, size: u64, flags: u64, metadata: Opt
     segment_on(t, id, size, Target::Cache(c), &[d, m, o])
 }
 
-/// # Safety
-/// As the exported function of the same name.
-pub(super) unsafe fn dm_tree_node_add_cache_target(node: *mut dm_tree_node, size: u64, feature_flags: u64, metadata_uuid: *const c_char, data_uuid: *const c_char, origin_uuid: *const c_char, policy_name: *const c_char, policy_settings_: *const dm_config_node, data_block_size: u32) -> c_int {
-    // SAFETY: caller's contract.
-    let (m, d, o, p, s) = unsafe { (opt_str(metadata_uuid), opt_str(data_uuid), opt_str(origin_uuid), opt_str(policy_name), policy_settings(policy_settings_)) };
+pub(super) fn dm_tree_node_add_cache_target(node: *mut dm_tree_node, size: u64, feature_flags: u64, metadata_uuid: *const c_char, data_uuid: *const c_char, origin_uuid: *const c_char, policy_name: *const c_char, policy_settings_: *const dm_config_node, data_block_size: u32) -> c_int {
+    const F: &str = "dm_tree_node_add_cache_target";
+    let (Some(m), Some(d), Some(o), Some(p)) = (arg::opt_owned(F, "metadata_uuid", metadata_uuid), arg::opt_owned(F, "data_uuid", data_uuid), arg::opt_owned(F, "origin_uuid", origin_uuid), arg::opt_owned(F, "policy_name", policy_name)) else { return 0 };
+    let s = policy_settings(policy_settings_);
     build("dm_tree_node_add_cache_target", node, |t, id| add_cache(t, id, size, feature_flags, m, d, o, p, &s, data_block_size))
 }
 
 /// The first version (`dm_tree_node_add_cache_target@Base`): it knew only
 /// the three modes, so every other feature bit is dropped.
-/// # Safety
-/// As the exported function of the same name.
-pub(super) unsafe fn dm_tree_node_add_cache_target_base(node: *mut dm_tree_node, size: u64, feature_flags: u64, metadata_uuid: *const c_char, data_uuid: *const c_char, origin_uuid: *const c_char, policy_name: *const c_char, policy_settings: *const dm_config_node, data_block_size: u32) -> c_int {
-    // SAFETY: caller's contract.
-    unsafe { dm_tree_node_add_cache_target(node, size, cache::base_version_flags(feature_flags), metadata_uuid, data_uuid, origin_uuid, policy_name, policy_settings, data_block_size) }
+pub(super) fn dm_tree_node_add_cache_target_base(node: *mut dm_tree_node, size: u64, feature_flags: u64, metadata_uuid: *const c_char, data_uuid: *const c_char, origin_uuid: *const c_char, policy_name: *const c_char, policy_settings: *const dm_config_node, data_block_size: u32) -> c_int {
+    dm_tree_node_add_cache_target(node, size, cache::base_version_flags(feature_flags), metadata_uuid, data_uuid, origin_uuid, policy_name, policy_settings, data_block_size)
 }
 
 /// A cache whose metadata and data live on one cache volume: the metadata
 /// and data nodes, when they have no table of their own yet, become linear
 /// layers over the cache volume at the given offsets and lengths.
-/// # Safety
-/// As the exported function of the same name.
-pub(super) unsafe fn dm_tree_node_add_cachevol_target(node: *mut dm_tree_node, size: u64, feature_flags: u64, metadata_uuid: *const c_char, data_uuid: *const c_char, cachevol_uuid: *const c_char, origin_uuid: *const c_char, policy_name: *const c_char, policy_settings_: *const dm_config_node, metadata_start: u64, metadata_len: u64, data_start: u64, data_len: u64, data_block_size: u32) -> c_int {
-    // SAFETY: caller's contract.
-    let (m, d, v, o, p, s) = unsafe { (opt_str(metadata_uuid), opt_str(data_uuid), opt_str(cachevol_uuid), opt_str(origin_uuid), opt_str(policy_name), policy_settings(policy_settings_)) };
+pub(super) fn dm_tree_node_add_cachevol_target(node: *mut dm_tree_node, size: u64, feature_flags: u64, metadata_uuid: *const c_char, data_uuid: *const c_char, cachevol_uuid: *const c_char, origin_uuid: *const c_char, policy_name: *const c_char, policy_settings_: *const dm_config_node, metadata_start: u64, metadata_len: u64, data_start: u64, data_len: u64, data_block_size: u32) -> c_int {
+    const F: &str = "dm_tree_node_add_cachevol_target";
+    let (Some(m), Some(d), Some(v), Some(o), Some(p)) = (arg::opt_owned(F, "metadata_uuid", metadata_uuid), arg::opt_owned(F, "data_uuid", data_uuid), arg::opt_owned(F, "cachevol_uuid", cachevol_uuid), arg::opt_owned(F, "origin_uuid", origin_uuid), arg::opt_owned(F, "policy_name", policy_name)) else { return 0 };
+    let s = policy_settings(policy_settings_);
     build("dm_tree_node_add_cachevol_target", node, |t, id| {
         let vol = find(t, &v, |u| format!("Missing cache's cachevol uuid {u}."))?;
         let mn = find(t, &m, |u| format!("Missing cache's metadata uuid {u}."))?;
@@ -282,18 +224,15 @@ pub(super) unsafe fn dm_tree_node_add_cachevol_target(node: *mut dm_tree_node, s
     })
 }
 
-/// The settings a C caller set (the `*_set` bits of the header's bitfield).
-///
-/// # Safety
-/// `s` points to a valid dm_writecache_settings; its strings NULL or
-/// NUL-terminated.
-unsafe fn writecache_settings(s: &dm_writecache_settings) -> WritecacheSettings {
+/// The settings a C caller set (the `*_set` bits of the header's bitfield);
+/// None (logged) when its extra key or value is not UTF-8.
+fn writecache_settings(s: &dm_writecache_settings) -> Option<WritecacheSettings> {
+    const F: &str = "dm_tree_node_add_writecache_target";
     let bit = |n: u32| s.flags & (1 << n) != 0;
     let some64 = |n: u32, v: u64| bit(n).then_some(v);
     let some32 = |n: u32, v: u32| bit(n).then_some(v);
-    // SAFETY: per this function's contract.
-    let (key, val) = unsafe { (opt_str(s.new_key), opt_str(s.new_val)) };
-    WritecacheSettings {
+    let (key, val) = (arg::opt_owned(F, "new_key", s.new_key)?, arg::opt_owned(F, "new_val", s.new_val)?);
+    Some(WritecacheSettings {
         high_watermark: some64(0, s.high_watermark),
         low_watermark: some64(1, s.low_watermark),
         writeback_jobs: some64(2, s.writeback_jobs),
@@ -306,16 +245,13 @@ unsafe fn writecache_settings(s: &dm_writecache_settings) -> WritecacheSettings 
         metadata_only: bit(9),
         pause_writeback: some32(10, s.pause_writeback),
         extra: key.zip(val),
-    }
+    })
 }
 
-/// # Safety
-/// As the exported function of the same name.
-pub(super) unsafe fn dm_tree_node_add_writecache_target(node: *mut dm_tree_node, size: u64, origin_uuid: *const c_char, cache_uuid: *const c_char, pmem: c_int, writecache_block_size: u32, settings: *mut dm_writecache_settings) -> c_int {
-    // SAFETY: caller's contract.
-    let (o, c) = unsafe { (opt_str(origin_uuid), opt_str(cache_uuid)) };
-    // SAFETY: NULL or the caller's settings.
-    let settings = unsafe { settings.as_ref() }.map(|s| unsafe { writecache_settings(s) }).unwrap_or_default();
+pub(super) fn dm_tree_node_add_writecache_target(node: *mut dm_tree_node, size: u64, origin_uuid: *const c_char, cache_uuid: *const c_char, pmem: c_int, writecache_block_size: u32, settings: *mut dm_writecache_settings) -> c_int {
+    const F: &str = "dm_tree_node_add_writecache_target";
+    let (Some(o), Some(c)) = (arg::opt_owned(F, "origin_uuid", origin_uuid), arg::opt_owned(F, "cache_uuid", cache_uuid)) else { return 0 };
+    let Some(settings) = arg::deref(settings).map_or(Some(WritecacheSettings::default()), writecache_settings) else { return 0 };
     build("dm_tree_node_add_writecache_target", node, |t, id| {
         let cn = find(t, &c, |u| format!("Missing writecache's cache uuid {u}."))?;
         let on = find(t, &o, |u| format!("Missing writecache's origin uuid {u}."))?;
@@ -324,24 +260,18 @@ pub(super) unsafe fn dm_tree_node_add_writecache_target(node: *mut dm_tree_node,
     })
 }
 
-/// # Safety
-/// As the exported function of the same name.
-pub(super) unsafe fn dm_tree_node_add_integrity_target(node: *mut dm_tree_node, size: u64, origin_uuid: *const c_char, meta_uuid: *const c_char, settings: *mut dm_integrity_settings, recalculate: c_int) -> c_int {
-    // SAFETY: caller's contract.
-    let (o, m) = unsafe { (opt_str(origin_uuid), opt_str(meta_uuid)) };
-    let integrity = if settings.is_null() {
-        None
-    } else {
-        // SAFETY: non-NULL, the caller's settings.
-        let s = unsafe { &*settings };
+pub(super) fn dm_tree_node_add_integrity_target(node: *mut dm_tree_node, size: u64, origin_uuid: *const c_char, meta_uuid: *const c_char, settings: *mut dm_integrity_settings, recalculate: c_int) -> c_int {
+    const F: &str = "dm_tree_node_add_integrity_target";
+    let (Some(o), Some(m)) = (arg::opt_owned(F, "origin_uuid", origin_uuid), arg::opt_owned(F, "meta_uuid", meta_uuid)) else { return 0 };
+    let integrity = if let Some(s) = arg::deref(settings) {
+        let Some(internal_hash) = arg::opt_owned(F, "internal_hash", s.internal_hash) else { return 0 };
         let bit = |n: u32| s.flags & (1 << n) != 0;
         let mode: Vec<u8> = s.mode.iter().take_while(|c| **c != 0).map(|c| *c as u8).collect();
         Some(Integrity {
             mode: String::from_utf8_lossy(&mode).into_owned(),
             tag_size: s.tag_size,
             block_size: s.block_size,
-            // SAFETY: NULL or NUL-terminated, per the caller.
-            internal_hash: unsafe { opt_str(s.internal_hash) },
+            internal_hash,
             journal_sectors: bit(0).then_some(s.journal_sectors),
             interleave_sectors: bit(1).then_some(s.interleave_sectors),
             buffer_sectors: bit(2).then_some(s.buffer_sectors),
@@ -352,6 +282,8 @@ pub(super) unsafe fn dm_tree_node_add_integrity_target(node: *mut dm_tree_node, 
             allow_discards: bit(7) && s.allow_discards != 0,
             recalculate: recalculate != 0,
         })
+    } else {
+        None
     };
     build("dm_tree_node_add_integrity_target", node, |t, id| {
         if m.is_none() {
@@ -366,9 +298,6 @@ pub(super) unsafe fn dm_tree_node_add_integrity_target(node: *mut dm_tree_node, 
 
 /// The VDO parameters of a C caller's struct.
 fn vdo_params(p: &dm_vdo_target_params) -> VdoParams {
-    // SAFETY: the enum member is read as the integer it is in C, so a value
-    // outside the enum is no undefined behaviour.
-    let write_policy = unsafe { ptr::addr_of!(p.write_policy).cast::<u32>().read() };
     VdoParams {
         minimum_io_size: p.minimum_io_size,
         block_map_cache_size_mb: p.block_map_cache_size_mb,
@@ -387,17 +316,14 @@ fn vdo_params(p: &dm_vdo_target_params) -> VdoParams {
         use_deduplication: p.use_deduplication != 0,
         use_metadata_hints: p.use_metadata_hints != 0,
         use_sparse_index: p.use_sparse_index != 0,
-        write_policy,
+        write_policy: crate::capi::status::vdo_write_policy(p),
     }
 }
 
-/// # Safety
-/// As the exported function of the same name.
-pub(super) unsafe fn dm_tree_node_add_vdo_target(node: *mut dm_tree_node, size: u64, vdo_version: u32, vdo_pool_name: *const c_char, data_uuid: *const c_char, data_size: u64, vtp: *const dm_vdo_target_params) -> c_int {
-    // SAFETY: caller's contract.
-    let (pool, data) = unsafe { (opt_str(vdo_pool_name), opt_str(data_uuid)) };
-    // SAFETY: NULL or the caller's parameters.
-    let params = unsafe { vtp.as_ref() }.map(vdo_params);
+pub(super) fn dm_tree_node_add_vdo_target(node: *mut dm_tree_node, size: u64, vdo_version: u32, vdo_pool_name: *const c_char, data_uuid: *const c_char, data_size: u64, vtp: *const dm_vdo_target_params) -> c_int {
+    const F: &str = "dm_tree_node_add_vdo_target";
+    let (Some(pool), Some(data)) = (arg::opt_owned(F, "vdo_pool_name", vdo_pool_name), arg::opt_owned(F, "data_uuid", data_uuid)) else { return 0 };
+    let params = arg::deref(vtp).map(vdo_params);
     build("dm_tree_node_add_vdo_target", node, |t, id| {
         let dn = find(t, &data, |u| format!("Missing VDO's data uuid {u}."))?;
         let params = params.ok_or("dm_tree_node_add_vdo_target: vtp must not be NULL")?;
@@ -413,17 +339,13 @@ pub(super) unsafe fn dm_tree_node_add_vdo_target(node: *mut dm_tree_node, size: 
     })
 }
 
-/// # Safety
-/// As the exported function of the same name.
-pub(super) unsafe fn dm_tree_node_add_replicator_target(_node: *mut dm_tree_node, _size: u64, _rlog_uuid: *const c_char, _rlog_type: *const c_char, _rsite_index: c_uint, _mode: c_int, _async_timeout: u32, _fall_behind_data: u64, _fall_behind_ios: u32) -> c_int {
+pub(super) fn dm_tree_node_add_replicator_target(_node: *mut dm_tree_node, _size: u64, _rlog_uuid: *const c_char, _rlog_type: *const c_char, _rsite_index: c_uint, _mode: c_int, _async_timeout: u32, _fall_behind_data: u64, _fall_behind_ios: u32) -> c_int {
     // The C library dropped the replicator; it refuses with these words.
     crate::log_error!(errno = libc::EINVAL; "Replicator segment is unsupported.");
     0
 }
 
-/// # Safety
-/// As the exported function of the same name.
-pub(super) unsafe fn dm_tree_node_add_replicator_dev_target(_node: *mut dm_tree_node, _size: u64, _replicator_uuid: *const c_char, _rdevice_index: u64, _rdev_uuid: *const c_char, _rsite_index: c_uint, _slog_uuid: *const c_char, _slog_flags: u32, _slog_region_size: u32) -> c_int {
+pub(super) fn dm_tree_node_add_replicator_dev_target(_node: *mut dm_tree_node, _size: u64, _replicator_uuid: *const c_char, _rdevice_index: u64, _rdev_uuid: *const c_char, _rsite_index: c_uint, _slog_uuid: *const c_char, _slog_flags: u32, _slog_region_size: u32) -> c_int {
     crate::log_error!(errno = libc::EINVAL; "Replicator targer is unsupported.");
     0
 }
