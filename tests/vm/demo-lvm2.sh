@@ -24,7 +24,11 @@ lvm() {
 	local before after
 	before=$(wc -l <"$DM_TRACE")
 	printf '\n\033[1m# %s\033[0m\n' "$*"
-	"$sbin/$1" "${@:2}" 2>&1 | grep -v -e "NOT backed up" -e "not zeroed"
+	local out rc=0
+	out=$("$sbin/$1" "${@:2}" 2>&1) || rc=$?
+	# A quiet command prints nothing: grep then finds no line, not an error.
+	printf '%s\n' "$out" | grep -v -e "NOT backed up" -e "not zeroed" -e '^$' || true
+	[ "$rc" -eq 0 ] || { echo "  ($1 failed: exit status $rc)"; return "$rc"; }
 	after=$(wc -l <"$DM_TRACE")
 	echo "  [$((after - before)) device-mapper ioctls]"
 }
@@ -51,7 +55,7 @@ lvm lvs -o lv_name,lv_attr,lv_size,pool_lv,origin,data_percent demo
 show dmsetup ls --tree
 lvm pvmove -i 2 "$pv1" "$pv2"
 lvm lvs -a -o lv_name,devices demo
-same=$(cmp -n 8388608 /tmp/demo-data /dev/mapper/demo-data-snap && echo "the same" || echo "DIFFERENT")
+same=$(cmp -n 8388608 /tmp/demo-data /dev/mapper/demo-data--snap && echo "the same" || echo "DIFFERENT")
 echo; echo "the thin snapshot after the pvmove holds $same data as was written"
 [ "$same" = "the same" ]
 lvm vgchange -an demo
