@@ -18,7 +18,7 @@ stats-test:
 # Only the stats VM suites, the API program and Debian's dmstats (about
 # 4 minutes; also part of the VM suite of make check).
 stats-vm: stats-ctests vm-setup
-	vm/run.sh --timeout 600 --load-scaled -- tests/vm/stats-only.sh $(OUT)
+	vm/run.sh --timeout 600 --load-scaled -- tests/vm/only.sh $(OUT) 40
 
 vm-check: stats-ctests
 CHECK_EXTRA += stats-ctests

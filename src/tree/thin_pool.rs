@@ -199,15 +199,22 @@ mod tests {
         ThinPool { transaction_id, data_block_size: 128, low_water_mark: 0, ..ThinPool::default() }
     }
 
-    /// tmeta and tdata (zero), and the pool over them, activated.
-    fn make_pool(k: &dyn Kernel) {
-        let mut tree = Tree::new();
+    /// New nodes tmeta and tdata (zero) and the pool over them at
+    /// `transaction_id`; returns the pool.
+    fn new_pool(tree: &mut Tree, transaction_id: u64) -> NodeId {
         let meta = tree.add_new_dev("tmeta", "TP-tmeta", 0, 0, false, 0).unwrap();
         tree.add_segment(meta, 8, Target::Zero);
         let data = tree.add_new_dev("tdata", "TP-tdata", 0, 0, false, 0).unwrap();
         tree.add_segment(data, 1024, Target::Zero);
         let pool = tree.add_new_dev("pool", "TP-pool", 0, 0, false, 0).unwrap();
-        tree.add_thin_pool(pool, 1024, pool_table(0), meta, data).unwrap();
+        tree.add_thin_pool(pool, 1024, pool_table(transaction_id), meta, data).unwrap();
+        pool
+    }
+
+    /// tmeta and tdata (zero), and the pool over them, activated.
+    fn make_pool(k: &dyn Kernel) {
+        let mut tree = Tree::new();
+        new_pool(&mut tree, 0);
         tree.preload_children(k, Tree::ROOT, Some(P), &mut no_events()).unwrap();
         tree.activate_children(k, Tree::ROOT, Some(P)).unwrap();
     }
@@ -296,12 +303,7 @@ mod tests {
         let sim = Arc::new(SimKernel::new());
         let (k, log) = traced_on(sim.clone());
         let mut tree = Tree::new();
-        let meta = tree.add_new_dev("tmeta", "TP-tmeta", 0, 0, false, 0).unwrap();
-        tree.add_segment(meta, 8, Target::Zero);
-        let data = tree.add_new_dev("tdata", "TP-tdata", 0, 0, false, 0).unwrap();
-        tree.add_segment(data, 1024, Target::Zero);
-        let pool = tree.add_new_dev("pool", "TP-pool", 0, 0, false, 0).unwrap();
-        tree.add_thin_pool(pool, 1024, pool_table(1), meta, data).unwrap();
+        let pool = new_pool(&mut tree, 1);
         tree.add_thin_message(pool, 1, 1, 0).unwrap();
         tree.add_thin_message(pool, 3, 0, 1).unwrap();
         tree.preload_children(&k, Tree::ROOT, Some(P), &mut no_events()).unwrap();
@@ -385,13 +387,8 @@ mod tests {
         sim.set_thin_pool_transaction_id(META, 5);
         let (k, _log) = traced_on(sim.clone());
         let mut tree = Tree::new();
-        let meta = tree.add_new_dev("tmeta", "TP-tmeta", 0, 0, false, 0).unwrap();
-        tree.add_segment(meta, 8, Target::Zero);
-        let data = tree.add_new_dev("tdata", "TP-tdata", 0, 0, false, 0).unwrap();
-        tree.add_segment(data, 1024, Target::Zero);
+        let pool = new_pool(&mut tree, 1);
         let top = tree.add_new_dev("thin", "TP-thin", 0, 0, false, 0).unwrap();
-        let pool = tree.add_new_dev("pool", "TP-pool", 0, 0, false, 0).unwrap();
-        tree.add_thin_pool(pool, 1024, pool_table(1), meta, data).unwrap();
         tree.add_segment(top, 8, Target::Linear);
         tree.add_area(top, AreaDevice::Node(pool), 0).unwrap();
         let e = tree.preload_children(&k, Tree::ROOT, Some(P), &mut no_events()).unwrap_err();
