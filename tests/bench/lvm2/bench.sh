@@ -44,6 +44,7 @@ step() {
 		LD_LIBRARY_PATH=${libdir[$lib]} strace -f -qq -e trace=ioctl -o "$work/strace" "$sbin/$1" "${@:2}" >/dev/null 2>&1 ||
 			{ echo "bench-lvm2: $name failed on $lib"; return 1; }
 		ioctls=$(grep -c 'ioctl([0-9]*, DM_' "$work/strace" || true)
+		[ "$ioctls" -gt 0 ] || { echo "bench-lvm2: $name issued no device-mapper ioctl on $lib: nothing measured"; return 1; }
 		[ "$undo" = - ] || eval "lvm_as $lib $undo"
 		times=""
 		for i in $(seq "$reps"); do
@@ -64,21 +65,22 @@ echo "# LVM2 2.02.188; C = LVM2's libdm 1.02.172, ours = $(LD_LIBRARY_PATH=$ours
 echo "# each step: DM ioctls of one strace'd run, median wall time of $reps untraced runs"
 for n in $ns; do
 	for i in $(seq "$n"); do lvm_as c lvcreate -an -Zn -L4M -n "lin$n-$i" bench; done
-	# the linear LVs of this N only: a tag selects them
+	# the VG holds one group at a time (vgchange works on the whole VG);
+	# a tag selects the group for its removal
 	lvm_as c lvchange --addtag "lin$n" $(for i in $(seq "$n"); do echo "bench/lin$n-$i"; done)
-	step "vgchange -ay, $n linear LVs" "vgchange -an @lin$n" -- vgchange -ay "@lin$n"
-	lvm_as c vgchange -ay "@lin$n"
-	step "vgchange -an, $n linear LVs" "vgchange -ay @lin$n" -- vgchange -an "@lin$n"
-	lvm_as c vgchange -an "@lin$n"
+	step "vgchange -ay, $n linear LVs" "vgchange -an bench" -- vgchange -ay bench
+	lvm_as c vgchange -ay bench
+	step "vgchange -an, $n linear LVs" "vgchange -ay bench" -- vgchange -an bench
+	lvm_as c vgchange -an bench
 	lvm_as c lvremove -f "@lin$n"
 
 	lvm_as c lvcreate -an -Zn -L64M -T "bench/pool$n"
 	for i in $(seq "$n"); do lvm_as c lvcreate -an -V4M -T "bench/pool$n" -n "thin$n-$i"; done
 	lvm_as c lvchange --addtag "thin$n" "bench/pool$n" $(for i in $(seq "$n"); do echo "bench/thin$n-$i"; done)
-	step "vgchange -ay, pool + $n thin LVs" "vgchange -an @thin$n" -- vgchange -ay "@thin$n"
-	lvm_as c vgchange -ay "@thin$n"
-	step "vgchange -an, pool + $n thin LVs" "vgchange -ay @thin$n" -- vgchange -an "@thin$n"
-	lvm_as c vgchange -ay "bench/thin$n-1"
+	step "vgchange -ay, pool + $n thin LVs" "vgchange -an bench" -- vgchange -ay bench
+	lvm_as c vgchange -ay bench
+	step "vgchange -an, pool + $n thin LVs" "vgchange -ay bench" -- vgchange -an bench
+	lvm_as c lvchange -ay "bench/thin$n-1"
 	step "thin snapshot create (pool of $n)" "lvremove -f bench/snap$n" -- lvcreate -s -n "snap$n" "bench/thin$n-1"
 	lvm_as c lvcreate -s -n "snap$n" "bench/thin$n-1"
 	lvm_as c lvchange -ay -K "bench/snap$n"
