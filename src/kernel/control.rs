@@ -36,12 +36,14 @@ pub fn control_path() -> String {
 #[derive(Default)]
 pub struct Control {
     fd: RwLock<Option<OwnedFd>>,
+    /// The interface version of the last reply (every reply carries it).
+    seen_version: RwLock<Option<[u32; 3]>>,
 }
 
 impl Control {
     /// A control device not yet opened.
     pub fn new() -> Self {
-        Control { fd: RwLock::new(None) }
+        Control { fd: RwLock::new(None), seen_version: RwLock::new(None) }
     }
 
     /// Closes the control device (`dm_lib_release`); the next request
@@ -163,6 +165,9 @@ impl Kernel for Control {
             let mut buf = self.ioctl_once(request, size)?;
             let reply = decode_reply(request.command, &buf);
             let full = reply.as_ref().map(|r| r.flags.contains(Flags::BUFFER_FULL)).unwrap_or(false);
+            if let Ok(r) = &reply {
+                *self.seen_version.write().unwrap_or_else(|e| e.into_inner()) = Some(r.version);
+            }
             wipe_if_secret(request, &mut buf);
             if !full {
                 return reply;
@@ -176,6 +181,10 @@ impl Kernel for Control {
 
     fn has_device_nodes(&self) -> bool {
         true
+    }
+
+    fn driver_version(&self) -> Option<[u32; 3]> {
+        *self.seen_version.read().unwrap_or_else(|e| e.into_inner())
     }
 
     fn dm_major(&self) -> Option<u32> {

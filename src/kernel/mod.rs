@@ -369,6 +369,12 @@ pub trait Kernel: Send + Sync {
         false
     }
 
+    /// The driver's interface version, when a reply has told it already
+    /// (so that asking costs no DM_VERSION request).
+    fn driver_version(&self) -> Option<[u32; 3]> {
+        None
+    }
+
     /// The block major of device-mapper devices, when known (a device of
     /// another major is not asked about: it is no dm device).
     fn dm_major(&self) -> Option<u32> {

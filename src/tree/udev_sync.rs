@@ -18,10 +18,13 @@ pub(super) enum NodeChange {
     Rename(String),
 }
 
-/// The driver's version, asked once (only when a cookie is in play).
+/// The driver's version: as the last reply told it (a tree has always
+/// asked the kernel something first), else asked once.
 fn driver_version(kernel: &dyn Kernel) -> [u32; 3] {
     static VERSION: OnceCell<[u32; 3]> = OnceCell::new();
-    *VERSION.get_or_init(|| Task::new(TaskType::Version).run(kernel).map(|o| o.version).unwrap_or([0, 0, 0]))
+    kernel.driver_version().unwrap_or_else(|| {
+        *VERSION.get_or_init(|| Task::new(TaskType::Version).run(kernel).map(|o| o.version).unwrap_or([0, 0, 0]))
+    })
 }
 
 impl Tree {
