@@ -15,19 +15,14 @@ out=${3:-/tmp/lvm2-everyday}
 out=$(mkdir -p "$out" && cd "$out" && pwd)
 mkdir -p "$out"
 sbin=$lvm2/prefix/sbin
+here=$(cd "$(dirname "$0")" && pwd)
 [ -x "$sbin/lvm" ] || { echo "everyday: no LVM2 tools in $sbin (run tests/lvm2/build.sh)"; exit 1; }
 
 run_sequence() { # LIBDIR TRANSCRIPT
 	local libdir=$1 t=$2
 	export LD_LIBRARY_PATH=$libdir
 	export LVM_SYSTEM_DIR=$out/etc
-	mkdir -p "$LVM_SYSTEM_DIR" /tmp/lvmlock
-	cat >"$LVM_SYSTEM_DIR/lvm.conf" <<EOC
-devices { filter = [ "a|^/dev/loop|", "r|.*|" ] obtain_device_list_from_udev = 0 }
-global { use_lvmetad = 0 locking_dir = "/tmp/lvmlock" thin_check_executable = "" }
-activation { udev_sync = 0 udev_rules = 0 verify_udev_operations = 1 monitoring = 0 }
-backup { backup = 0 archive = 0 }
-EOC
+	"$here/lvm-conf.sh" "$LVM_SYSTEM_DIR" /tmp/lvmlock
 	local d loops=()
 	for d in 1 2 3; do
 		rm -f "/tmp/everyday-pv$d"

@@ -11,13 +11,7 @@ sbin=$build/lvm2/prefix/sbin
 export LD_LIBRARY_PATH="$build/lib"
 export DM_TRACE=/tmp/demo-lvm2-trace.jsonl
 export LVM_SYSTEM_DIR=/tmp/demo-lvm
-mkdir -p "$LVM_SYSTEM_DIR" /tmp/demo-lvmlock
-cat >"$LVM_SYSTEM_DIR/lvm.conf" <<EOC
-devices { filter = [ "a|^/dev/loop|", "r|.*|" ] obtain_device_list_from_udev = 0 }
-global { use_lvmetad = 0 locking_dir = "/tmp/demo-lvmlock" thin_check_executable = "" }
-activation { udev_sync = 0 udev_rules = 0 verify_udev_operations = 1 monitoring = 0 }
-backup { backup = 0 archive = 0 }
-EOC
+"$(dirname "$0")/../lvm2/lvm-conf.sh" "$LVM_SYSTEM_DIR" /tmp/demo-lvmlock
 : >"$DM_TRACE"
 # Each command, then how many device-mapper ioctls this library issued for it.
 lvm() {

@@ -18,13 +18,7 @@ sbin=$lvm2/prefix/sbin
 declare -A libdir=([c]=$lvm2/src/libdm [ours]=$ours)
 work=$(mktemp -d)
 export LVM_SYSTEM_DIR=$work/etc
-mkdir -p "$LVM_SYSTEM_DIR" "$work/lock"
-cat >"$LVM_SYSTEM_DIR/lvm.conf" <<EOC
-devices { filter = [ "a|^/dev/loop|", "r|.*|" ] obtain_device_list_from_udev = 0 }
-global { use_lvmetad = 0 locking_dir = "$work/lock" thin_check_executable = "" }
-activation { udev_sync = 0 udev_rules = 0 verify_udev_operations = 1 monitoring = 0 }
-backup { backup = 0 archive = 0 }
-EOC
+"$(dirname "$0")/../../lvm2/lvm-conf.sh" "$LVM_SYSTEM_DIR" "$work/lock"
 truncate -s 3G "$work/pv"
 pv=$(losetup -f --show "$work/pv")
 
