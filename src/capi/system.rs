@@ -35,6 +35,8 @@ impl dm_timestamp {
     }
 }
 
+/// The strings dm_dir, dm_sysfs_dir and dm_uuid_prefix hand out: each
+/// lives until the setting changes, as libdm's buffers do.
 static DM_DIR: Mutex<Option<CString>> = Mutex::new(None);
 static SYSFS_DIR: Mutex<Option<CString>> = Mutex::new(None);
 static HOLD_CONTROL: AtomicBool = AtomicBool::new(false);
@@ -44,6 +46,17 @@ static UUID_PREFIX: Mutex<Option<CString>> = Mutex::new(None);
 /// libdm's DM_MAX_UUID_PREFIX_LEN.
 const MAX_UUID_PREFIX_LEN: usize = 15;
 
+/// Sets the string in `cell` (None: made again on the next use).
+fn set_cached(cell: &Mutex<Option<CString>>, value: Option<CString>) {
+    *cell.lock().unwrap_or_else(|e| e.into_inner()) = value;
+}
+
+/// The string in `cell`, made by `make` when there is none.
+fn cached(cell: &Mutex<Option<CString>>, make: impl FnOnce() -> String) -> *const c_char {
+    let mut guard = cell.lock().unwrap_or_else(|e| e.into_inner());
+    guard.get_or_insert_with(|| CString::new(make()).unwrap_or_default()).as_ptr()
+}
+
 #[no_mangle]
 pub unsafe extern "C" fn dm_set_uuid_prefix(uuid_prefix: *const c_char) -> c_int {
     ffi!("dm_set_uuid_prefix", 0; uuid_prefix: string => {
@@ -51,44 +64,37 @@ pub unsafe extern "C" fn dm_set_uuid_prefix(uuid_prefix: *const c_char) -> c_int
             crate::log_error!(errno = libc::EINVAL; "New uuid prefix {uuid_prefix} too long.");
             return 0;
         }
-        *UUID_PREFIX.lock().unwrap_or_else(|e| e.into_inner()) = CString::new(uuid_prefix).ok();
+        set_cached(&UUID_PREFIX, CString::new(uuid_prefix).ok());
         1
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_uuid_prefix() -> *const c_char {
-    ffi!("dm_uuid_prefix", ptr::null() => {
-        let mut guard = UUID_PREFIX.lock().unwrap_or_else(|e| e.into_inner());
-        // libdm's default prefix.
-        guard.get_or_insert_with(|| CString::new("LVM-").unwrap_or_default()).as_ptr()
-    })
+    // libdm's default prefix.
+    ffi!("dm_uuid_prefix", ptr::null() => { cached(&UUID_PREFIX, || "LVM-".into()) })
 }
 
 /// SELinux labelling is a no-op (success) where SELinux is disabled, as in
 /// the C library; this library does not label nodes itself.
-fn selinux_enabled() -> bool {
-    std::path::Path::new("/sys/fs/selinux/enforce").exists()
+fn selinux_label(function: &str) -> c_int {
+    if !std::path::Path::new("/sys/fs/selinux/enforce").exists() {
+        return 1;
+    }
+    crate::log_error!(errno = libc::ENOTSUP; "{function}: SELinux labelling is not implemented");
+    0
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_prepare_selinux_context(path: *const c_char, mode: libc::mode_t) -> c_int {
     let _ = (path, mode);
-    if selinux_enabled() {
-        crate::log_error!(errno = libc::ENOTSUP; "dm_prepare_selinux_context: SELinux labelling is not implemented");
-        return 0;
-    }
-    1
+    selinux_label("dm_prepare_selinux_context")
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_set_selinux_context(path: *const c_char, mode: libc::mode_t) -> c_int {
     let _ = (path, mode);
-    if selinux_enabled() {
-        crate::log_error!(errno = libc::ENOTSUP; "dm_set_selinux_context: SELinux labelling is not implemented");
-        return 0;
-    }
-    1
+    selinux_label("dm_set_selinux_context")
 }
 
 #[no_mangle]
@@ -116,16 +122,17 @@ pub unsafe extern "C" fn dm_device_has_holders(major: u32, minor: u32) -> c_int 
     crate::udev::has_holders(major, minor) as c_int
 }
 
+/// This process's mounts; None (logged) when they cannot be read.
+fn mountinfo() -> Option<Vec<crate::udev::MountInfo>> {
+    crate::udev::mountinfo()
+        .map_err(|e| crate::log_error!(errno = e.raw_os_error().unwrap_or(0); "Failed to read /proc/self/mountinfo: {e}"))
+        .ok()
+}
+
 #[no_mangle]
 pub unsafe extern "C" fn dm_device_has_mounted_fs(major: u32, minor: u32) -> c_int {
     ffi!("dm_device_has_mounted_fs", 0 => {
-        match crate::udev::mountinfo() {
-            Ok(mounts) => mounts.iter().any(|m| m.major == major && m.minor == minor) as c_int,
-            Err(e) => {
-                crate::log_error!(errno = e.raw_os_error().unwrap_or(0); "Failed to read /proc/self/mountinfo: {e}");
-                0
-            }
-        }
+        mountinfo().is_some_and(|mounts| mounts.iter().any(|m| m.major == major && m.minor == minor)) as c_int
     })
 }
 
@@ -136,13 +143,7 @@ pub unsafe extern "C" fn dm_mountinfo_read(read_fn: dm_mountinfo_line_callback_f
             crate::capi::boundary::log_null("dm_mountinfo_read", "read_fn");
             return 0;
         };
-        let mounts = match crate::udev::mountinfo() {
-            Ok(m) => m,
-            Err(e) => {
-                crate::log_error!(errno = e.raw_os_error().unwrap_or(0); "Failed to read /proc/self/mountinfo: {e}");
-                return 0;
-            }
-        };
+        let Some(mounts) = mountinfo() else { return 0 };
         let mut ok = 1;
         for m in mounts {
             let mut line = CString::new(m.line).unwrap_or_default().into_bytes_with_nul();
@@ -165,21 +166,14 @@ pub unsafe extern "C" fn dm_set_dev_dir(dir: *const c_char) -> c_int {
             return 0;
         }
         control::set_dev_dir(dir);
-        *DM_DIR.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        set_cached(&DM_DIR, None);
         1
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_dir() -> *const c_char {
-    ffi!("dm_dir", ptr::null() => {
-        let mut guard = DM_DIR.lock().unwrap_or_else(|e| e.into_inner());
-        let dir = guard.get_or_insert_with(|| {
-            CString::new(crate::udev::mapper_dir().to_string_lossy().into_owned()).unwrap_or_default()
-        });
-        // The string lives until the next dm_set_dev_dir, as libdm's buffer.
-        dir.as_ptr()
-    })
+    ffi!("dm_dir", ptr::null() => { cached(&DM_DIR, || crate::udev::mapper_dir().to_string_lossy().into_owned()) })
 }
 
 #[no_mangle]
@@ -188,18 +182,14 @@ pub unsafe extern "C" fn dm_set_sysfs_dir(sysfs_dir: *const c_char) -> c_int {
         if !crate::udev::set_sysfs_dir(sysfs_dir.unwrap_or("")) && sysfs_dir.is_some() {
             return 0;
         }
-        *SYSFS_DIR.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        set_cached(&SYSFS_DIR, None);
         1
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_sysfs_dir() -> *const c_char {
-    ffi!("dm_sysfs_dir", ptr::null() => {
-        let mut guard = SYSFS_DIR.lock().unwrap_or_else(|e| e.into_inner());
-        let dir = guard.get_or_insert_with(|| CString::new(crate::udev::sysfs_dir_setting()).unwrap_or_default());
-        dir.as_ptr()
-    })
+    ffi!("dm_sysfs_dir", ptr::null() => { cached(&SYSFS_DIR, crate::udev::sysfs_dir_setting) })
 }
 
 /// The block major of device-mapper, from /proc/devices.

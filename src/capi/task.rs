@@ -5,7 +5,8 @@ use std::ptr;
 
 use crate::capi::types::*;
 
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::OnceLock;
 
 use crate::capi::arg::{self, c_mut, out, string};
 use crate::capi::cmem::CMem;
@@ -13,9 +14,8 @@ use crate::capi::handle::{self, CCell, CText, Castable, OwnershipBox};
 use crate::capi::{list, memory};
 use crate::capi::system::dm_timestamp;
 use crate::kernel::default_kernel;
-use crate::task::{check_name, check_uuid, mangle, unmangle, Mangling, Task, TaskOutput, TaskType};
-use crate::udev::cookie::NodeOp;
-use crate::udev::{self, NodeOwner};
+use crate::task::{mangled_form, unmangled_form, Mangling, Task, TaskOutput, TaskType};
+use crate::udev::task::{device_read_ahead, NodeSettings};
 
 /// A libdm task: the Rust [`Task`], its last output, and the C-visible
 /// copies of what the getters hand out, each in an allocation of its own
@@ -34,11 +34,8 @@ pub struct dm_task {
     deps: Vec<u64>,
     names: Vec<u64>,
     versions: Vec<u64>,
-    owner: NodeOwner,
+    nodes: NodeSettings,
     add_node: c_int,
-    read_ahead: (u32, u32),
-    cookie: *mut u32,
-    udev_flags: u16,
     record_timestamp: bool,
     timestamp: Option<CCell<dm_timestamp>>,
 }
@@ -106,11 +103,8 @@ impl dm_task {
             deps: Vec::new(),
             names: Vec::new(),
             versions: Vec::new(),
-            owner: NodeOwner::default(),
+            nodes: NodeSettings::default(),
             add_node: dm_add_node_e::DM_ADD_NODE_ON_RESUME as c_int,
-            read_ahead: (DM_READ_AHEAD_AUTO, 0),
-            cookie: ptr::null_mut(),
-            udev_flags: 0,
             record_timestamp: false,
             timestamp: None,
         }
@@ -144,75 +138,6 @@ impl dm_task {
         }
     }
 
-    /// The node operation a finished create, resume, remove or rename needs.
-    fn node_op(&self, out: &TaskOutput) -> Option<NodeOp> {
-        match self.task.kind {
-            TaskType::Create | TaskType::Resume if out.info.exists => Some(NodeOp::Add {
-                name: out.name.clone(),
-                major: out.info.major,
-                minor: out.info.minor,
-                owner: self.owner,
-            }),
-            TaskType::Remove if !out.info.deferred_remove => Some(NodeOp::Remove { name: out.name.clone() }),
-            TaskType::Rename => match (&self.task.name, &self.task.new_name) {
-                (Some(old), Some(new)) => Some(NodeOp::Rename { old: old.clone(), new: new.clone() }),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-
-    /// Keeps /dev/mapper in step when no udev does it, unless the caller's
-    /// cookie flags ask the library not to (DM_UDEV_DISABLE_LIBRARY_FALLBACK,
-    /// which Debian's dmsetup sets); DM_DISABLE_UDEV=1 overrides that, as in
-    /// the C library.
-    fn update_nodes(&self, out: &TaskOutput) {
-        let no_fallback = self.udev_flags as u32 & DM_UDEV_DISABLE_LIBRARY_FALLBACK as u32 != 0;
-        if no_fallback && std::env::var_os("DM_DISABLE_UDEV").is_none() {
-            crate::log_debug!("Udev is not running. Not creating or removing nodes for {}: the caller disabled the library fallback.", out.name);
-            return;
-        }
-        let cookie_set = !self.cookie.is_null();
-        let udev_does_it = crate::udev::cookie::udev_makes_nodes(self.task.event_nr, cookie_set);
-        let all = self.task.name.is_none() && self.task.uuid.is_none() && self.task.major.is_none();
-        let result = match (self.task.kind, self.node_op(out)) {
-            // udev makes the node; the library checks later (dm_udev_wait).
-            (_, Some(op)) if udev_does_it => {
-                crate::udev::cookie::queue_node_op(op, true);
-                Ok(())
-            }
-            _ if udev_does_it => Ok(()),
-            (_, Some(NodeOp::Add { name, major, minor, owner })) => udev::ensure_node(&name, major, minor, owner),
-            (_, Some(NodeOp::Remove { name })) => udev::remove_node(&name),
-            (_, Some(NodeOp::Rename { old, new })) => udev::rename_node(&old, &new),
-            (TaskType::Mknodes, None) if all => udev::sync_all_nodes(&out.names, self.owner),
-            (TaskType::Mknodes, None) if out.info.exists => {
-                udev::ensure_node(&out.name, out.info.major, out.info.minor, self.owner)
-            }
-            (TaskType::Mknodes, None) => match &self.task.name {
-                Some(n) => udev::remove_node(n),
-                None => Ok(()),
-            },
-            _ => Ok(()),
-        };
-        if let Err(errno) = result {
-            crate::log_error!(errno = errno; "Failed to update the device node of {}: {}", out.name, crate::kernel::strerror(errno));
-        }
-    }
-
-    /// Applies dm_task_set_read_ahead after the device (re)starts.
-    fn apply_read_ahead(&self, out: &TaskOutput) {
-        let (sectors, flags) = self.read_ahead;
-        let starts = matches!(self.task.kind, TaskType::Resume) || (self.task.kind == TaskType::Create && !self.task.targets.is_empty());
-        if !starts || !out.info.exists || sectors == DM_READ_AHEAD_AUTO {
-            return;
-        }
-        let minimum = flags & DM_READ_AHEAD_MINIMUM_FLAG as u32 != 0;
-        if let Err(errno) = udev::set_read_ahead(out.info.major, out.info.minor, sectors, minimum) {
-            crate::log_error!(errno = errno; "Failed to set read ahead of {} to {sectors}: {}", out.name, crate::kernel::strerror(errno));
-        }
-    }
-
     fn run(&mut self) -> bool {
         let kernel = default_kernel();
         let suspended = crate::tree::suspended_counter();
@@ -223,22 +148,7 @@ impl dm_task {
                 self.c_name.as_c_str().to_string_lossy()
             );
         }
-        let cookie_set = !self.cookie.is_null();
-        let support = crate::capi::udev::support();
-        let uevent_ioctl = matches!(self.task.kind, TaskType::Resume | TaskType::Remove | TaskType::Rename)
-            || (self.task.kind == TaskType::Create && !self.task.targets.is_empty());
-        let event_nr = self.task.event_nr;
-        self.task.event_nr = crate::udev::cookie::ioctl_event_nr(event_nr, uevent_ioctl, cookie_set, support);
-        let result = self.task.run(kernel.as_ref());
-        self.task.event_nr = event_nr;
-        let generated = result
-            .as_ref()
-            .ok()
-            .map(|o| crate::udev::cookie::uevent_generated(o.uevent_generated, o.version, uevent_ioctl));
-        let deferred = result.as_ref().is_ok_and(|o| o.info.deferred_remove);
-        if let Err(e) = crate::udev::cookie::task_finished_after(event_nr, cookie_set, generated, deferred) {
-            crate::log_error!(errno = e.errno(); "{e}");
-        }
+        let result = self.nodes.run(&mut self.task, kernel.as_ref());
         if self.record_timestamp {
             match &mut self.timestamp {
                 Some(cell) => cell.set(dm_timestamp::now()),
@@ -247,8 +157,7 @@ impl dm_task {
         }
         match result {
             Ok(out) => {
-                self.update_nodes(&out);
-                self.apply_read_ahead(&out);
+                self.nodes.finish(&self.task, &out);
                 self.errno = 0;
                 self.output = Some(out);
                 self.refresh();
@@ -263,43 +172,26 @@ impl dm_task {
     }
 }
 
-static MANGLING: std::sync::OnceLock<std::sync::atomic::AtomicU8> = std::sync::OnceLock::new();
+/// The mode `dm_set_name_mangling_mode` set, as its number; the default
+/// from the environment.
+static MANGLING: OnceLock<AtomicU8> = OnceLock::new();
 
-fn mangling_cell() -> &'static std::sync::atomic::AtomicU8 {
-    MANGLING.get_or_init(|| {
-        // DM_DEFAULT_NAME_MANGLING_MODE sets the default, as in libdm.
-        let mode = std::env::var("DM_DEFAULT_NAME_MANGLING_MODE")
-            .ok()
-            .and_then(|v| Mangling::from_name(&v))
-            .unwrap_or_default();
-        std::sync::atomic::AtomicU8::new(mangling_to_c(mode) as u8)
-    })
-}
-
-fn mangling_to_c(m: Mangling) -> c_int {
-    match m {
-        Mangling::None => dm_string_mangling_e::DM_STRING_MANGLING_NONE as c_int,
-        Mangling::Auto => dm_string_mangling_e::DM_STRING_MANGLING_AUTO as c_int,
-        Mangling::Hex => dm_string_mangling_e::DM_STRING_MANGLING_HEX as c_int,
-    }
+fn mangling_cell() -> &'static AtomicU8 {
+    MANGLING.get_or_init(|| AtomicU8::new(Mangling::from_env() as u8))
 }
 
 /// The mangling mode in force (`dm_set_name_mangling_mode`).
 pub(crate) fn current_mangling() -> Mangling {
-    match mangling_cell().load(Ordering::Relaxed) as c_int {
-        0 => Mangling::None,
-        2 => Mangling::Hex,
-        _ => Mangling::Auto,
-    }
+    Mangling::from_number(mangling_cell().load(Ordering::Relaxed).into()).unwrap_or_default()
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_set_name_mangling_mode(name_mangling: c_int) -> c_int {
-    if !(0..=2).contains(&name_mangling) {
+    let Some(mode) = Mangling::from_number(name_mangling) else {
         crate::log_error!(errno = libc::EINVAL; "Unknown name mangling mode {name_mangling}");
         return 0;
-    }
-    mangling_cell().store(name_mangling as u8, Ordering::Relaxed);
+    };
+    mangling_cell().store(mode as u8, Ordering::Relaxed);
     1
 }
 
@@ -491,44 +383,9 @@ fn set_flag(function: &'static str, dmt: *mut dm_task, set: impl FnOnce(&mut dm_
     })
 }
 
-/// Checks that `s` can be mangled in the current mode, and records the
-/// mode on the task (libdm mangles when the name is set).
-fn accept_mangled(t: &mut dm_task, s: &str, what: &str, label: &str, limit: usize) -> Result<(), crate::task::TaskError> {
-    let mode = current_mangling();
-    match mangle(s, what, mode, limit) {
-        Ok(Some(m)) => crate::log_debug!("Device {what} mangled [{}]: {s} --> {m}", mode.name()),
-        Ok(None) => {}
-        Err(e) => {
-            // libdm logs why, then what failed.
-            crate::log_error!(errno = e.errno(); "{e}");
-            return Err(crate::task::TaskError::Invalid(format!("Failed to mangle {label} \"{s}\".")));
-        }
-    }
-    t.task.mangling = mode;
-    Ok(())
-}
-
 /// `dm_task_set_name` (`dmt` as in [`task_mut`]).
 fn set_name(dmt: *mut dm_task, name: *const c_char) -> c_int {
-    set_string("dm_task_set_name", dmt, "name", name, |t, s| {
-        // A path names an existing device (not for CREATE).
-        if s.contains('/') && t.task.kind != TaskType::Create {
-            let found = udev::dm_name_of_path(s).map_err(crate::task::TaskError::Invalid)?;
-            check_name(&found)?;
-            t.task.mangling = Mangling::None;
-            t.task.name = Some(found);
-            return Ok(());
-        }
-        // An empty name is no name (dmsetup's remove_all sets one).
-        if s.is_empty() {
-            t.task.name = None;
-            return Ok(());
-        }
-        check_name(s)?;
-        accept_mangled(t, s, "name", "device name", crate::kernel::DM_NAME_LEN)?;
-        t.task.name = Some(s.to_string());
-        Ok(())
-    })
+    set_string("dm_task_set_name", dmt, "name", name, |t, s| t.task.set_name(s, current_mangling()))
 }
 
 #[no_mangle]
@@ -538,37 +395,17 @@ pub unsafe extern "C" fn dm_task_set_name(dmt: *mut dm_task, name: *const c_char
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_set_uuid(dmt: *mut dm_task, uuid: *const c_char) -> c_int {
-    set_string("dm_task_set_uuid", dmt, "uuid", uuid, |t, s| {
-        accept_mangled(t, s, "UUID", "device uuid", crate::kernel::DM_UUID_LEN)?;
-        check_uuid(s)?;
-        t.task.uuid = Some(s.to_string());
-        Ok(())
-    })
+    set_string("dm_task_set_uuid", dmt, "uuid", uuid, |t, s| t.task.set_uuid(s, current_mangling()))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_set_newname(dmt: *mut dm_task, newname: *const c_char) -> c_int {
-    set_string("dm_task_set_newname", dmt, "newname", newname, |t, s| {
-        if s.is_empty() {
-            return Err(crate::task::TaskError::Invalid("Non empty new name is required.".into()));
-        }
-        check_name(s)?;
-        accept_mangled(t, s, "new name", "new device name", crate::kernel::DM_NAME_LEN)?;
-        t.task.new_name = Some(s.to_string());
-        t.task.new_uuid = None;
-        Ok(())
-    })
+    set_string("dm_task_set_newname", dmt, "newname", newname, |t, s| t.task.set_new_name(s, current_mangling()))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_set_newuuid(dmt: *mut dm_task, newuuid: *const c_char) -> c_int {
-    set_string("dm_task_set_newuuid", dmt, "newuuid", newuuid, |t, s| {
-        check_uuid(s)?;
-        accept_mangled(t, s, "new UUID", "new device uuid", crate::kernel::DM_UUID_LEN)?;
-        t.task.new_uuid = Some(s.to_string());
-        t.task.new_name = None;
-        Ok(())
-    })
+    set_string("dm_task_set_newuuid", dmt, "newuuid", newuuid, |t, s| t.task.set_new_uuid(s, current_mangling()))
 }
 
 #[no_mangle]
@@ -624,17 +461,17 @@ pub unsafe extern "C" fn dm_task_set_major_minor(dmt: *mut dm_task, major: c_int
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_set_uid(dmt: *mut dm_task, uid: libc::uid_t) -> c_int {
-    set_flag("dm_task_set_uid", dmt, |t| t.owner.uid = uid)
+    set_flag("dm_task_set_uid", dmt, |t| t.nodes.owner.uid = uid)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_set_gid(dmt: *mut dm_task, gid: libc::gid_t) -> c_int {
-    set_flag("dm_task_set_gid", dmt, |t| t.owner.gid = gid)
+    set_flag("dm_task_set_gid", dmt, |t| t.nodes.owner.gid = gid)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_set_mode(dmt: *mut dm_task, mode: libc::mode_t) -> c_int {
-    set_flag("dm_task_set_mode", dmt, |t| t.owner.mode = mode)
+    set_flag("dm_task_set_mode", dmt, |t| t.nodes.owner.mode = mode)
 }
 
 #[no_mangle]
@@ -704,7 +541,10 @@ pub unsafe extern "C" fn dm_task_set_add_node(dmt: *mut dm_task, add_node: c_int
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_set_read_ahead(dmt: *mut dm_task, read_ahead: u32, read_ahead_flags: u32) -> c_int {
-    set_flag("dm_task_set_read_ahead", dmt, |t| t.read_ahead = (read_ahead, read_ahead_flags))
+    set_flag("dm_task_set_read_ahead", dmt, |t| {
+        t.nodes.read_ahead = read_ahead;
+        t.nodes.read_ahead_minimum = read_ahead_flags & DM_READ_AHEAD_MINIMUM_FLAG as u32 != 0;
+    })
 }
 
 #[no_mangle]
@@ -712,18 +552,11 @@ pub unsafe extern "C" fn dm_task_set_cookie(dmt: *mut dm_task, cookie: *mut u32,
     ffi!("dm_task_set_cookie", 0 => {
         require!("dm_task_set_cookie", cookie, 0);
         let Some(t) = task_mut("dm_task_set_cookie", dmt) else { return 0 };
-        let what = format!("{} task on {}", t.task.kind.op_name(), t.task.name.as_deref().or(t.task.uuid.as_deref()).unwrap_or(""));
         let Some(value) = c_mut("dm_task_set_cookie", "cookie", cookie) else { return 0 };
-        match crate::udev::cookie::set_task_cookie(value, flags, crate::capi::udev::support(), &what) {
-            Ok(event_nr) => {
-                t.task.event_nr = event_nr;
-                t.cookie = cookie;
-                t.udev_flags = flags;
-                1
-            }
+        match t.nodes.set_cookie(&mut t.task, value, flags) {
+            Ok(()) => 1,
             Err(e) => {
                 crate::log_error!(errno = e.errno(); "{e}");
-                t.task.event_nr = 0;
                 0
             }
         }
@@ -840,16 +673,10 @@ fn malloc_copy(s: &str) -> *mut c_char {
     CMem::Malloc.str(cstring(s).as_bytes()).unwrap_or(ptr::null_mut())
 }
 
-/// The mangled form of a name or uuid in the current mode (mode none
-/// counts as auto here, as in libdm), malloc'd.
+/// The mangled form of a name or uuid in the current mode, malloc'd.
 fn mangled_copy(function: &str, s: &CStr, what: &str, limit: usize) -> *mut c_char {
-    let s = s.to_string_lossy();
-    let mode = match current_mangling() {
-        Mangling::None => Mangling::Auto,
-        m => m,
-    };
-    match mangle(&s, what, mode, limit) {
-        Ok(m) => malloc_copy(m.as_deref().unwrap_or(&s)),
+    match mangled_form(&s.to_string_lossy(), what, current_mangling(), limit) {
+        Ok(m) => malloc_copy(&m),
         Err(e) => {
             crate::log_error!(errno = e.errno(); "{function}: {e}");
             ptr::null_mut()
@@ -857,14 +684,9 @@ fn mangled_copy(function: &str, s: &CStr, what: &str, limit: usize) -> *mut c_ch
     }
 }
 
-/// The unmangled form: names from the kernel are already unmangled unless
-/// the mode is none.
+/// The unmangled form in the current mode, malloc'd.
 fn unmangled_copy(s: &CStr) -> *mut c_char {
-    let s = s.to_string_lossy();
-    match current_mangling() {
-        Mangling::None => malloc_copy(&unmangle(&s)),
-        _ => malloc_copy(&s),
-    }
+    malloc_copy(&unmangled_form(&s.to_string_lossy(), current_mangling()))
 }
 
 #[no_mangle]
@@ -950,23 +772,7 @@ pub unsafe extern "C" fn dm_task_get_read_ahead(dmt: *const dm_task, read_ahead:
         if !out.info.exists {
             return 0;
         }
-        // sysfs first; without it (a device with no table has no queue
-        // yet) the device node, as libdm does, which says when it is missing.
-        let sectors = udev::read_ahead_sectors(out.info.major, out.info.minor).or_else(|| {
-            let path = udev::mapper_dir().join(&out.name).to_string_lossy().into_owned();
-            match crate::kernel::node_read_ahead(&path) {
-                Ok(s) => Some(s),
-                Err(crate::kernel::NodeError::Open(errno)) => {
-                    crate::log_error!(errno = errno; "{path}: open failed: {}", crate::kernel::strerror(errno));
-                    None
-                }
-                Err(crate::kernel::NodeError::Ioctl(errno)) => {
-                    crate::log_error!(errno = errno; "{path}: BLKRAGET failed: {}", crate::kernel::strerror(errno));
-                    None
-                }
-            }
-        });
-        sectors.map_or(0, |sectors| u32::from(read_ahead.set(sectors)))
+        device_read_ahead(&out.name, out.info.major, out.info.minor).map_or(0, |sectors| u32::from(read_ahead.set(sectors)))
     })
 }
 

@@ -14,7 +14,7 @@ use crate::kernel::{
     decode_dev, encode_dev, Command, DeviceId, Flags, Kernel, KernelError, NameEntry, Payload,
     Reply, ReplyData, Request, TargetLine, TargetVersion,
 };
-pub use names::{check_name, check_uuid, mangle, unmangle, Mangling};
+pub use names::{check_name, check_uuid, mangle, mangled_form, unmangle, unmangled_form, Mangling};
 
 /// The task types of libdm, numbered as `DM_DEVICE_*`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -3,22 +3,34 @@
 //! the kernel as `\xNN` (whitelist `0-9A-Za-z#+-.:=@_`), and names the
 //! kernel returns are unmangled again.
 
-use super::TaskError;
+use super::{Task, TaskError, TaskType};
 use crate::kernel::{DM_NAME_LEN, DM_UUID_LEN};
 
-/// How names and uuids are mangled (libdm's `dm_string_mangling_t`).
+/// How names and uuids are mangled (libdm's `dm_string_mangling_t`, with
+/// its numbers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Mangling {
     /// Send names as given.
-    None,
+    None = 0,
     /// Mangle what needs it, keep what is already mangled; a mixture is an error.
     #[default]
-    Auto,
+    Auto = 1,
     /// Always mangle, including backslashes.
-    Hex,
+    Hex = 2,
 }
 
 impl Mangling {
+    /// The mode numbered `n` as in `dm_string_mangling_t`.
+    pub fn from_number(n: i32) -> Option<Mangling> {
+        [Mangling::None, Mangling::Auto, Mangling::Hex].into_iter().find(|m| *m as i32 == n)
+    }
+
+    /// libdm's default mode: the one `DM_DEFAULT_NAME_MANGLING_MODE` names,
+    /// else auto.
+    pub fn from_env() -> Mangling {
+        std::env::var("DM_DEFAULT_NAME_MANGLING_MODE").ok().and_then(|v| Mangling::from_name(&v)).unwrap_or_default()
+    }
+
     /// Parses "none", "auto" or "hex" (any case), as `DM_DEFAULT_NAME_MANGLING_MODE`.
     pub fn from_name(s: &str) -> Option<Mangling> {
         match s.to_ascii_lowercase().as_str() {
@@ -117,6 +129,23 @@ pub fn unmangle(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The mangled form of a name or uuid to hand out (libdm's
+/// `dm_task_get_name_mangled`): mode none counts as auto here; `s` itself
+/// when it needs no change.
+pub fn mangled_form(s: &str, what: &str, mode: Mangling, limit: usize) -> Result<String, TaskError> {
+    let mode = if mode == Mangling::None { Mangling::Auto } else { mode };
+    Ok(mangle(s, what, mode, limit)?.unwrap_or_else(|| s.to_string()))
+}
+
+/// The unmangled form of a name or uuid a task holds: names from the
+/// kernel are already unmangled unless the mode is none.
+pub fn unmangled_form(s: &str, mode: Mangling) -> String {
+    match mode {
+        Mangling::None => unmangle(s),
+        _ => s.to_string(),
+    }
+}
+
 /// A device name: non-empty, shorter than DM_NAME_LEN, no '/', not "." or "..".
 pub fn check_name(name: &str) -> Result<(), TaskError> {
     if name.is_empty() {
@@ -149,6 +178,76 @@ pub fn check_uuid(uuid: &str) -> Result<(), TaskError> {
         return Err(TaskError::Invalid("UUID contains a NUL byte".into()));
     }
     Ok(())
+}
+
+/// Setting names and uuids as libdm's `dm_task_set_*` do: the name rules
+/// are checked and the mangling mode in force, `mode`, is recorded on the
+/// task (libdm mangles when the name is set).
+impl Task {
+    /// Checks that `s` can be mangled in `mode` and records the mode; the
+    /// reason is logged, the error says what failed (as libdm words it).
+    fn accept_mangled(&mut self, s: &str, what: &str, label: &str, limit: usize, mode: Mangling) -> Result<(), TaskError> {
+        match mangle(s, what, mode, limit) {
+            Ok(Some(m)) => crate::log_debug!("Device {what} mangled [{}]: {s} --> {m}", mode.name()),
+            Ok(None) => {}
+            Err(e) => {
+                crate::log_error!(errno = e.errno(); "{e}");
+                return Err(TaskError::Invalid(format!("Failed to mangle {label} \"{s}\".")));
+            }
+        }
+        self.mangling = mode;
+        Ok(())
+    }
+
+    /// `dm_task_set_name`: a path names an existing device (not for
+    /// CREATE), its name taken as it is; an empty name is no name
+    /// (dmsetup's remove_all sets one).
+    pub fn set_name(&mut self, s: &str, mode: Mangling) -> Result<(), TaskError> {
+        if s.contains('/') && self.kind != TaskType::Create {
+            let found = crate::udev::dm_name_of_path(s).map_err(TaskError::Invalid)?;
+            check_name(&found)?;
+            self.mangling = Mangling::None;
+            self.name = Some(found);
+            return Ok(());
+        }
+        if s.is_empty() {
+            self.name = None;
+            return Ok(());
+        }
+        check_name(s)?;
+        self.accept_mangled(s, "name", "device name", DM_NAME_LEN, mode)?;
+        self.name = Some(s.to_string());
+        Ok(())
+    }
+
+    /// `dm_task_set_uuid`.
+    pub fn set_uuid(&mut self, s: &str, mode: Mangling) -> Result<(), TaskError> {
+        self.accept_mangled(s, "UUID", "device uuid", DM_UUID_LEN, mode)?;
+        check_uuid(s)?;
+        self.uuid = Some(s.to_string());
+        Ok(())
+    }
+
+    /// `dm_task_set_newname`: the new name of a rename (no new uuid then).
+    pub fn set_new_name(&mut self, s: &str, mode: Mangling) -> Result<(), TaskError> {
+        if s.is_empty() {
+            return Err(TaskError::Invalid("Non empty new name is required.".into()));
+        }
+        check_name(s)?;
+        self.accept_mangled(s, "new name", "new device name", DM_NAME_LEN, mode)?;
+        self.new_name = Some(s.to_string());
+        self.new_uuid = None;
+        Ok(())
+    }
+
+    /// `dm_task_set_newuuid`: the new uuid of a rename (no new name then).
+    pub fn set_new_uuid(&mut self, s: &str, mode: Mangling) -> Result<(), TaskError> {
+        check_uuid(s)?;
+        self.accept_mangled(s, "new UUID", "new device uuid", DM_UUID_LEN, mode)?;
+        self.new_uuid = Some(s.to_string());
+        self.new_name = None;
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -199,6 +298,46 @@ mod tests {
     #[test]
     fn a_mangled_form_too_long_for_the_kernel_is_refused() {
         assert!(m(&" ".repeat(40), Mangling::Auto).is_err());
+    }
+
+    #[test]
+    fn modes_have_libdm_numbers() {
+        assert_eq!(Mangling::from_number(0), Some(Mangling::None));
+        assert_eq!(Mangling::from_number(2), Some(Mangling::Hex));
+        assert_eq!(Mangling::from_number(3), None);
+        assert_eq!(Mangling::Auto as i32, 1);
+    }
+
+    #[test]
+    fn handed_out_forms_treat_none_as_auto() {
+        assert_eq!(mangled_form("a b", "name", Mangling::None, DM_NAME_LEN).unwrap(), "a\\x20b");
+        assert_eq!(mangled_form("ab", "name", Mangling::Hex, DM_NAME_LEN).unwrap(), "ab");
+        assert_eq!(unmangled_form("a\\x20b", Mangling::None), "a b");
+        assert_eq!(unmangled_form("a\\x20b", Mangling::Auto), "a\\x20b");
+    }
+
+    #[test]
+    fn setting_a_name_records_the_mode() {
+        let mut t = Task::new(TaskType::Info);
+        t.set_name("a b", Mangling::Hex).unwrap();
+        assert_eq!((t.name.as_deref(), t.mangling), (Some("a b"), Mangling::Hex));
+        t.set_name("", Mangling::Auto).unwrap();
+        assert_eq!(t.name, None);
+        assert!(t.set_name("..", Mangling::Auto).is_err());
+        assert!(t.set_name("a\\x20b c", Mangling::Auto).is_err());
+    }
+
+    #[test]
+    fn a_rename_takes_a_new_name_or_a_new_uuid() {
+        let mut t = Task::new(TaskType::Rename);
+        assert!(t.set_new_name("", Mangling::Auto).is_err());
+        t.set_new_name("b", Mangling::Auto).unwrap();
+        t.set_new_uuid("LVM-x", Mangling::Auto).unwrap();
+        assert_eq!((t.new_name.as_deref(), t.new_uuid.as_deref()), (None, Some("LVM-x")));
+        t.set_new_name("c", Mangling::Auto).unwrap();
+        assert_eq!((t.new_name.as_deref(), t.new_uuid.as_deref()), (Some("c"), None));
+        t.set_uuid("LVM-y", Mangling::None).unwrap();
+        assert_eq!(t.uuid.as_deref(), Some("LVM-y"));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! stage; today node operations run right after the ioctl that needs them.
 
 pub mod cookie;
+pub mod task;
 
 use std::ffi::CString;
 use std::path::{Path, PathBuf};
