@@ -29,15 +29,6 @@ fn alloc_c_string(function: &str, mem: *mut dm_pool, bytes: &[u8]) -> *mut c_cha
     })
 }
 
-/// Writes `text` and a NUL at the start of `buf`, cut to fit as snprintf
-/// does; whether it all fitted. `buf` must not be empty.
-fn write_cut(buf: &mut [u8], text: &[u8]) -> bool {
-    let len = text.len().min(buf.len() - 1);
-    buf[..len].copy_from_slice(&text[..len]);
-    buf[len] = 0;
-    len == text.len()
-}
-
 #[no_mangle]
 pub unsafe extern "C" fn dm_basename(path: *const c_char) -> *const c_char {
     ffi!("dm_basename", ptr::null(); path: bytes => {
@@ -54,7 +45,7 @@ pub unsafe extern "C" fn dm_strncpy(dest: *mut c_char, src: *const c_char, n: us
         if n == 0 {
             return 0;
         }
-        arg::slice_mut("dm_strncpy", "dest", dest.cast::<u8>(), n).map_or(0, |buf| write_cut(buf, src.as_bytes()) as c_int)
+        arg::slice_mut("dm_strncpy", "dest", dest.cast::<u8>(), n).map_or(0, |buf| s::write_cut(buf, src.as_bytes()) as c_int)
     })
 }
 
@@ -69,7 +60,7 @@ pub unsafe extern "C" fn dm_format_dev(buf: *mut c_char, bufsize: c_int, dev_maj
         if size < s::FORMAT_DEV_MIN_BUFSIZE {
             return 0;
         }
-        arg::slice_mut("dm_format_dev", "buf", buf.cast::<u8>(), size).map_or(0, |b| write_cut(b, s::format_dev(dev_major, dev_minor).as_bytes()) as c_int)
+        arg::slice_mut("dm_format_dev", "buf", buf.cast::<u8>(), size).map_or(0, |b| s::write_cut(b, s::format_dev(dev_major, dev_minor).as_bytes()) as c_int)
     })
 }
 
@@ -170,7 +161,7 @@ pub unsafe extern "C" fn dm_escape_double_quotes(out: *mut c_char, src: *const c
         let Some(src) = arg::bytes("dm_escape_double_quotes", "src", src) else { return ptr::null_mut() };
         let escaped = s::escape_double_quotes(src);
         if let Some(buf) = arg::slice_mut("dm_escape_double_quotes", "out", out.cast::<u8>(), escaped.len() + 1) {
-            write_cut(buf, &escaped);
+            s::write_cut(buf, &escaped);
         }
         out
     })

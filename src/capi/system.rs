@@ -101,13 +101,7 @@ pub unsafe extern "C" fn dm_set_selinux_context(path: *const c_char, mode: libc:
 pub unsafe extern "C" fn dm_device_get_name(major: u32, minor: u32, prefer_kernel_name: c_int, buf: *mut c_char, buf_size: usize) -> c_int {
     ffi!("dm_device_get_name", 0 => {
         require!("dm_device_get_name", buf, 0);
-        let is_dm = dm_block_major() == Some(major);
-        let name = if is_dm && prefer_kernel_name == 0 {
-            crate::udev::dm_name(major, minor).or_else(|| crate::udev::kernel_name(major, minor))
-        } else {
-            crate::udev::kernel_name(major, minor)
-        };
-        match name {
+        match crate::udev::device_name(major, minor, prefer_kernel_name != 0) {
             Some(n) => arg::copy_out("dm_device_get_name", &n, buf, buf_size),
             None => {
                 crate::log_debug!("dm_device_get_name: no sysfs entry for {major}:{minor}");
@@ -192,21 +186,10 @@ pub unsafe extern "C" fn dm_sysfs_dir() -> *const c_char {
     ffi!("dm_sysfs_dir", ptr::null() => { cached(&SYSFS_DIR, crate::udev::sysfs_dir_setting) })
 }
 
-/// The block major of device-mapper, from /proc/devices.
-fn dm_block_major() -> Option<u32> {
-    let devices = std::fs::read_to_string("/proc/devices").ok()?;
-    let block = devices.split("Block devices:").nth(1)?;
-    block.lines().find_map(|l| {
-        let mut w = l.split_whitespace();
-        let major = w.next()?.parse().ok()?;
-        (w.next()? == "device-mapper").then_some(major)
-    })
-}
-
 #[no_mangle]
 pub unsafe extern "C" fn dm_is_dm_major(major: u32) -> c_int {
     ffi!("dm_is_dm_major", 0 => {
-        (dm_block_major() == Some(major)) as c_int
+        (crate::udev::dm_block_major() == Some(major)) as c_int
     })
 }
 

@@ -8,7 +8,7 @@ use crate::capi::types::*;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::OnceLock;
 
-use crate::capi::arg::{self, c_mut, out, string};
+use crate::capi::arg::{self, c_mut, handle, handle_mut, out, string};
 use crate::capi::cmem::CMem;
 use crate::capi::handle::{self, CCell, CText, Castable, OwnershipBox};
 use crate::capi::{list, memory};
@@ -47,20 +47,6 @@ impl Castable for dm_task {
     type Rust = Self;
 }
 
-
-/// Borrows a task handle for the call, logging a NULL.
-///
-/// Trust boundary (see [`crate::capi::handle`]): `dmt` is a handle
-/// argument of an exported function, so NULL or from dm_task_create and
-/// not destroyed.
-fn task_mut<'a>(function: &str, dmt: *mut dm_task) -> Option<&'a mut dm_task> {
-    handle::try_mut_from_ptr(function, "dmt", dmt)
-}
-
-/// As [`task_mut`], for shared access.
-fn task_ref<'a>(function: &str, dmt: *const dm_task) -> Option<&'a dm_task> {
-    handle::try_ref_from_ptr(function, "dmt", dmt)
-}
 
 fn cstring(s: &str) -> CString {
     CString::new(s.replace('\0', "")).unwrap_or_default()
@@ -267,16 +253,15 @@ fn build_device_list(names: &[crate::kernel::NameEntry]) -> *mut dm_list {
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_device_list(dmt: *mut dm_task, devs_list: *mut *mut dm_list, devs_features: *mut c_uint) -> c_int {
-    ffi!("dm_task_get_device_list", 0; devs_list: out => {
-        let Some(t) = task_mut("dm_task_get_device_list", dmt) else { return 0 };
-        if t.task.kind != TaskType::List {
+    ffi!("dm_task_get_device_list", 0; devs_list: out, dmt: handle_mut => {
+        if dmt.task.kind != TaskType::List {
             crate::log_error!(errno = libc::EINVAL; "Device list requires a DM_DEVICE_LIST task.");
             return 0;
         }
-        if t.output.is_none() && !t.run() {
+        if dmt.output.is_none() && !dmt.run() {
             return 0;
         }
-        let names = t.output.as_ref().map(|o| o.names.clone()).unwrap_or_default();
+        let names = dmt.output.as_ref().map(|o| o.names.clone()).unwrap_or_default();
         let list = build_device_list(&names);
         if list.is_null() {
             crate::log_error!(errno = libc::ENOMEM; "Failed to allocate the device list.");
@@ -346,7 +331,7 @@ pub unsafe extern "C" fn dm_task_destroy(dmt: *mut dm_task) {
     ffi!("dm_task_destroy", () => { handle::free_box(dmt) })
 }
 
-/// Applies `set` to a string argument of a task (`dmt` as in [`task_mut`]).
+/// Applies `set` to a string argument of a task (`dmt` an exported function's handle argument).
 fn set_string(
     function: &'static str,
     dmt: *mut dm_task,
@@ -355,7 +340,7 @@ fn set_string(
     set: impl FnOnce(&mut dm_task, &str) -> Result<(), crate::task::TaskError>,
 ) -> c_int {
     ffi!("dm_task_set_*", 0 => {
-        let Some(t) = task_mut(function, dmt) else { return 0 };
+        let Some(t) = handle_mut(function, "dmt", dmt) else { return 0 };
         let Some(s) = arg::string(function, argument, arg) else { return 0 };
         match set(t, s) {
             Ok(()) => {
@@ -370,20 +355,17 @@ fn set_string(
     })
 }
 
-/// Sets a flag on a task (`dmt` as in [`task_mut`]).
+/// Sets a flag on a task (`dmt` an exported function's handle argument).
 fn set_flag(function: &'static str, dmt: *mut dm_task, set: impl FnOnce(&mut dm_task)) -> c_int {
     crate::capi::boundary::guard(function, 0, || {
-        match task_mut(function, dmt) {
-            Some(t) => {
-                set(t);
-                1
-            }
-            None => 0,
-        }
+        handle_mut(function, "dmt", dmt).map_or(0, |t| {
+            set(t);
+            1
+        })
     })
 }
 
-/// `dm_task_set_name` (`dmt` as in [`task_mut`]).
+/// `dm_task_set_name` (`dmt` an exported function's handle argument).
 fn set_name(dmt: *mut dm_task, name: *const c_char) -> c_int {
     set_string("dm_task_set_name", dmt, "name", name, |t, s| t.task.set_name(s, current_mangling()))
 }
@@ -418,18 +400,15 @@ pub unsafe extern "C" fn dm_task_set_message(dmt: *mut dm_task, message: *const 
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_add_target(dmt: *mut dm_task, start: u64, size: u64, ttype: *const c_char, params: *const c_char) -> c_int {
-    ffi!("dm_task_add_target", 0 => {
-        let Some(t) = task_mut("dm_task_add_target", dmt) else { return 0 };
-        let Some(ttype) = string("dm_task_add_target", "ttype", ttype) else { return 0 };
-        let Some(params) = string("dm_task_add_target", "params", params) else { return 0 };
+    ffi!("dm_task_add_target", 0; dmt: handle_mut, ttype: string, params: string => {
         if ttype.is_empty() || ttype.len() >= crate::kernel::DM_MAX_TYPE_NAME {
             crate::log_error!(errno = libc::EINVAL; "Target type name {ttype} is invalid.");
             return 0;
         }
-        t.task.add_target(start, size, ttype, params);
+        dmt.task.add_target(start, size, ttype, params);
         // Before a run, the targets C walks are the ones added.
-        if t.output.is_none() {
-            t.c_targets.push((start, size, ctext(ttype), ctext(params)));
+        if dmt.output.is_none() {
+            dmt.c_targets.push((start, size, ctext(ttype), ctext(params)));
         }
         1
     })
@@ -549,11 +528,8 @@ pub unsafe extern "C" fn dm_task_set_read_ahead(dmt: *mut dm_task, read_ahead: u
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_set_cookie(dmt: *mut dm_task, cookie: *mut u32, flags: u16) -> c_int {
-    ffi!("dm_task_set_cookie", 0 => {
-        require!("dm_task_set_cookie", cookie, 0);
-        let Some(t) = task_mut("dm_task_set_cookie", dmt) else { return 0 };
-        let Some(value) = c_mut("dm_task_set_cookie", "cookie", cookie) else { return 0 };
-        match t.nodes.set_cookie(&mut t.task, value, flags) {
+    ffi!("dm_task_set_cookie", 0; cookie: c_mut, dmt: handle_mut => {
+        match dmt.nodes.set_cookie(&mut dmt.task, cookie, flags) {
             Ok(()) => 1,
             Err(e) => {
                 crate::log_error!(errno = e.errno(); "{e}");
@@ -565,14 +541,8 @@ pub unsafe extern "C" fn dm_task_set_cookie(dmt: *mut dm_task, cookie: *mut u32,
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_set_geometry(dmt: *mut dm_task, cylinders: *const c_char, heads: *const c_char, sectors: *const c_char, start: *const c_char) -> c_int {
-    ffi!("dm_task_set_geometry", 0 => {
-        let Some(t) = task_mut("dm_task_set_geometry", dmt) else { return 0 };
-        let mut parts = Vec::new();
-        for (what, p) in [("cylinders", cylinders), ("heads", heads), ("sectors", sectors), ("start", start)] {
-            let Some(s) = string("dm_task_set_geometry", what, p) else { return 0 };
-            parts.push(s);
-        }
-        t.task.geometry = Some(parts.join(" "));
+    ffi!("dm_task_set_geometry", 0; dmt: handle_mut, cylinders: string, heads: string, sectors: string, start: string => {
+        dmt.task.geometry = Some([cylinders, heads, sectors, start].join(" "));
         1
     })
 }
@@ -587,9 +557,9 @@ pub unsafe extern "C" fn dm_task_enable_checks(dmt: *mut dm_task) -> c_int {
     set_flag("dm_task_enable_checks", dmt, |t| t.task.enable_checks = true)
 }
 
-/// `dm_task_run` (`dmt` as in [`task_mut`]).
+/// `dm_task_run` (`dmt` an exported function's handle argument).
 fn run(dmt: *mut dm_task) -> c_int {
-    ffi!("dm_task_run", 0 => { task_mut("dm_task_run", dmt).map_or(0, |t| t.run() as c_int) })
+    ffi!("dm_task_run", 0; dmt: handle_mut => dmt.run() as c_int)
 }
 
 #[no_mangle]
@@ -609,7 +579,7 @@ pub unsafe extern "C" fn dm_task_run_base(dmt: *mut dm_task) -> c_int {
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_errno(dmt: *mut dm_task) -> c_int {
-    task_ref("dm_task_get_errno", dmt).map(|t| t.errno).unwrap_or(0)
+    handle("dm_task_get_errno", "dmt", dmt).map(|t| t.errno).unwrap_or(0)
 }
 
 /// Fills `dmi` with the first `fields` members of `struct dm_info`
@@ -617,7 +587,7 @@ pub unsafe extern "C" fn dm_task_get_errno(dmt: *mut dm_task) -> c_int {
 /// target_count, the next after deferred_remove).
 fn get_info(function: &'static str, dmt: *mut dm_task, dmi: *mut dm_info, fields: usize) -> c_int {
     ffi!("dm_task_get_info", 0 => {
-        let Some(t) = task_ref(function, dmt) else { return 0 };
+        let Some(t) = handle(function, "dmt", dmt) else { return 0 };
         let Some(dmi) = arg::slice_mut(function, "dmi", dmi.cast::<c_int>(), fields) else { return 0 };
         let Some(out) = &t.output else {
             crate::log_error!(errno = libc::EINVAL; "{function}: the task has not run");
@@ -660,12 +630,12 @@ pub unsafe extern "C" fn dm_task_get_info_base(dmt: *mut dm_task, dmi: *mut dm_i
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_name(dmt: *const dm_task) -> *const c_char {
-    task_ref("dm_task_get_name", dmt).map(|t| t.c_name.as_ptr().cast_const()).unwrap_or(ptr::null())
+    handle("dm_task_get_name", "dmt", dmt).map(|t| t.c_name.as_ptr().cast_const()).unwrap_or(ptr::null())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_uuid(dmt: *const dm_task) -> *const c_char {
-    task_ref("dm_task_get_uuid", dmt).map(|t| t.c_uuid.as_ptr().cast_const()).unwrap_or(ptr::null())
+    handle("dm_task_get_uuid", "dmt", dmt).map(|t| t.c_uuid.as_ptr().cast_const()).unwrap_or(ptr::null())
 }
 
 /// A malloc'd copy of `s` for the caller to dm_free.
@@ -691,39 +661,39 @@ fn unmangled_copy(s: &CStr) -> *mut c_char {
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_name_mangled(dmt: *const dm_task) -> *mut c_char {
-    task_ref("dm_task_get_name_mangled", dmt)
+    handle("dm_task_get_name_mangled", "dmt", dmt)
         .map(|t| mangled_copy("dm_task_get_name_mangled", t.c_name.as_c_str(), "name", crate::kernel::DM_NAME_LEN))
         .unwrap_or(ptr::null_mut())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_name_unmangled(dmt: *const dm_task) -> *mut c_char {
-    task_ref("dm_task_get_name_unmangled", dmt).map(|t| unmangled_copy(t.c_name.as_c_str())).unwrap_or(ptr::null_mut())
+    handle("dm_task_get_name_unmangled", "dmt", dmt).map(|t| unmangled_copy(t.c_name.as_c_str())).unwrap_or(ptr::null_mut())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_uuid_mangled(dmt: *const dm_task) -> *mut c_char {
-    task_ref("dm_task_get_uuid_mangled", dmt)
+    handle("dm_task_get_uuid_mangled", "dmt", dmt)
         .map(|t| mangled_copy("dm_task_get_uuid_mangled", t.c_uuid.as_c_str(), "UUID", crate::kernel::DM_UUID_LEN))
         .unwrap_or(ptr::null_mut())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_uuid_unmangled(dmt: *const dm_task) -> *mut c_char {
-    task_ref("dm_task_get_uuid_unmangled", dmt).map(|t| unmangled_copy(t.c_uuid.as_c_str())).unwrap_or(ptr::null_mut())
+    handle("dm_task_get_uuid_unmangled", "dmt", dmt).map(|t| unmangled_copy(t.c_uuid.as_c_str())).unwrap_or(ptr::null_mut())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_message_response(dmt: *mut dm_task) -> *const c_char {
-    task_ref("dm_task_get_message_response", dmt)
+    handle("dm_task_get_message_response", "dmt", dmt)
         .and_then(|t| t.c_response.as_ref().map(|c| c.as_ptr().cast_const()))
         .unwrap_or(ptr::null())
 }
 
 /// Returns a pointer to one of the task's reply buffers, if it has run
-/// (`dmt` as in [`task_mut`]).
+/// (`dmt` an exported function's handle argument).
 fn reply_buffer<T>(function: &'static str, dmt: *mut dm_task, pick: impl FnOnce(&mut dm_task) -> &mut Vec<u64>) -> *mut T {
-    let Some(t) = task_mut(function, dmt) else { return ptr::null_mut() };
+    let Some(t) = handle_mut(function, "dmt", dmt) else { return ptr::null_mut() };
     if t.output.is_none() {
         crate::log_error!(errno = libc::EINVAL; "{function}: the task has not run");
         return ptr::null_mut();
@@ -752,9 +722,8 @@ pub unsafe extern "C" fn dm_task_get_versions(dmt: *mut dm_task) -> *mut dm_vers
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_driver_version(dmt: *mut dm_task, version: *mut c_char, size: usize) -> c_int {
-    ffi!("dm_task_get_driver_version", 0 => {
-        let Some(t) = task_ref("dm_task_get_driver_version", dmt) else { return 0 };
-        let Some(out) = &t.output else {
+    ffi!("dm_task_get_driver_version", 0; dmt: handle => {
+        let Some(out) = &dmt.output else {
             crate::log_error!(errno = libc::EINVAL; "dm_task_get_driver_version: the task has not run");
             return 0;
         };
@@ -765,10 +734,9 @@ pub unsafe extern "C" fn dm_task_get_driver_version(dmt: *mut dm_task, version: 
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_read_ahead(dmt: *const dm_task, read_ahead: *mut u32) -> u32 {
-    ffi!("dm_task_get_read_ahead", 0; read_ahead: out => {
-        let Some(t) = task_ref("dm_task_get_read_ahead", dmt) else { return 0 };
+    ffi!("dm_task_get_read_ahead", 0; read_ahead: out, dmt: handle => {
         read_ahead.set(0);
-        let Some(out) = &t.output else { return 0 };
+        let Some(out) = &dmt.output else { return 0 };
         if !out.info.exists {
             return 0;
         }
@@ -778,26 +746,25 @@ pub unsafe extern "C" fn dm_task_get_read_ahead(dmt: *const dm_task, read_ahead:
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_task_get_ioctl_timestamp(dmt: *mut dm_task) -> *mut dm_timestamp {
-    let Some(t) = task_mut("dm_task_get_ioctl_timestamp", dmt) else { return ptr::null_mut() };
+    let Some(t) = handle_mut("dm_task_get_ioctl_timestamp", "dmt", dmt) else { return ptr::null_mut() };
     t.timestamp.as_ref().map(CCell::as_ptr).unwrap_or(ptr::null_mut())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_get_next_target(dmt: *mut dm_task, next: *mut c_void, start: *mut u64, length: *mut u64, target_type: *mut *mut c_char, params: *mut *mut c_char) -> *mut c_void {
-    ffi!("dm_get_next_target", ptr::null_mut() => {
-        let Some(t) = task_ref("dm_get_next_target", dmt) else { return ptr::null_mut() };
+    ffi!("dm_get_next_target", ptr::null_mut(); dmt: handle => {
         if start.is_null() || length.is_null() || target_type.is_null() || params.is_null() {
             crate::capi::boundary::log_null("dm_get_next_target", "an output argument");
             return ptr::null_mut();
         }
         // `next` is the 1-based index of the target to return, as handed out.
         let index = next.addr();
-        let (s, l, ty, p) = t.c_targets.get(index).map_or((0, 0, ptr::null_mut(), ptr::null_mut()), |(s, l, ty, p)| (*s, *l, ty.as_ptr(), p.as_ptr()));
+        let (s, l, ty, p) = dmt.c_targets.get(index).map_or((0, 0, ptr::null_mut(), ptr::null_mut()), |(s, l, ty, p)| (*s, *l, ty.as_ptr(), p.as_ptr()));
         arg::Out::from(start).set(s);
         arg::Out::from(length).set(l);
         arg::Out::from(target_type).set(ty);
         arg::Out::from(params).set(p);
-        if index + 1 < t.c_targets.len() {
+        if index + 1 < dmt.c_targets.len() {
             ptr::without_provenance_mut(index + 1)
         } else {
             ptr::null_mut()

@@ -220,6 +220,30 @@ pub fn dm_name(major: u32, minor: u32) -> Option<String> {
     Some(name.trim_end_matches('\n').to_string())
 }
 
+/// A block device's name as `dm_device_get_name` gives it, from sysfs: for
+/// a dm device its device-mapper name unless `prefer_kernel_name`, else
+/// (and when it has none) the kernel's.
+pub fn device_name(major: u32, minor: u32, prefer_kernel_name: bool) -> Option<String> {
+    let is_dm = dm_block_major() == Some(major);
+    let dm = if is_dm && !prefer_kernel_name { dm_name(major, minor) } else { None };
+    dm.or_else(|| kernel_name(major, minor))
+}
+
+/// The block major of device-mapper, read from /proc/devices each time.
+pub fn dm_block_major() -> Option<u32> {
+    block_major_in(&std::fs::read_to_string("/proc/devices").ok()?, "device-mapper")
+}
+
+/// The major of `driver` in the "Block devices:" part of /proc/devices.
+fn block_major_in(devices: &str, driver: &str) -> Option<u32> {
+    let block = devices.split("Block devices:").nth(1)?;
+    block.lines().find_map(|l| {
+        let mut w = l.split_whitespace();
+        let major = w.next()?.parse().ok()?;
+        (w.next()? == driver).then_some(major)
+    })
+}
+
 /// Whether any device holds this one (sysfs `holders/` is not empty).
 pub fn has_holders(major: u32, minor: u32) -> bool {
     std::fs::read_dir(format!("{}/dev/block/{major}:{minor}/holders", sysfs_dir()))
@@ -315,6 +339,14 @@ mod tests {
         assert_eq!(sysfs_dir_setting(), "", "sysfs switched off");
         assert!(set_sysfs_dir("/sys"));
         assert_eq!(sysfs_dir_setting(), "/sys/");
+    }
+
+    #[test]
+    fn the_dm_major_is_a_block_major() {
+        let devices = "Character devices:\n 10 misc\n254 device-mapper\n\nBlock devices:\n  7 loop\n253 device-mapper\n";
+        assert_eq!(block_major_in(devices, "device-mapper"), Some(253));
+        assert_eq!(block_major_in(devices, "md"), None);
+        assert_eq!(block_major_in("Block devices:\n", "device-mapper"), None);
     }
 
     #[test]

@@ -251,9 +251,29 @@ pub fn format_dev(major: u32, minor: u32) -> String {
     format!("{major}:{minor}")
 }
 
+/// Writes `text` and a NUL at the start of `buf`, cut to fit as snprintf
+/// does; whether it all fitted. `buf` must not be empty.
+pub fn write_cut(buf: &mut [u8], text: &[u8]) -> bool {
+    let len = text.len().min(buf.len() - 1);
+    buf[..len].copy_from_slice(&text[..len]);
+    buf[len] = 0;
+    len == text.len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn write_cut_cuts_as_snprintf() {
+        let mut buf = [0xffu8; 4];
+        assert!(write_cut(&mut buf, b"abc"));
+        assert_eq!(&buf, b"abc\0");
+        assert!(!write_cut(&mut buf, b"abcd"));
+        assert_eq!(&buf, b"abc\0");
+        assert!(!write_cut(&mut buf[..1], b"x"));
+        assert_eq!(buf[0], 0);
+    }
 
     fn words(s: &str, max: usize) -> (Vec<String>, Vec<u8>) {
         let mut buf = s.as_bytes().to_vec();
