@@ -47,12 +47,7 @@ impl Castable for dm_task {
     type Rust = Self;
 }
 
-
-fn cstring(s: &str) -> CString {
-    CString::new(s.replace('\0', "")).unwrap_or_default()
-}
-
-/// The C copy of `s` (NULs dropped, as `cstring`).
+/// The C copy of `s`, NULs dropped.
 fn ctext(s: &str) -> CText {
     CText::new(&s.replace('\0', ""))
 }
@@ -638,9 +633,9 @@ pub unsafe extern "C" fn dm_task_get_uuid(dmt: *const dm_task) -> *const c_char 
     handle("dm_task_get_uuid", "dmt", dmt).map(|t| t.c_uuid.as_ptr().cast_const()).unwrap_or(ptr::null())
 }
 
-/// A malloc'd copy of `s` for the caller to dm_free.
+/// A malloc'd copy of `s` (NULs dropped) for the caller to dm_free.
 fn malloc_copy(s: &str) -> *mut c_char {
-    CMem::Malloc.str(cstring(s).as_bytes()).unwrap_or(ptr::null_mut())
+    CMem::Malloc.str(s.replace('\0', "").as_bytes()).unwrap_or(ptr::null_mut())
 }
 
 /// The mangled form of a name or uuid in the current mode, malloc'd.

@@ -45,8 +45,9 @@ pub unsafe extern "C" fn dm_udev_get_checking() -> c_int {
 pub unsafe extern "C" fn dm_udev_create_cookie(cookie: *mut u32) -> c_int {
     ffi!("dm_udev_create_cookie", 0; cookie: out => {
         let created = if sync_support() { cookie::create_cookie().map(Some) } else { Ok(None) };
-        cookie.set(created.as_ref().map_or(0, |c| c.map_or(0, Cookie::value)));
-        created.map_err(|e| log_cookie_error(&e, None)).is_ok() as c_int
+        let created = created.map_err(|e| log_cookie_error(&e, None));
+        cookie.set(created.map_or(0, |c| c.map_or(0, Cookie::value)));
+        created.is_ok() as c_int
     })
 }
 
