@@ -76,10 +76,8 @@ pub unsafe extern "C" fn dm_split_lvm_name(mem: *mut dm_pool, dmname: *const c_c
         }
         let (vgname, lvname, layer) = (arg::Out::from(vgname), arg::Out::from(lvname), arg::Out::from(layer));
         if !mem.is_null() {
-            let copy = match arg::opt_bytes("dm_split_lvm_name", "dmname", dmname).flatten() {
-                Some(name) => CMem::of(mem).str(name).unwrap_or(ptr::null_mut()),
-                None => ptr::null_mut(),
-            };
+            let name = arg::opt_bytes("dm_split_lvm_name", "dmname", dmname).flatten();
+            let copy = name.and_then(|name| CMem::of(mem).str(name)).unwrap_or(ptr::null_mut());
             if copy.is_null() {
                 crate::log_error!(errno = libc::ENOMEM; "Failed to duplicate lvm name.");
                 return 0;
@@ -103,13 +101,9 @@ pub unsafe extern "C" fn dm_split_lvm_name(mem: *mut dm_pool, dmname: *const c_c
 pub unsafe extern "C" fn dm_split_words(buffer: *mut c_char, max: c_uint, ignore_comments: c_uint, argv: *mut *mut c_char) -> c_int {
     let _ = ignore_comments; // "Not implemented" in libdm either.
     ffi!("dm_split_words", 0; buffer: string_mut => {
-        let argv = match max {
-            0 => &mut [][..],
-            _ => match arg::slice_mut("dm_split_words", "argv", argv, max as usize) {
-                Some(a) => a,
-                None => return 0,
-            },
-        };
+        // With max 0, argv is not used (it may be NULL).
+        let argv = if max == 0 { Some(&mut [][..]) } else { arg::slice_mut("dm_split_words", "argv", argv, max as usize) };
+        let Some(argv) = argv else { return 0 };
         let start = buffer.as_mut_ptr().cast::<c_char>();
         let words = s::split_words(buffer, max as usize);
         for (slot, &offset) in argv.iter_mut().zip(&words) {
