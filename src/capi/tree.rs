@@ -98,13 +98,10 @@ impl TreeState {
         // other reference to a handle is alive (calls borrow a handle only
         // to copy its tree and id out, or to use its cells).
         let h = unsafe { &mut *self.handles[id.0].as_ptr() };
-        if !h.name.holds(&n.name) {
-            let old = std::mem::replace(&mut h.name, CText::new(&n.name));
-            h.retired.push(old);
-        }
-        if !h.uuid.holds(&n.uuid) {
-            let old = std::mem::replace(&mut h.uuid, CText::new(&n.uuid));
-            h.retired.push(old);
+        for (text, now) in [(&mut h.name, &n.name), (&mut h.uuid, &n.uuid)] {
+            if !text.holds(now) {
+                h.retired.push(std::mem::replace(text, CText::new(now)));
+            }
         }
         h.info.set(c_info(&self.tree, id));
     }
@@ -375,17 +372,10 @@ pub unsafe extern "C" fn dm_tree_add_new_dev_with_udev_flags(tree: *mut dm_tree,
             }
             Ok(id)
         });
-        match added {
-            Ok(id) => {
-                t.refresh_node(id);
-                t.handle_ref(id).context.set(context);
-                t.handle(id)
-            }
-            Err(e) => {
-                crate::log_error!(errno = libc::EINVAL; "{e}");
-                ptr::null_mut()
-            }
-        }
+        let Ok(id) = added.map_err(|e| crate::log_error!(errno = libc::EINVAL; "{e}")) else { return ptr::null_mut() };
+        t.refresh_node(id);
+        t.handle_ref(id).context.set(context);
+        t.handle(id)
     })
 }
 
@@ -457,17 +447,13 @@ fn callback_for(t: &TreeState) -> impl FnMut(NodeId, NodeEvent) -> bool {
         // SAFETY: a handle of the tree, alive for the phase; only its cells
         // are read.
         let (cb, data) = unsafe { (h.as_ref().callback.get(), h.as_ref().callback_data.get()) };
-        match cb {
-            Some(f) => {
-                let kind = match event {
-                    NodeEvent::Preloaded => dm_node_callback_e::DM_NODE_CALLBACK_PRELOADED,
-                    NodeEvent::Deactivated => dm_node_callback_e::DM_NODE_CALLBACK_DEACTIVATED,
-                };
-                // SAFETY: the caller registered `f` for this node with `data`.
-                unsafe { f(h.as_ptr(), kind, data) != 0 }
-            }
-            None => true,
-        }
+        let Some(f) = cb else { return true };
+        let kind = match event {
+            NodeEvent::Preloaded => dm_node_callback_e::DM_NODE_CALLBACK_PRELOADED,
+            NodeEvent::Deactivated => dm_node_callback_e::DM_NODE_CALLBACK_DEACTIVATED,
+        };
+        // SAFETY: the caller registered `f` for this node with `data`.
+        unsafe { f(h.as_ptr(), kind, data) != 0 }
     }
 }
 
@@ -602,16 +588,9 @@ pub unsafe extern "C" fn dm_tree_add_dev_with_udev_flags(tree: *mut dm_tree, maj
         let Some(mut t) = tree_mut("dm_tree_add_dev", tree) else { return 0 };
         let result = t.tree.add_dev(default_kernel().as_ref(), major, minor, udev_flags);
         t.adopt_new();
-        match result {
-            Ok(id) => {
-                t.refresh(id);
-                1
-            }
-            Err(e) => {
-                crate::log_error!(errno = e.errno(); "{e}");
-                0
-            }
-        }
+        let Ok(id) = result.map_err(|e| crate::log_error!(errno = e.errno(); "{e}")) else { return 0 };
+        t.refresh(id);
+        1
     })
 }
 
@@ -625,10 +604,7 @@ pub unsafe extern "C" fn dm_tree_add_dev(tree: *mut dm_tree, major: u32, minor: 
 pub unsafe extern "C" fn dm_tree_find_node(tree: *mut dm_tree, major: u32, minor: u32) -> *mut dm_tree_node {
     ffi!("dm_tree_find_node", ptr::null_mut() => {
         let Some(t) = tree_mut("dm_tree_find_node", tree) else { return ptr::null_mut() };
-        match t.tree.find(major, minor) {
-            Some(id) => t.handle(id),
-            None => ptr::null_mut(),
-        }
+        t.tree.find(major, minor).map_or(ptr::null_mut(), |id| t.handle(id))
     })
 }
 
@@ -637,10 +613,7 @@ pub unsafe extern "C" fn dm_tree_find_node_by_uuid(tree: *mut dm_tree, uuid: *co
     ffi!("dm_tree_find_node_by_uuid", ptr::null_mut() => {
         let Some(t) = tree_mut("dm_tree_find_node_by_uuid", tree) else { return ptr::null_mut() };
         let Some(uuid) = arg::string("dm_tree_find_node_by_uuid", "uuid", uuid) else { return ptr::null_mut() };
-        match t.tree.find_by_uuid(uuid) {
-            Some(id) => t.handle(id),
-            None => ptr::null_mut(),
-        }
+        t.tree.find_by_uuid(uuid).map_or(ptr::null_mut(), |id| t.handle(id))
     })
 }
 
@@ -652,14 +625,9 @@ pub unsafe extern "C" fn dm_tree_next_child(handle: *mut *mut c_void, parent: *c
         // The cursor is the number of neighbours already returned.
         let handle = arg::Out::from(handle);
         let pos = handle.get().unwrap_or(ptr::null_mut()).addr();
-        let next = t.tree.links(parent, inverted != 0).get(pos).copied();
-        match next {
-            Some(id) => {
-                handle.set(ptr::without_provenance_mut(pos + 1));
-                t.handle(id)
-            }
-            None => ptr::null_mut(),
-        }
+        let Some(&next) = t.tree.links(parent, inverted != 0).get(pos) else { return ptr::null_mut() };
+        handle.set(ptr::without_provenance_mut(pos + 1));
+        t.handle(next)
     })
 }
 
