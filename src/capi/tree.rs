@@ -237,23 +237,15 @@ use crate::targets::writecache::{Writecache, WritecacheSettings};
 use crate::targets::{Crypt, MirrorLog, Target, ThinPool};
 use crate::tree::{CacheRequest, NodeEvent, TreeError};
 
-/// What a call may have changed of what C reads.
-#[derive(Clone, Copy)]
-enum Changed {
-    /// The node it was about, and nodes it added.
-    Node,
-    /// Any node (the phases).
-    All,
-}
-
-/// Runs `f` on a node's tree and id, refreshes what C reads of the nodes
-/// it changed, and maps an error to 0 after logging `describe(error)`.
+/// Runs `f` on a node's tree and id, then `refresh` to bring what C reads
+/// of the nodes it may have changed up to date, and maps an error to 0
+/// after logging `describe(error)`.
 ///
 /// `node` is a handle argument of an exported function (trust boundary).
 fn on_node_changing(
     function: &'static str,
     node: *mut dm_tree_node,
-    changed: Changed,
+    refresh: fn(&mut TreeState, NodeId),
     f: impl FnOnce(&mut TreeState, NodeId) -> Result<(), TreeError>,
     describe: impl FnOnce(TreeError) -> String,
 ) -> c_int {
@@ -261,10 +253,7 @@ fn on_node_changing(
         // The guard ends with this closure.
         let Some((mut t, id)) = tree_of_node(function, node) else { return 0 };
         let r = f(&mut t, id);
-        match changed {
-            Changed::Node => t.refresh_node(id),
-            Changed::All => t.refresh_all(),
-        }
+        refresh(&mut t, id);
         match r {
             Ok(()) => 1,
             Err(e) => {
@@ -278,7 +267,7 @@ fn on_node_changing(
 /// Runs `f` on a node's tree and id, for a call that changes only its node
 /// (and adds nodes); logs "function: error" and maps errors to 0.
 fn with_tree(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut Tree, NodeId) -> Result<(), TreeError>) -> c_int {
-    on_node_changing(function, node, Changed::Node, |t, id| f(&mut t.tree, id), |e| format!("{function}: {e}"))
+    on_node_changing(function, node, TreeState::refresh_node, |t, id| f(&mut t.tree, id), |e| format!("{function}: {e}"))
 }
 
 /// [`with_tree`] for a change that cannot fail.
@@ -293,15 +282,21 @@ fn set(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut Tree
 /// is logged as its message alone, a missing argument as "function:
 /// argument must not be NULL".
 fn build(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut Tree, NodeId) -> Result<(), TreeError>) -> c_int {
-    on_node_changing(function, node, Changed::Node, |t, id| f(&mut t.tree, id), |e| match e {
+    on_node_changing(function, node, TreeState::refresh_node, |t, id| f(&mut t.tree, id), |e| match e {
         TreeError::Missing(what) => format!("{function}: {what} must not be NULL"),
         e => e.to_string(),
     })
 }
 
+/// What `f` reads of a node's tree and id; `fail` for a NULL node or a
+/// busy tree.
+fn read<T: Copy>(function: &'static str, node: *const dm_tree_node, fail: T, f: impl FnOnce(&Tree, NodeId) -> T) -> T {
+    crate::capi::boundary::guard(function, fail, || tree_of_node(function, node).map_or(fail, |(t, id)| f(&t.tree, id)))
+}
+
 /// [`with_tree`] for a phase, which may change every node.
 fn run_phase(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut TreeState, NodeId) -> Result<(), TreeError>) -> c_int {
-    on_node_changing(function, node, Changed::All, f, |e| format!("{function}: {e}"))
+    on_node_changing(function, node, |t, _| t.refresh_all(), f, |e| format!("{function}: {e}"))
 }
 
 #[no_mangle]
@@ -317,14 +312,7 @@ pub unsafe extern "C" fn dm_tree_node_add_mirror_target_log(node: *mut dm_tree_n
         if clustered != 0 {
             return Err(TreeError::Invalid("clustered mirror logs are not supported".into()));
         }
-        let log = MirrorLog {
-            region_size,
-            disk: flags & DM_CORELOG as u32 == 0,
-            nosync: flags & DM_NOSYNC as u32 != 0,
-            forcesync: flags & DM_FORCESYNC as u32 != 0,
-            handle_errors: flags & DM_BLOCK_ON_ERROR as u32 != 0,
-        };
-        t.set_mirror_log(id, log, log_uuid, clustered != 0)
+        t.set_mirror_log(id, MirrorLog::from_flags(region_size, flags), log_uuid, clustered != 0)
     })
 }
 
@@ -516,10 +504,7 @@ pub unsafe extern "C" fn dm_tree_node_set_callback(node: *mut dm_tree_node, cb: 
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_size_changed(dnode: *const dm_tree_node) -> c_int {
-    ffi!("dm_tree_node_size_changed", 0 => {
-        let Some((t, id)) = tree_of_node("dm_tree_node_size_changed", dnode) else { return 0 };
-        t.tree.node(id).props.size_changed
-    })
+    read("dm_tree_node_size_changed", dnode, 0, |t, id| t.node(id).props.size_changed)
 }
 
 // dm_tree_node_size_changed@Base, which libdm 1.02.175 lost and 1.02.205
@@ -546,11 +531,8 @@ pub unsafe extern "C" fn dm_tree_node_set_presuspend_node(node: *mut dm_tree_nod
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_children_use_uuid(dnode: *mut dm_tree_node, uuid_prefix: *const c_char, uuid_prefix_len: usize) -> c_int {
-    ffi!("dm_tree_children_use_uuid", 0 => {
-        let prefix = prefix_arg(uuid_prefix, uuid_prefix_len);
-        let Some((t, id)) = tree_of_node("dm_tree_children_use_uuid", dnode) else { return 0 };
-        t.tree.children_use_uuid(id, prefix.as_deref()) as c_int
-    })
+    let prefix = prefix_arg(uuid_prefix, uuid_prefix_len);
+    read("dm_tree_children_use_uuid", dnode, 0, |t, id| t.children_use_uuid(id, prefix.as_deref()) as c_int)
 }
 
 #[no_mangle]
@@ -655,10 +637,7 @@ pub unsafe extern "C" fn dm_tree_node_get_context(node: *const dm_tree_node) -> 
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_num_children(node: *const dm_tree_node, inverted: u32) -> c_int {
-    ffi!("dm_tree_node_num_children", 0 => {
-        let Some((t, id)) = tree_of_node("dm_tree_node_num_children", node) else { return 0 };
-        t.tree.num_children(id, inverted != 0) as c_int
-    })
+    read("dm_tree_node_num_children", node, 0, |t, id| t.num_children(id, inverted != 0) as c_int)
 }
 
 #[no_mangle]
@@ -692,7 +671,7 @@ pub unsafe extern "C" fn dm_tree_node_add_raid_target(_node: *mut dm_tree_node, 
         r.region_size = _region_size;
         r.stripe_size = _stripe_size;
         r.rebuilds[0] = _rebuilds;
-        targets::set_sync_flags(r, _flags);
+        r.set_sync_flags(_flags);
     })
 }
 
@@ -820,10 +799,7 @@ pub unsafe extern "C" fn dm_tree_set_cookie(node: *mut dm_tree_node, cookie: u32
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_get_cookie(node: *mut dm_tree_node) -> u32 {
-    ffi!("dm_tree_get_cookie", 0 => {
-        let Some((t, _)) = tree_of_node("dm_tree_get_cookie", node) else { return 0 };
-        t.tree.cookie
-    })
+    read("dm_tree_get_cookie", node, 0, |t, _| t.cookie)
 }
 
 /// The first version (`dm_tree_node_add_cache_target@Base`): it knew only

@@ -12,13 +12,6 @@ use crate::targets::raid::{Raid, RAID_BITMAP_SIZE};
 use crate::targets::vdo::VdoParams;
 use crate::targets::writecache::WritecacheSettings;
 
-/// libdm keeps the flags in 32 bits: only DM_NOSYNC and DM_FORCESYNC count.
-pub(super) fn set_sync_flags(r: &mut Raid, flags: u64) {
-    let flags = flags as u32;
-    r.nosync = flags & DM_NOSYNC as u32 != 0;
-    r.forcesync = flags & DM_FORCESYNC as u32 != 0;
-}
-
 /// The raid parameters of `struct dm_tree_node_raid_params`.
 pub(super) fn raid_params(p: &dm_tree_node_raid_params, r: &mut Raid) {
     r.region_size = p.region_size;
@@ -28,7 +21,7 @@ pub(super) fn raid_params(p: &dm_tree_node_raid_params, r: &mut Raid) {
     r.writebehind = p.writebehind;
     r.min_recovery_rate = p.min_recovery_rate;
     r.max_recovery_rate = p.max_recovery_rate;
-    set_sync_flags(r, p.flags);
+    r.set_sync_flags(p.flags);
 }
 
 /// The raid parameters of `struct dm_tree_node_raid_params_v2`.
@@ -43,7 +36,7 @@ pub(super) fn raid_params_v2(p: &dm_tree_node_raid_params_v2, r: &mut Raid) {
     r.data_copies = p.data_copies;
     r.min_recovery_rate = p.min_recovery_rate;
     r.max_recovery_rate = p.max_recovery_rate;
-    set_sync_flags(r, p.flags);
+    r.set_sync_flags(p.flags);
 }
 
 const _: () = assert!(RAID_BITMAP_SIZE == 4);
