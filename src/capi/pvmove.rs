@@ -31,14 +31,13 @@ fn kernel() -> &'static dyn Kernel {
     KERNEL.get_or_init(crate::kernel::default_kernel).as_ref()
 }
 
+/// The value of `r`, or None after logging its error as "function: error".
+fn logged<T>(function: &str, errno: c_int, r: Result<T, PvmoveError>) -> Option<T> {
+    r.map_err(|e| crate::log_error!(errno = errno; "{function}: {e}")).ok()
+}
+
 fn boxed(function: &str, r: Result<Mover<'static>, PvmoveError>) -> *mut dmpv_move {
-    match r {
-        Ok(mover) => h::to_boxed_mut_ptr(dmpv_move { mover }),
-        Err(e) => {
-            crate::log_error!(errno = libc::EINVAL; "{function}: {e}");
-            ptr::null_mut()
-        }
-    }
+    logged(function, libc::EINVAL, r).map_or(ptr::null_mut(), |mover| h::to_boxed_mut_ptr(dmpv_move { mover }))
 }
 
 /// Starts moving the linear segments that `volumes` (names or uuids)
@@ -62,13 +61,7 @@ pub unsafe extern "C" fn dmpv_start(volumes: *const *const c_char, count: c_uint
 }
 
 fn parse_state(function: &str, text: *const c_char) -> Option<MoveState> {
-    match MoveState::from_text(arg::string(function, "state", text)?) {
-        Ok(s) => Some(s),
-        Err(e) => {
-            crate::log_error!(errno = libc::EINVAL; "{function}: {e}");
-            None
-        }
-    }
+    logged(function, libc::EINVAL, MoveState::from_text(arg::string(function, "state", text)?))
 }
 
 /// Takes a saved state back and reloads the move's devices (recreating
@@ -93,16 +86,11 @@ pub unsafe extern "C" fn dmpv_load(state: *const c_char) -> *mut dmpv_move {
 /// is complete); advances a by-segment move. 1 on success, 0 on failure.
 #[no_mangle]
 pub unsafe extern "C" fn dmpv_poll(m: *mut dmpv_move, fraction: *mut f64, done: *mut c_int) -> c_int {
-    ffi!("dmpv_poll", 0; m: mover, fraction: opt_out, done: opt_out => match m.mover.poll() {
-        Ok(p) => {
-            fraction.set(p.fraction);
-            done.set(p.done as c_int);
-            1
-        }
-        Err(e) => {
-            crate::log_error!(errno = libc::EIO; "dmpv_poll: {e}");
-            0
-        }
+    ffi!("dmpv_poll", 0; m: mover, fraction: opt_out, done: opt_out => {
+        let Some(p) = logged("dmpv_poll", libc::EIO, m.mover.poll()) else { return 0 };
+        fraction.set(p.fraction);
+        done.set(p.done as c_int);
+        1
     })
 }
 
@@ -113,13 +101,7 @@ fn mover<'a>(function: &str, _: &str, m: *mut dmpv_move) -> Option<&'a mut dmpv_
 
 fn act(function: &str, m: *mut dmpv_move, f: impl FnOnce(&mut Mover<'static>) -> Result<(), PvmoveError>) -> c_int {
     let Some(h) = mover(function, "", m) else { return 0 };
-    match f(&mut h.mover) {
-        Ok(()) => 1,
-        Err(e) => {
-            crate::log_error!(errno = libc::EIO; "{function}: {e}");
-            0
-        }
-    }
+    logged(function, libc::EIO, f(&mut h.mover)).is_some() as c_int
 }
 
 /// Completes a move whose copy is done. 1 on success.

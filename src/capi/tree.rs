@@ -98,13 +98,10 @@ impl TreeState {
         // other reference to a handle is alive (calls borrow a handle only
         // to copy its tree and id out, or to use its cells).
         let h = unsafe { &mut *self.handles[id.0].as_ptr() };
-        if !h.name.holds(&n.name) {
-            let old = std::mem::replace(&mut h.name, CText::new(&n.name));
-            h.retired.push(old);
-        }
-        if !h.uuid.holds(&n.uuid) {
-            let old = std::mem::replace(&mut h.uuid, CText::new(&n.uuid));
-            h.retired.push(old);
+        for (text, now) in [(&mut h.name, &n.name), (&mut h.uuid, &n.uuid)] {
+            if !text.holds(now) {
+                h.retired.push(std::mem::replace(text, CText::new(now)));
+            }
         }
         h.info.set(c_info(&self.tree, id));
     }
@@ -233,37 +230,30 @@ fn node_ref<'a>(function: &str, node: *const dm_tree_node) -> Option<&'a dm_tree
     handle::try_ref_from_ptr(function, "node", node)
 }
 
-use crate::targets::{AreaDevice, Crypt, Target};
-use crate::tree::{NodeEvent, TreeError};
+use crate::targets::cache::base_version_flags;
+use crate::targets::raid::{Raid, RaidLevel};
+use crate::targets::vdo::Vdo;
+use crate::targets::writecache::{Writecache, WritecacheSettings};
+use crate::targets::{Crypt, MirrorLog, Target, ThinPool};
+use crate::tree::{CacheRequest, NodeEvent, TreeError};
 
-/// What a call may have changed of what C reads.
-#[derive(Clone, Copy)]
-enum Changed {
-    /// The node it was about, and nodes it added.
-    Node,
-    /// Any node (the phases).
-    All,
-}
-
-/// Runs `f` on a node's tree and id, refreshes what C reads of the nodes
-/// it changed, and maps an error to 0 after logging `describe(error)`.
+/// Runs `f` on a node's tree and id, then `refresh` to bring what C reads
+/// of the nodes it may have changed up to date, and maps an error to 0
+/// after logging `describe(error)`.
 ///
 /// `node` is a handle argument of an exported function (trust boundary).
-fn on_node_changing<E>(
+fn on_node_changing(
     function: &'static str,
     node: *mut dm_tree_node,
-    changed: Changed,
-    f: impl FnOnce(&mut TreeState, NodeId) -> Result<(), E>,
-    describe: impl FnOnce(E) -> String,
+    refresh: fn(&mut TreeState, NodeId),
+    f: impl FnOnce(&mut TreeState, NodeId) -> Result<(), TreeError>,
+    describe: impl FnOnce(TreeError) -> String,
 ) -> c_int {
     crate::capi::boundary::guard(function, 0, || {
         // The guard ends with this closure.
         let Some((mut t, id)) = tree_of_node(function, node) else { return 0 };
         let r = f(&mut t, id);
-        match changed {
-            Changed::Node => t.refresh_node(id),
-            Changed::All => t.refresh_all(),
-        }
+        refresh(&mut t, id);
         match r {
             Ok(()) => 1,
             Err(e) => {
@@ -274,97 +264,87 @@ fn on_node_changing<E>(
     })
 }
 
-/// [`on_node_changing`] for a call that changes only its node (and adds
-/// nodes).
-fn on_node<E>(
-    function: &'static str,
-    node: *mut dm_tree_node,
-    f: impl FnOnce(&mut TreeState, NodeId) -> Result<(), E>,
-    describe: impl FnOnce(E) -> String,
-) -> c_int {
-    on_node_changing(function, node, Changed::Node, f, describe)
+/// Runs `f` on a node's tree and id, for a call that changes only its node
+/// (and adds nodes); logs "function: error" and maps errors to 0.
+fn with_tree(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut Tree, NodeId) -> Result<(), TreeError>) -> c_int {
+    on_node_changing(function, node, TreeState::refresh_node, |t, id| f(&mut t.tree, id), |e| format!("{function}: {e}"))
 }
 
-/// Runs `f` on a node's tree and id; logs "function: error" and maps
-/// errors to 0.
-fn with_tree(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut TreeState, NodeId) -> Result<(), TreeError>) -> c_int {
-    on_node(function, node, f, |e| format!("{function}: {e}"))
+/// [`with_tree`] for a change that cannot fail.
+fn set(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut Tree, NodeId)) -> c_int {
+    with_tree(function, node, |t, id| {
+        f(t, id);
+        Ok(())
+    })
+}
+
+/// [`with_tree`] for the target builders that log libdm's words: an error
+/// is logged as its message alone, a missing argument as "function:
+/// argument must not be NULL".
+fn build(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut Tree, NodeId) -> Result<(), TreeError>) -> c_int {
+    on_node_changing(function, node, TreeState::refresh_node, |t, id| f(&mut t.tree, id), |e| match e {
+        TreeError::Missing(what) => format!("{function}: {what} must not be NULL"),
+        e => e.to_string(),
+    })
+}
+
+/// What `f` reads of a node's tree and id; `fail` for a NULL node or a
+/// busy tree.
+fn read<T: Copy>(function: &'static str, node: *const dm_tree_node, fail: T, f: impl FnOnce(&Tree, NodeId) -> T) -> T {
+    crate::capi::boundary::guard(function, fail, || tree_of_node(function, node).map_or(fail, |(t, id)| f(&t.tree, id)))
 }
 
 /// [`with_tree`] for a phase, which may change every node.
 fn run_phase(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut TreeState, NodeId) -> Result<(), TreeError>) -> c_int {
-    on_node_changing(function, node, Changed::All, f, |e| format!("{function}: {e}"))
-}
-
-/// Finds a tree node by uuid for a target argument.
-fn node_by_uuid(t: &TreeState, uuid: Option<String>, what: &str) -> Result<NodeId, TreeError> {
-    let uuid = uuid.ok_or_else(|| TreeError::Invalid(format!("No {what} uuid given.")))?;
-    t.tree
-        .find_by_uuid(&uuid)
-        .filter(|c| *c != Tree::ROOT)
-        .ok_or_else(|| TreeError::Invalid(format!("Couldn't find {what} uuid {uuid}.")))
+    on_node_changing(function, node, |t, _| t.refresh_all(), f, |e| format!("{function}: {e}"))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_mirror_target(node: *mut dm_tree_node, size: u64) -> c_int {
-    add_simple("dm_tree_node_add_mirror_target", node, size, Target::Mirror(crate::targets::MirrorLog::default()))
+    add_simple("dm_tree_node_add_mirror_target", node, size, Target::Mirror(MirrorLog::default()))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_mirror_target_log(node: *mut dm_tree_node, region_size: u32, clustered: c_uint, log_uuid: *const c_char, area_count: c_uint, flags: u32) -> c_int {
     let _ = area_count;
-    let Some(log_uuid) = arg::opt_owned("dm_tree_node_add_mirror_target_log", "log_uuid", log_uuid) else { return 0 };
+    let Some(log_uuid) = arg::opt_string("dm_tree_node_add_mirror_target_log", "log_uuid", log_uuid) else { return 0 };
     with_tree("dm_tree_node_add_mirror_target_log", node, |t, id| {
         if clustered != 0 {
             return Err(TreeError::Invalid("clustered mirror logs are not supported".into()));
         }
-        let log = crate::targets::MirrorLog {
-            region_size,
-            disk: flags & DM_CORELOG as u32 == 0,
-            nosync: flags & DM_NOSYNC as u32 != 0,
-            forcesync: flags & DM_FORCESYNC as u32 != 0,
-            handle_errors: flags & DM_BLOCK_ON_ERROR as u32 != 0,
-        };
-        t.tree.set_mirror_log(id, log, log_uuid.as_deref(), clustered != 0)
+        t.set_mirror_log(id, MirrorLog::from_flags(region_size, flags), log_uuid, clustered != 0)
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_snapshot_origin_target(dnode: *mut dm_tree_node, size: u64, origin_uuid: *const c_char) -> c_int {
-    let Some(origin) = arg::opt_owned("dm_tree_node_add_snapshot_origin_target", "origin_uuid", origin_uuid) else { return 0 };
+    let Some(origin) = arg::opt_string("dm_tree_node_add_snapshot_origin_target", "origin_uuid", origin_uuid) else { return 0 };
     with_tree("dm_tree_node_add_snapshot_origin_target", dnode, |t, id| {
-        let o = node_by_uuid(t, origin, "snapshot origin")?;
-        t.tree.add_snapshot_origin(id, size, o)
+        let o = t.node_named(origin, "snapshot origin")?;
+        t.add_snapshot_origin(id, size, o)
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_snapshot_target(node: *mut dm_tree_node, size: u64, origin_uuid: *const c_char, cow_uuid: *const c_char, persistent: c_int, chunk_size: u32) -> c_int {
     const F: &str = "dm_tree_node_add_snapshot_target";
-    let (Some(origin), Some(cow)) = (arg::opt_owned(F, "origin_uuid", origin_uuid), arg::opt_owned(F, "cow_uuid", cow_uuid)) else { return 0 };
+    let (Some(origin), Some(cow)) = (arg::opt_string(F, "origin_uuid", origin_uuid), arg::opt_string(F, "cow_uuid", cow_uuid)) else { return 0 };
     with_tree("dm_tree_node_add_snapshot_target", node, |t, id| {
-        let o = node_by_uuid(t, origin, "snapshot origin")?;
-        let c = node_by_uuid(t, cow, "snapshot COW device")?;
-        t.tree.add_snapshot(id, size, o, c, persistent != 0, chunk_size)
+        let o = t.node_named(origin, "snapshot origin")?;
+        let c = t.node_named(cow, "snapshot COW device")?;
+        t.add_snapshot(id, size, o, c, persistent != 0, chunk_size)
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_snapshot_merge_target(node: *mut dm_tree_node, size: u64, origin_uuid: *const c_char, cow_uuid: *const c_char, merge_uuid: *const c_char, chunk_size: u32) -> c_int {
     const F: &str = "dm_tree_node_add_snapshot_merge_target";
-    let (Some(origin), Some(cow), Some(merge)) = (arg::opt_owned(F, "origin_uuid", origin_uuid), arg::opt_owned(F, "cow_uuid", cow_uuid), arg::opt_owned(F, "merge_uuid", merge_uuid)) else { return 0 };
+    let (Some(origin), Some(cow), Some(merge)) = (arg::opt_string(F, "origin_uuid", origin_uuid), arg::opt_string(F, "cow_uuid", cow_uuid), arg::opt_string(F, "merge_uuid", merge_uuid)) else { return 0 };
     with_tree("dm_tree_node_add_snapshot_merge_target", node, |t, id| {
-        let o = node_by_uuid(t, origin, "snapshot origin")?;
-        let c = node_by_uuid(t, cow, "snapshot COW device")?;
-        // Not an error: the merging snapshot may have been deactivated.
-        let m = merge.as_deref().and_then(|u| {
-            let found = t.tree.find_by_uuid(u).filter(|m| *m != Tree::ROOT);
-            if found.is_none() {
-                crate::log_verbose!("Couldn't find merging snapshot uuid {u}.");
-            }
-            found
-        });
-        t.tree.add_snapshot_merge(id, size, o, c, m, chunk_size)
+        let o = t.node_named(origin, "snapshot origin")?;
+        let c = t.node_named(cow, "snapshot COW device")?;
+        let m = t.merging_snapshot(merge);
+        t.add_snapshot_merge(id, size, o, c, m, chunk_size)
     })
 }
 
@@ -380,17 +360,10 @@ pub unsafe extern "C" fn dm_tree_add_new_dev_with_udev_flags(tree: *mut dm_tree,
             }
             Ok(id)
         });
-        match added {
-            Ok(id) => {
-                t.refresh_node(id);
-                t.handle_ref(id).context.set(context);
-                t.handle(id)
-            }
-            Err(e) => {
-                crate::log_error!(errno = libc::EINVAL; "{e}");
-                ptr::null_mut()
-            }
-        }
+        let Ok(id) = added.map_err(|e| crate::log_error!(errno = libc::EINVAL; "{e}")) else { return ptr::null_mut() };
+        t.refresh_node(id);
+        t.handle_ref(id).context.set(context);
+        t.handle(id)
     })
 }
 
@@ -402,10 +375,7 @@ pub unsafe extern "C" fn dm_tree_add_new_dev(tree: *mut dm_tree, name: *const c_
 
 /// Adds a segment of a target that needs no further parameters.
 fn add_simple(function: &'static str, node: *mut dm_tree_node, size: u64, target: Target) -> c_int {
-    with_tree(function, node, |t, id| {
-        t.tree.add_segment(id, size, target);
-        Ok(())
-    })
+    set(function, node, |t, id| t.add_segment(id, size, target))
 }
 
 #[no_mangle]
@@ -443,25 +413,8 @@ pub unsafe extern "C" fn dm_tree_node_add_crypt_target(node: *mut dm_tree_node, 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_target_area(node: *mut dm_tree_node, dev_name: *const c_char, dlid: *const c_char, offset: u64) -> c_int {
     const F: &str = "dm_tree_node_add_target_area";
-    let (Some(dev_name), Some(dlid)) = (arg::opt_owned(F, "dev_name", dev_name), arg::opt_owned(F, "dlid", dlid)) else { return 0 };
-    with_tree("dm_tree_node_add_target_area", node, |t, id| {
-        let device = if let Some(uuid) = dlid {
-            let child = t.tree.find_by_uuid(&uuid).filter(|c| *c != Tree::ROOT).ok_or_else(|| TreeError::Invalid(format!("Couldn't find area uuid {uuid}.")))?;
-            AreaDevice::Node(child)
-        } else if let Some(path) = dev_name {
-            use std::os::unix::fs::{FileTypeExt, MetadataExt};
-            let meta = std::fs::metadata(&path).map_err(|e| TreeError::Invalid(format!("Device {path} not found: {e}")))?;
-            if !meta.file_type().is_block_device() {
-                return Err(TreeError::Invalid(format!("Device {path} is not a block device.")));
-            }
-            let (ma, mi) = (libc::major(meta.rdev()), libc::minor(meta.rdev()));
-            let child = t.tree.add_dev_below(default_kernel().as_ref(), id, ma, mi)?;
-            AreaDevice::Node(child)
-        } else {
-            return Err(TreeError::Invalid("Neither a device name nor a uuid given for the area.".into()));
-        };
-        t.tree.add_area(id, device, offset)
-    })
+    let (Some(dev_name), Some(dlid)) = (arg::opt_string(F, "dev_name", dev_name), arg::opt_string(F, "dlid", dlid)) else { return 0 };
+    with_tree("dm_tree_node_add_target_area", node, |t, id| t.add_target_area(default_kernel().as_ref(), id, dev_name, dlid, offset))
 }
 
 /// The uuid prefix argument of the phase functions (NULL: everything):
@@ -482,17 +435,13 @@ fn callback_for(t: &TreeState) -> impl FnMut(NodeId, NodeEvent) -> bool {
         // SAFETY: a handle of the tree, alive for the phase; only its cells
         // are read.
         let (cb, data) = unsafe { (h.as_ref().callback.get(), h.as_ref().callback_data.get()) };
-        match cb {
-            Some(f) => {
-                let kind = match event {
-                    NodeEvent::Preloaded => dm_node_callback_e::DM_NODE_CALLBACK_PRELOADED,
-                    NodeEvent::Deactivated => dm_node_callback_e::DM_NODE_CALLBACK_DEACTIVATED,
-                };
-                // SAFETY: the caller registered `f` for this node with `data`.
-                unsafe { f(h.as_ptr(), kind, data) != 0 }
-            }
-            None => true,
-        }
+        let Some(f) = cb else { return true };
+        let kind = match event {
+            NodeEvent::Preloaded => dm_node_callback_e::DM_NODE_CALLBACK_PRELOADED,
+            NodeEvent::Deactivated => dm_node_callback_e::DM_NODE_CALLBACK_DEACTIVATED,
+        };
+        // SAFETY: the caller registered `f` for this node with `data`.
+        unsafe { f(h.as_ptr(), kind, data) != 0 }
     }
 }
 
@@ -526,27 +475,19 @@ pub unsafe extern "C" fn dm_tree_deactivate_children(dnode: *mut dm_tree_node, u
     })
 }
 
-/// Sets a tree-wide setting through one of its nodes.
-fn tree_setting(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut crate::tree::TreeSettings)) {
-    with_tree(function, node, |t, _| {
-        f(&mut t.tree.settings);
-        Ok(())
-    });
-}
-
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_skip_lockfs(dnode: *mut dm_tree_node) {
-    tree_setting("dm_tree_skip_lockfs", dnode, |s| s.skip_lockfs = true)
+    set("dm_tree_skip_lockfs", dnode, |t, _| t.settings.skip_lockfs = true);
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_use_no_flush_suspend(dnode: *mut dm_tree_node) {
-    tree_setting("dm_tree_use_no_flush_suspend", dnode, |s| s.no_flush = true)
+    set("dm_tree_use_no_flush_suspend", dnode, |t, _| t.settings.no_flush = true);
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_retry_remove(dnode: *mut dm_tree_node) {
-    tree_setting("dm_tree_retry_remove", dnode, |s| s.retry_remove = true)
+    set("dm_tree_retry_remove", dnode, |t, _| t.settings.retry_remove = true);
 }
 
 #[no_mangle]
@@ -563,10 +504,7 @@ pub unsafe extern "C" fn dm_tree_node_set_callback(node: *mut dm_tree_node, cb: 
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_size_changed(dnode: *const dm_tree_node) -> c_int {
-    ffi!("dm_tree_node_size_changed", 0 => {
-        let Some((t, id)) = tree_of_node("dm_tree_node_size_changed", dnode) else { return 0 };
-        t.tree.node(id).props.size_changed
-    })
+    read("dm_tree_node_size_changed", dnode, 0, |t, id| t.node(id).props.size_changed)
 }
 
 // dm_tree_node_size_changed@Base, which libdm 1.02.175 lost and 1.02.205
@@ -582,41 +520,19 @@ pub unsafe extern "C" fn dm_tree_node_size_changed_base(dnode: *const dm_tree_no
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_set_read_ahead(dnode: *mut dm_tree_node, read_ahead: u32, read_ahead_flags: u32) {
-    with_tree("dm_tree_node_set_read_ahead", dnode, |t, id| {
-        t.tree.props_mut(id).read_ahead = Some((read_ahead, read_ahead_flags));
-        Ok(())
-    });
+    set("dm_tree_node_set_read_ahead", dnode, |t, id| t.props_mut(id).read_ahead = Some((read_ahead, read_ahead_flags)));
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_set_presuspend_node(node: *mut dm_tree_node, presuspend_node: *mut dm_tree_node) {
     let pre = node_ref("dm_tree_node_set_presuspend_node", presuspend_node).map(|p| p.id);
-    with_tree("dm_tree_node_set_presuspend_node", node, |t, id| {
-        t.tree.props_mut(id).presuspend = pre;
-        Ok(())
-    });
+    set("dm_tree_node_set_presuspend_node", node, |t, id| t.props_mut(id).presuspend = pre);
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_children_use_uuid(dnode: *mut dm_tree_node, uuid_prefix: *const c_char, uuid_prefix_len: usize) -> c_int {
-    ffi!("dm_tree_children_use_uuid", 0 => {
-        let prefix = prefix_arg(uuid_prefix, uuid_prefix_len);
-        let Some((t, id)) = tree_of_node("dm_tree_children_use_uuid", dnode) else { return 0 };
-        let mut pending = t.tree.neighbours(id, false);
-        let mut seen = Vec::new();
-        while let Some(c) = pending.pop() {
-            if seen.contains(&c) {
-                continue;
-            }
-            seen.push(c);
-            let uuid = &t.tree.node(c).uuid;
-            if !uuid.is_empty() && crate::tree::uuid_prefix_matches(uuid, prefix.as_deref()) {
-                return 1;
-            }
-            pending.extend(t.tree.neighbours(c, false));
-        }
-        0
-    })
+    let prefix = prefix_arg(uuid_prefix, uuid_prefix_len);
+    read("dm_tree_children_use_uuid", dnode, 0, |t, id| t.children_use_uuid(id, prefix.as_deref()) as c_int)
 }
 
 #[no_mangle]
@@ -654,16 +570,9 @@ pub unsafe extern "C" fn dm_tree_add_dev_with_udev_flags(tree: *mut dm_tree, maj
         let Some(mut t) = tree_mut("dm_tree_add_dev", tree) else { return 0 };
         let result = t.tree.add_dev(default_kernel().as_ref(), major, minor, udev_flags);
         t.adopt_new();
-        match result {
-            Ok(id) => {
-                t.refresh(id);
-                1
-            }
-            Err(e) => {
-                crate::log_error!(errno = e.errno(); "{e}");
-                0
-            }
-        }
+        let Ok(id) = result.map_err(|e| crate::log_error!(errno = e.errno(); "{e}")) else { return 0 };
+        t.refresh(id);
+        1
     })
 }
 
@@ -677,10 +586,7 @@ pub unsafe extern "C" fn dm_tree_add_dev(tree: *mut dm_tree, major: u32, minor: 
 pub unsafe extern "C" fn dm_tree_find_node(tree: *mut dm_tree, major: u32, minor: u32) -> *mut dm_tree_node {
     ffi!("dm_tree_find_node", ptr::null_mut() => {
         let Some(t) = tree_mut("dm_tree_find_node", tree) else { return ptr::null_mut() };
-        match t.tree.find(major, minor) {
-            Some(id) => t.handle(id),
-            None => ptr::null_mut(),
-        }
+        t.tree.find(major, minor).map_or(ptr::null_mut(), |id| t.handle(id))
     })
 }
 
@@ -689,10 +595,7 @@ pub unsafe extern "C" fn dm_tree_find_node_by_uuid(tree: *mut dm_tree, uuid: *co
     ffi!("dm_tree_find_node_by_uuid", ptr::null_mut() => {
         let Some(t) = tree_mut("dm_tree_find_node_by_uuid", tree) else { return ptr::null_mut() };
         let Some(uuid) = arg::string("dm_tree_find_node_by_uuid", "uuid", uuid) else { return ptr::null_mut() };
-        match t.tree.find_by_uuid(uuid) {
-            Some(id) => t.handle(id),
-            None => ptr::null_mut(),
-        }
+        t.tree.find_by_uuid(uuid).map_or(ptr::null_mut(), |id| t.handle(id))
     })
 }
 
@@ -704,14 +607,9 @@ pub unsafe extern "C" fn dm_tree_next_child(handle: *mut *mut c_void, parent: *c
         // The cursor is the number of neighbours already returned.
         let handle = arg::Out::from(handle);
         let pos = handle.get().unwrap_or(ptr::null_mut()).addr();
-        let next = t.tree.links(parent, inverted != 0).get(pos).copied();
-        match next {
-            Some(id) => {
-                handle.set(ptr::without_provenance_mut(pos + 1));
-                t.handle(id)
-            }
-            None => ptr::null_mut(),
-        }
+        let Some(&next) = t.tree.links(parent, inverted != 0).get(pos) else { return ptr::null_mut() };
+        handle.set(ptr::without_provenance_mut(pos + 1));
+        t.handle(next)
     })
 }
 
@@ -739,10 +637,7 @@ pub unsafe extern "C" fn dm_tree_node_get_context(node: *const dm_tree_node) -> 
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_num_children(node: *const dm_tree_node, inverted: u32) -> c_int {
-    ffi!("dm_tree_node_num_children", 0 => {
-        let Some((t, id)) = tree_of_node("dm_tree_node_num_children", node) else { return 0 };
-        t.tree.num_children(id, inverted != 0) as c_int
-    })
+    read("dm_tree_node_num_children", node, 0, |t, id| t.num_children(id, inverted != 0) as c_int)
 }
 
 #[no_mangle]
@@ -756,34 +651,64 @@ pub unsafe extern "C" fn dm_tree_set_optional_uuid_suffixes(dtree: *mut dm_tree,
     })
 }
 
+/// Adds a raid segment of `raid_type` set up by `fill`.
+fn add_raid(function: &'static str, node: *mut dm_tree_node, size: u64, raid_type: *const c_char, fill: impl FnOnce(&mut Raid)) -> c_int {
+    let Some(name) = arg::opt_string(function, "raid_type", raid_type) else { return 0 };
+    build(function, node, |t, id| {
+        let name = name.ok_or(TreeError::Missing("raid_type"))?;
+        let mut raid = Raid::new(RaidLevel::Raid1);
+        fill(&mut raid);
+        t.add_raid(default_kernel().as_ref(), id, size, name, raid)
+    })
+}
+
+// The builders whose arguments are named `_...` keep the names of the
+// committed header (they began as stubs): cbindgen copies them from here.
+
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_raid_target(_node: *mut dm_tree_node, _size: u64, _raid_type: *const c_char, _region_size: u32, _stripe_size: u32, _rebuilds: u64, _flags: u64) -> c_int {
-    targets::dm_tree_node_add_raid_target(_node, _size, _raid_type, _region_size, _stripe_size, _rebuilds, _flags)
+    add_raid("dm_tree_node_add_raid_target", _node, _size, _raid_type, |r| {
+        r.region_size = _region_size;
+        r.stripe_size = _stripe_size;
+        r.rebuilds[0] = _rebuilds;
+        r.set_sync_flags(_flags);
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_raid_target_with_params(_node: *mut dm_tree_node, _size: u64, _p: *const dm_tree_node_raid_params) -> c_int {
-    targets::dm_tree_node_add_raid_target_with_params(_node, _size, _p)
+    const F: &str = "dm_tree_node_add_raid_target_with_params";
+    let Some(p) = arg::c_ref(F, "p", _p) else { return 0 };
+    add_raid(F, _node, _size, p.raid_type, |r| targets::raid_params(p, r))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_raid_target_with_params_v2(_node: *mut dm_tree_node, _size: u64, _p: *const dm_tree_node_raid_params_v2) -> c_int {
-    targets::dm_tree_node_add_raid_target_with_params_v2(_node, _size, _p)
+    const F: &str = "dm_tree_node_add_raid_target_with_params_v2";
+    let Some(p) = arg::c_ref(F, "p", _p) else { return 0 };
+    add_raid(F, _node, _size, p.raid_type, |r| targets::raid_params_v2(p, r))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_cache_target(_node: *mut dm_tree_node, _size: u64, _feature_flags: u64, _metadata_uuid: *const c_char, _data_uuid: *const c_char, _origin_uuid: *const c_char, _policy_name: *const c_char, _policy_settings: *const dm_config_node, _data_block_size: u32) -> c_int {
-    targets::dm_tree_node_add_cache_target(_node, _size, _feature_flags, _metadata_uuid, _data_uuid, _origin_uuid, _policy_name, _policy_settings, _data_block_size)
+    const F: &str = "dm_tree_node_add_cache_target";
+    let (Some(metadata), Some(data), Some(origin), Some(policy)) = (arg::opt_string(F, "metadata_uuid", _metadata_uuid), arg::opt_string(F, "data_uuid", _data_uuid), arg::opt_string(F, "origin_uuid", _origin_uuid), arg::opt_string(F, "policy_name", _policy_name)) else { return 0 };
+    let settings = targets::policy_settings(_policy_settings);
+    let c = CacheRequest { feature_flags: _feature_flags, policy, settings: &settings, data_block_size: _data_block_size, metadata, data, origin };
+    build(F, _node, |t, id| t.add_cache(id, _size, &c))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_replicator_target(_node: *mut dm_tree_node, _size: u64, _rlog_uuid: *const c_char, _rlog_type: *const c_char, _rsite_index: c_uint, _mode: c_int, _async_timeout: u32, _fall_behind_data: u64, _fall_behind_ios: u32) -> c_int {
-    targets::dm_tree_node_add_replicator_target(_node, _size, _rlog_uuid, _rlog_type, _rsite_index, _mode, _async_timeout, _fall_behind_data, _fall_behind_ios)
+    // The C library dropped the replicator; it refuses with these words.
+    crate::log_error!(errno = libc::EINVAL; "Replicator segment is unsupported.");
+    0
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_replicator_dev_target(_node: *mut dm_tree_node, _size: u64, _replicator_uuid: *const c_char, _rdevice_index: u64, _rdev_uuid: *const c_char, _rsite_index: c_uint, _slog_uuid: *const c_char, _slog_flags: u32, _slog_region_size: u32) -> c_int {
-    targets::dm_tree_node_add_replicator_dev_target(_node, _size, _replicator_uuid, _rdevice_index, _rdev_uuid, _rsite_index, _slog_uuid, _slog_flags, _slog_region_size)
+    crate::log_error!(errno = libc::EINVAL; "Replicator targer is unsupported.");
+    0
 }
 
 #[no_mangle]
@@ -795,11 +720,11 @@ pub unsafe extern "C" fn dm_tree_node_add_thin_pool_target(node: *mut dm_tree_no
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_thin_pool_target_v1(node: *mut dm_tree_node, size: u64, transaction_id: u64, metadata_uuid: *const c_char, pool_uuid: *const c_char, data_block_size: u32, low_water_mark: u64, skip_block_zeroing: c_uint, crop_metadata: c_uint) -> c_int {
     const F: &str = "dm_tree_node_add_thin_pool_target";
-    let (Some(metadata), Some(data)) = (arg::opt_owned(F, "metadata_uuid", metadata_uuid), arg::opt_owned(F, "pool_uuid", pool_uuid)) else { return 0 };
+    let (Some(metadata), Some(data)) = (arg::opt_string(F, "metadata_uuid", metadata_uuid), arg::opt_string(F, "pool_uuid", pool_uuid)) else { return 0 };
     with_tree("dm_tree_node_add_thin_pool_target", node, |t, id| {
-        let m = node_by_uuid(t, metadata, "metadata")?;
-        let d = node_by_uuid(t, data, "pool")?;
-        let pool = crate::targets::ThinPool {
+        let m = t.node_named(metadata, "metadata")?;
+        let d = t.node_named(data, "pool")?;
+        let pool = ThinPool {
             transaction_id,
             data_block_size,
             low_water_mark,
@@ -807,113 +732,118 @@ pub unsafe extern "C" fn dm_tree_node_add_thin_pool_target_v1(node: *mut dm_tree
             crop_metadata: crop_metadata != 0,
             ..Default::default()
         };
-        t.tree.add_thin_pool(id, size, pool, m, d)
+        t.add_thin_pool(id, size, pool, m, d)
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_thin_pool_message(node: *mut dm_tree_node, type_: c_int, id1: u64, id2: u64) -> c_int {
-    with_tree("dm_tree_node_add_thin_pool_message", node, |t, id| t.tree.add_thin_message(id, type_, id1, id2))
+    with_tree("dm_tree_node_add_thin_pool_message", node, |t, id| t.add_thin_message(id, type_, id1, id2))
+}
+
+/// Sets what `f` sets of the thin pool that is the node's last segment.
+fn thin_pool_setting(function: &'static str, node: *mut dm_tree_node, f: impl FnOnce(&mut ThinPool)) -> c_int {
+    with_tree(function, node, |t, id| t.last_thin_pool_mut(id).map(f))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_set_thin_pool_discard(node: *mut dm_tree_node, ignore: c_uint, no_passdown: c_uint) -> c_int {
-    with_tree("dm_tree_node_set_thin_pool_discard", node, |t, id| {
-        let pool = t.tree.last_thin_pool_mut(id)?;
+    thin_pool_setting("dm_tree_node_set_thin_pool_discard", node, |pool| {
         pool.ignore_discard = ignore != 0;
         pool.no_discard_passdown = no_passdown != 0;
-        Ok(())
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_set_thin_pool_error_if_no_space(node: *mut dm_tree_node, error_if_no_space: c_uint) -> c_int {
-    with_tree("dm_tree_node_set_thin_pool_error_if_no_space", node, |t, id| {
-        let pool = t.tree.last_thin_pool_mut(id)?;
-        pool.error_if_no_space = error_if_no_space != 0;
-        Ok(())
-    })
+    thin_pool_setting("dm_tree_node_set_thin_pool_error_if_no_space", node, |pool| pool.error_if_no_space = error_if_no_space != 0)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_set_thin_pool_read_only(node: *mut dm_tree_node, read_only: c_uint) -> c_int {
-    with_tree("dm_tree_node_set_thin_pool_read_only", node, |t, id| {
-        let pool = t.tree.last_thin_pool_mut(id)?;
-        pool.read_only = read_only != 0;
-        Ok(())
-    })
+    thin_pool_setting("dm_tree_node_set_thin_pool_read_only", node, |pool| pool.read_only = read_only != 0)
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_thin_target(node: *mut dm_tree_node, size: u64, pool_uuid: *const c_char, device_id: u32) -> c_int {
-    let Some(pool) = arg::opt_owned("dm_tree_node_add_thin_target", "pool_uuid", pool_uuid) else { return 0 };
+    let Some(pool) = arg::opt_string("dm_tree_node_add_thin_target", "pool_uuid", pool_uuid) else { return 0 };
     with_tree("dm_tree_node_add_thin_target", node, |t, id| {
-        let p = node_by_uuid(t, pool, "pool")?;
-        t.tree.add_thin(id, size, device_id, p)
+        let p = t.node_named(pool, "pool")?;
+        t.add_thin(id, size, device_id, p)
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_set_thin_external_origin(node: *mut dm_tree_node, external_uuid: *const c_char) -> c_int {
-    let Some(external) = arg::opt_owned("dm_tree_node_set_thin_external_origin", "external_uuid", external_uuid) else { return 0 };
+    let Some(external) = arg::opt_string("dm_tree_node_set_thin_external_origin", "external_uuid", external_uuid) else { return 0 };
     with_tree("dm_tree_node_set_thin_external_origin", node, |t, id| {
-        let o = node_by_uuid(t, external, "thin external origin")?;
-        t.tree.set_thin_external_origin(id, o)
+        let o = t.node_named(external, "thin external origin")?;
+        t.set_thin_external_origin(id, o)
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_set_udev_flags(node: *mut dm_tree_node, udev_flags: u16) {
-    with_tree("dm_tree_node_set_udev_flags", node, |t, id| {
-        t.tree.set_udev_flags(id, udev_flags);
-        Ok(())
-    });
+    set("dm_tree_node_set_udev_flags", node, |t, id| t.set_udev_flags(id, udev_flags));
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_null_area(_node: *mut dm_tree_node, _offset: u64) -> c_int {
-    targets::dm_tree_node_add_null_area(_node, _offset)
+    build("dm_tree_node_add_null_area", _node, |t, id| t.add_null_area(id, _offset))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_set_cookie(node: *mut dm_tree_node, cookie: u32) {
-    with_tree("dm_tree_set_cookie", node, |t, _| {
-        t.tree.cookie = cookie;
-        Ok(())
-    });
+    set("dm_tree_set_cookie", node, |t, _| t.cookie = cookie);
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_get_cookie(node: *mut dm_tree_node) -> u32 {
-    ffi!("dm_tree_get_cookie", 0 => {
-        let Some((t, _)) = tree_of_node("dm_tree_get_cookie", node) else { return 0 };
-        t.tree.cookie
-    })
+    read("dm_tree_get_cookie", node, 0, |t, _| t.cookie)
 }
 
+/// The first version (`dm_tree_node_add_cache_target@Base`): it knew only
+/// the three modes, so every other feature bit is dropped.
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_cache_target_base(_node: *mut dm_tree_node, _size: u64, _feature_flags: u64, _metadata_uuid: *const c_char, _data_uuid: *const c_char, _origin_uuid: *const c_char, _policy_name: *const c_char, _policy_settings: *const dm_config_node, _data_block_size: u32) -> c_int {
-    targets::dm_tree_node_add_cache_target_base(_node, _size, _feature_flags, _metadata_uuid, _data_uuid, _origin_uuid, _policy_name, _policy_settings, _data_block_size)
+    // SAFETY: the same contract as dm_tree_node_add_cache_target.
+    unsafe { dm_tree_node_add_cache_target(_node, _size, base_version_flags(_feature_flags), _metadata_uuid, _data_uuid, _origin_uuid, _policy_name, _policy_settings, _data_block_size) }
 }
 
+/// A cache whose metadata and data live on one cache volume (see
+/// [`Tree::add_cachevol`]).
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_cachevol_target(_node: *mut dm_tree_node, _size: u64, _feature_flags: u64, _metadata_uuid: *const c_char, _data_uuid: *const c_char, _cachevol_uuid: *const c_char, _origin_uuid: *const c_char, _policy_name: *const c_char, _policy_settings: *const dm_config_node, _metadata_start: u64, _metadata_len: u64, _data_start: u64, _data_len: u64, _data_block_size: u32) -> c_int {
-    targets::dm_tree_node_add_cachevol_target(_node, _size, _feature_flags, _metadata_uuid, _data_uuid, _cachevol_uuid, _origin_uuid, _policy_name, _policy_settings, _metadata_start, _metadata_len, _data_start, _data_len, _data_block_size)
+    const F: &str = "dm_tree_node_add_cachevol_target";
+    let (Some(metadata), Some(data), Some(cachevol), Some(origin), Some(policy)) = (arg::opt_string(F, "metadata_uuid", _metadata_uuid), arg::opt_string(F, "data_uuid", _data_uuid), arg::opt_string(F, "cachevol_uuid", _cachevol_uuid), arg::opt_string(F, "origin_uuid", _origin_uuid), arg::opt_string(F, "policy_name", _policy_name)) else { return 0 };
+    let settings = targets::policy_settings(_policy_settings);
+    let c = CacheRequest { feature_flags: _feature_flags, policy, settings: &settings, data_block_size: _data_block_size, metadata, data, origin };
+    build(F, _node, |t, id| t.add_cachevol(id, _size, &c, cachevol, (_metadata_start, _metadata_len), (_data_start, _data_len)))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_writecache_target(_node: *mut dm_tree_node, _size: u64, _origin_uuid: *const c_char, _cache_uuid: *const c_char, _pmem: c_int, _writecache_block_size: u32, _settings: *mut dm_writecache_settings) -> c_int {
-    targets::dm_tree_node_add_writecache_target(_node, _size, _origin_uuid, _cache_uuid, _pmem, _writecache_block_size, _settings)
+    const F: &str = "dm_tree_node_add_writecache_target";
+    let (Some(origin), Some(cache)) = (arg::opt_string(F, "origin_uuid", _origin_uuid), arg::opt_string(F, "cache_uuid", _cache_uuid)) else { return 0 };
+    let Some(settings) = arg::deref(_settings).map_or(Some(WritecacheSettings::default()), targets::writecache_settings) else { return 0 };
+    let w = Writecache { pmem: _pmem != 0, block_size: _writecache_block_size, settings };
+    build(F, _node, |t, id| t.add_writecache(id, _size, w, origin, cache))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_integrity_target(_node: *mut dm_tree_node, _size: u64, _origin_uuid: *const c_char, _meta_uuid: *const c_char, _settings: *mut dm_integrity_settings, _recalculate: c_int) -> c_int {
-    targets::dm_tree_node_add_integrity_target(_node, _size, _origin_uuid, _meta_uuid, _settings, _recalculate)
+    const F: &str = "dm_tree_node_add_integrity_target";
+    let (Some(origin), Some(meta)) = (arg::opt_string(F, "origin_uuid", _origin_uuid), arg::opt_string(F, "meta_uuid", _meta_uuid)) else { return 0 };
+    let Some(integrity) = arg::deref(_settings).map_or(Some(None), |s| targets::integrity(s, _recalculate).map(Some)) else { return 0 };
+    build(F, _node, |t, id| t.add_integrity(id, _size, integrity, origin, meta))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_tree_node_add_vdo_target(_node: *mut dm_tree_node, _size: u64, _vdo_version: u32, _vdo_pool_name: *const c_char, _data_uuid: *const c_char, _data_size: u64, _vtp: *const dm_vdo_target_params) -> c_int {
-    targets::dm_tree_node_add_vdo_target(_node, _size, _vdo_version, _vdo_pool_name, _data_uuid, _data_size, _vtp)
+    const F: &str = "dm_tree_node_add_vdo_target";
+    let (Some(pool), Some(data)) = (arg::opt_string(F, "vdo_pool_name", _vdo_pool_name), arg::opt_string(F, "data_uuid", _data_uuid)) else { return 0 };
+    let vdo = arg::deref(_vtp).map(|p| Vdo { version: _vdo_version, pool_name: pool.unwrap_or_default().to_string(), data_size: _data_size, params: targets::vdo_params(p) });
+    build(F, _node, |t, id| t.add_vdo(id, _size, vdo, data))
 }
 
 mod targets;

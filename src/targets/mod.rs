@@ -65,6 +65,33 @@ pub struct MirrorLog {
     pub handle_errors: bool,
 }
 
+/// libdm's flags of its mirror and raid builders.
+pub mod mirror_flags {
+    /// DM_NOSYNC: known to be in sync.
+    pub const NOSYNC: u32 = 1;
+    /// DM_FORCESYNC: resynchronise.
+    pub const FORCESYNC: u32 = 2;
+    /// DM_BLOCK_ON_ERROR: the handle_errors feature.
+    pub const BLOCK_ON_ERROR: u32 = 4;
+    /// DM_CORELOG: the log is in memory.
+    pub const CORELOG: u32 = 8;
+}
+
+impl MirrorLog {
+    /// The log libdm's `dm_tree_node_add_mirror_target_log` describes with
+    /// [`mirror_flags`]: a disk log unless DM_CORELOG.
+    pub fn from_flags(region_size: u32, flags: u32) -> MirrorLog {
+        let has = |f: u32| flags & f != 0;
+        MirrorLog {
+            region_size,
+            disk: !has(mirror_flags::CORELOG),
+            nosync: has(mirror_flags::NOSYNC),
+            forcesync: has(mirror_flags::FORCESYNC),
+            handle_errors: has(mirror_flags::BLOCK_ON_ERROR),
+        }
+    }
+}
+
 /// What a segment maps to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -304,6 +331,15 @@ mod tests {
             target,
             areas: areas.iter().map(|(a, b, o)| Area { device: AreaDevice::Dev(*a, *b), offset: *o }).collect(),
         }
+    }
+
+    #[test]
+    fn libdm_mirror_flags_describe_the_log() {
+        use crate::capi::types::{DM_BLOCK_ON_ERROR, DM_CORELOG, DM_FORCESYNC, DM_NOSYNC};
+        assert_eq!([mirror_flags::NOSYNC, mirror_flags::FORCESYNC, mirror_flags::BLOCK_ON_ERROR, mirror_flags::CORELOG], [DM_NOSYNC, DM_FORCESYNC, DM_BLOCK_ON_ERROR, DM_CORELOG].map(|f| f as u32));
+        assert_eq!(MirrorLog::from_flags(1024, 0), MirrorLog { region_size: 1024, disk: true, ..MirrorLog::default() });
+        let all = MirrorLog::from_flags(8, 15);
+        assert_eq!((all.disk, all.nosync, all.forcesync, all.handle_errors), (false, true, true, true));
     }
 
     #[test]

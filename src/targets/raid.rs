@@ -148,6 +148,15 @@ pub struct Raid {
 }
 
 impl Raid {
+    /// Takes DM_NOSYNC and DM_FORCESYNC (see [`super::mirror_flags`]) from
+    /// libdm's raid flags; libdm keeps them in 32 bits, other bits count
+    /// for nothing.
+    pub fn set_sync_flags(&mut self, flags: u64) {
+        let flags = flags as u32;
+        self.nosync = flags & super::mirror_flags::NOSYNC != 0;
+        self.forcesync = flags & super::mirror_flags::FORCESYNC != 0;
+    }
+
     /// A raid segment of `level` with nothing else set.
     pub fn new(level: RaidLevel) -> Raid {
         Raid {
@@ -255,6 +264,15 @@ impl Raid {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_low_sync_flags_count() {
+        let mut r = Raid::new(RaidLevel::Raid1);
+        r.set_sync_flags((1 << 32) | 2);
+        assert_eq!((r.nosync, r.forcesync), (false, true));
+        r.set_sync_flags(1 | 8);
+        assert_eq!((r.nosync, r.forcesync), (true, false));
+    }
 
     fn devs(list: &[Option<&str>]) -> Vec<Option<String>> {
         list.iter().map(|d| d.map(str::to_string)).collect()

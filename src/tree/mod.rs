@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 use crate::kernel::{decode_dev, Kernel};
 use crate::udev::cookie::UdevFlags;
+mod builders;
 mod phases;
 mod off_tree;
 mod plan;
@@ -24,6 +25,7 @@ mod fault_tests;
 #[cfg(test)]
 mod test_support;
 
+pub use builders::CacheRequest;
 pub use plan::Phase;
 pub use thin_pool::Transaction;
 
@@ -493,6 +495,10 @@ pub enum TreeError {
     /// A caller's request does not fit the tree.
     #[error("{0}")]
     Invalid(String),
+    /// A parameter the request needs was not given (the C API says which
+    /// argument was NULL).
+    #[error("no {0} given")]
+    Missing(&'static str),
 }
 
 impl TreeError {
