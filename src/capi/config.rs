@@ -12,8 +12,6 @@
 //! keys and string values are NUL-terminated.
 
 use std::ffi::*;
-use std::marker::PhantomData;
-use std::mem::size_of;
 use std::ptr;
 
 use crate::capi::arg::{self, bytes, c_mut, c_ref, deref, deref_mut, text};
@@ -28,101 +26,69 @@ use crate::config::write::{write_nodes, LineSink};
 use crate::config::{NodeView, Scalar, ValueView};
 use crate::util::pool::Pool;
 
-/// A C node (never NULL), read through [`arg::deref`]: the links of a tree
-/// obey the module's contract.
-#[derive(Clone, Copy)]
-struct CNode<'a> {
-    p: *const dm_config_node,
-    _tree: PhantomData<&'a dm_config_node>,
-}
+/// A C node, read as a reference: the links of a tree obey the module's
+/// contract.
+type CNode<'a> = &'a dm_config_node;
 
-/// A C value (never NULL), read as [`CNode`].
-#[derive(Clone, Copy)]
-struct CValue<'a> {
-    p: *const dm_config_value,
-    _tree: PhantomData<&'a dm_config_value>,
-}
+/// A C value, read as [`CNode`].
+type CValue<'a> = &'a dm_config_value;
 
-impl<'a> CNode<'a> {
-    fn new(p: *const dm_config_node) -> Option<CNode<'a>> {
-        (!p.is_null()).then_some(CNode { p, _tree: PhantomData })
-    }
-
-    fn get(self) -> &'a dm_config_node {
-        deref(self.p).expect("a CNode is not NULL")
-    }
-}
-
-impl<'a> CValue<'a> {
-    fn new(p: *const dm_config_value) -> Option<CValue<'a>> {
-        (!p.is_null()).then_some(CValue { p, _tree: PhantomData })
-    }
-
-    fn get(self) -> &'a dm_config_value {
-        deref(self.p).expect("a CValue is not NULL")
-    }
-
-    /// The string member (for a value of the string type).
-    fn str_ptr(self) -> *const c_char {
-        // SAFETY: every member of the union is a plain value; the caller
-        // asks only of a string value.
-        unsafe { self.get().v.str }
-    }
+/// The string member of a value (of the string type).
+fn str_ptr(v: CValue<'_>) -> *const c_char {
+    // SAFETY: every member of the union is a plain value; the caller asks
+    // only of a string value.
+    unsafe { v.v.str }
 }
 
 impl<'a> NodeView<'a> for CNode<'a> {
     type Value = CValue<'a>;
     fn key(self) -> &'a [u8] {
-        text(self.get().key).unwrap_or(b"")
-    }
-    fn key_is(self, segment: &[u8]) -> bool {
-        self.key() == segment
+        text(self.key).unwrap_or(b"")
     }
     fn parent(self) -> Option<Self> {
-        CNode::new(self.get().parent)
+        deref(self.parent)
     }
     fn sib(self) -> Option<Self> {
-        CNode::new(self.get().sib)
+        deref(self.sib)
     }
     fn child(self) -> Option<Self> {
-        CNode::new(self.get().child)
+        deref(self.child)
     }
     fn value(self) -> Option<CValue<'a>> {
-        CValue::new(self.get().v)
+        deref(self.v)
     }
     fn id(self) -> i32 {
-        self.get().id
+        self.id
     }
 }
 
 impl<'a> ValueView<'a> for CValue<'a> {
     fn scalar(self) -> Scalar<'a> {
-        let v = self.get();
         // SAFETY: the type is read as the plain int it is in C (C may store
         // any number there), and the union member read is the one it names.
         unsafe {
-            match ptr::addr_of!(v.r#type).cast::<i32>().read() {
-                0 => Scalar::Int(v.v.i),
-                1 => Scalar::Float(v.v.f),
-                2 => Scalar::Str(text(v.v.str).unwrap_or(b"")),
+            match ptr::addr_of!(self.r#type).cast::<i32>().read() {
+                0 => Scalar::Int(self.v.i),
+                1 => Scalar::Float(self.v.f),
+                2 => Scalar::Str(text(self.v.str).unwrap_or(b"")),
                 3 => Scalar::EmptyArray,
                 other => Scalar::Unknown(other),
             }
         }
     }
     fn next(self) -> Option<Self> {
-        CValue::new(self.get().next)
+        deref(self.next)
     }
     fn format_flags(self) -> u32 {
-        self.get().format_flags
+        self.format_flags
     }
 }
 
 /// The integer a config value holds, None for another type (the tree
 /// builders read cache policy settings with it).
 pub(in crate::capi) fn int_of(v: &dm_config_value) -> Option<i64> {
-    match CValue::new(v).map(CValue::scalar) {
-        Some(Scalar::Int(i)) => Some(i),
+    match v.scalar() {
+        Scalar::Int(i) => Some(i),
         _ => None,
     }
 }
@@ -148,28 +114,9 @@ impl CBuilder<'_> {
         pool.map(|pool| CBuilder { pool })
     }
 
-    /// `size` bytes from the pool, aligned for the structs.
-    fn alloc(&mut self, size: usize) -> Option<*mut u8> {
-        match self.pool.alloc(size, std::mem::align_of::<dm_config_node>()) {
-            Ok(p) => Some(p.as_ptr()),
-            Err(e) => {
-                crate::log_error!("{e}");
-                None
-            }
-        }
-    }
-
-    /// A struct of type `T` followed by a NUL-terminated copy of `bytes`;
-    /// returns the struct's address and the string's.
-    fn alloc_with_string<T>(&mut self, bytes: &[u8]) -> Option<(*mut T, *const c_char)> {
-        let p = self.alloc(size_of::<T>() + bytes.len() + 1)?;
-        // SAFETY: the allocation holds the struct and `len + 1` bytes after it.
-        unsafe {
-            let s = p.add(size_of::<T>());
-            ptr::copy_nonoverlapping(bytes.as_ptr(), s, bytes.len());
-            *s.add(bytes.len()) = 0;
-            Some((p.cast::<T>(), s as *const c_char))
-        }
+    /// The pool, as C memory.
+    fn mem(&mut self) -> CMem<'_> {
+        CMem::Pool(self.pool)
     }
 }
 
@@ -177,37 +124,23 @@ impl Builder for CBuilder<'_> {
     type Node = *mut dm_config_node;
     type Value = *mut dm_config_value;
     fn new_node(&mut self, key: &[u8]) -> Option<*mut dm_config_node> {
-        let (n, key) = self.alloc_with_string::<dm_config_node>(key)?;
-        let node = dm_config_node { key, parent: ptr::null_mut(), sib: ptr::null_mut(), child: ptr::null_mut(), v: ptr::null_mut(), id: 0 };
-        // SAFETY: `n` is a fresh allocation sized and aligned for a node.
-        unsafe { n.write(node) };
+        // As libdm: the zeroed node, then its key.
+        let n = self.mem().put(dm_config_node { key: ptr::null(), parent: ptr::null_mut(), sib: ptr::null_mut(), child: ptr::null_mut(), v: ptr::null_mut(), id: 0 })?;
+        at(n).key = self.mem().str(key)?;
         Some(n)
     }
     fn new_value(&mut self, v: Scalar<'_>) -> Option<*mut dm_config_value> {
-        let (p, str_) = match v {
-            Scalar::Str(s) => self.alloc_with_string::<dm_config_value>(s)?,
-            _ => (self.alloc(size_of::<dm_config_value>())?.cast::<dm_config_value>(), ptr::null()),
-        };
-        let (r#type, u) = match v {
-            Scalar::Int(i) => (dm_config_value_type_e::DM_CFG_INT, dm_config_value_u { i }),
-            Scalar::Float(f) => {
-                // Zero the whole union first, as the C library's zalloc does.
-                let mut u = dm_config_value_u { i: 0 };
-                u.f = f;
-                (dm_config_value_type_e::DM_CFG_FLOAT, u)
-            }
-            Scalar::Str(_) => (dm_config_value_type_e::DM_CFG_STRING, dm_config_value_u { str: str_ }),
-            Scalar::EmptyArray => (dm_config_value_type_e::DM_CFG_EMPTY_ARRAY, dm_config_value_u { i: 0 }),
-            Scalar::Unknown(_) => (dm_config_value_type_e::DM_CFG_INT, dm_config_value_u { i: 0 }),
-        };
-        // SAFETY: `p` is a fresh allocation sized and aligned for a value;
-        // a clone keeps a type code C stored, whatever it is, written as
-        // the int the type field is.
-        unsafe {
-            p.write(dm_config_value { r#type, v: u, next: ptr::null_mut(), format_flags: 0 });
-            if let Scalar::Unknown(t) = v {
-                ptr::addr_of_mut!((*p).r#type).cast::<i32>().write(t);
-            }
+        use dm_config_value_type_e::*;
+        // Zeroed, as the C library's zalloc does.
+        let p = self.mem().put(dm_config_value { r#type: DM_CFG_INT, v: dm_config_value_u { i: 0 }, next: ptr::null_mut(), format_flags: 0 })?;
+        match v {
+            Scalar::Int(i) => at(p).v.i = i,
+            Scalar::Float(f) => (at(p).r#type, at(p).v.f) = (DM_CFG_FLOAT, f),
+            Scalar::Str(s) => (at(p).r#type, at(p).v.str) = (DM_CFG_STRING, self.mem().str(s)?),
+            Scalar::EmptyArray => at(p).r#type = DM_CFG_EMPTY_ARRAY,
+            // SAFETY: a clone keeps a type code C stored, whatever it is,
+            // written as the int the type field is.
+            Scalar::Unknown(t) => unsafe { ptr::addr_of_mut!((*p).r#type).cast::<i32>().write(t) },
         }
         Some(p)
     }
@@ -221,7 +154,7 @@ impl Builder for CBuilder<'_> {
         at(n).v = v.unwrap_or(ptr::null_mut());
     }
     fn key_is(&self, n: *mut dm_config_node, segment: &[u8]) -> bool {
-        CNode::new(n).is_some_and(|n| n.key_is(segment))
+        deref(n).is_some_and(|n: CNode<'_>| n.key_is(segment))
     }
     fn child(&self, n: *mut dm_config_node) -> Option<*mut dm_config_node> {
         Some(at(n).child).filter(|c| !c.is_null())
@@ -262,7 +195,7 @@ impl<'a> LineSink<CNode<'a>> for CSink<'_> {
     fn prefix(&mut self, n: CNode<'a>, indent: &[u8]) {
         if let Some(f) = self.spec.and_then(|s| s.prefix_fn) {
             // SAFETY: the caller's callback, with a live node and a C string.
-            unsafe { f(n.p, indent_c(indent).as_ptr().cast(), self.baton) };
+            unsafe { f(n, indent_c(indent).as_ptr().cast(), self.baton) };
         }
     }
     fn line(&mut self, n: CNode<'a>, line: &mut Vec<u8>) -> bool {
@@ -277,7 +210,7 @@ impl<'a> LineSink<CNode<'a>> for CSink<'_> {
                 f(line.as_ptr().cast(), self.baton);
             }
             if let Some(f) = self.spec.and_then(|s| s.line_fn) {
-                f(n.p, line.as_ptr().cast(), self.baton);
+                f(n, line.as_ptr().cast(), self.baton);
             }
         }
         line.pop();
@@ -286,13 +219,13 @@ impl<'a> LineSink<CNode<'a>> for CSink<'_> {
     fn suffix(&mut self, n: CNode<'a>, indent: &[u8]) {
         if let Some(f) = self.spec.and_then(|s| s.suffix_fn) {
             // SAFETY: as in `prefix`.
-            unsafe { f(n.p, indent_c(indent).as_ptr().cast(), self.baton) };
+            unsafe { f(n, indent_c(indent).as_ptr().cast(), self.baton) };
         }
     }
 }
 
 fn write_c(cn: *const dm_config_node, only_one: bool, putline: dm_putline_fn, spec: *const dm_config_node_out_spec, baton: *mut c_void) -> c_int {
-    write_nodes(CNode::new(cn), only_one, &mut CSink { putline, spec: deref(spec), baton }) as c_int
+    write_nodes(deref(cn), only_one, &mut CSink { putline, spec: deref(spec), baton }) as c_int
 }
 
 fn parse_c(name: &str, cft: *mut dm_config_tree, start: *const c_char, end: *const c_char, no_dup_node_check: bool, section: *const c_char) -> c_int {
@@ -326,13 +259,13 @@ fn parse_c(name: &str, cft: *mut dm_config_tree, start: *const c_char, end: *con
 
 /// The trees of a cascade, top first: their root lists.
 fn layers<'a>(cft: *const dm_config_tree) -> impl Iterator<Item = Option<CNode<'a>>> {
-    std::iter::successors(deref(cft), |t| deref(t.cascade)).map(|t| CNode::new(t.root))
+    std::iter::successors(deref(cft), |t| deref(t.cascade)).map(|t| deref(t.root))
 }
 
 /// The node at `path` from `cn` (None when `path` is NULL, logged, or not
 /// found).
 fn lookup<'a>(name: &str, cn: *const dm_config_node, path: *const c_char) -> Option<CNode<'a>> {
-    find_node(CNode::new(cn), arg::bytes(name, "path", path)?)
+    find_node(deref(cn), arg::bytes(name, "path", path)?)
 }
 
 /// The node at `path` in a cascade.
@@ -342,7 +275,7 @@ fn tree_lookup<'a>(name: &str, cft: *const dm_config_tree, path: *const c_char) 
 
 /// The string getter's answer: the value's string or `fail`.
 fn str_answer(found: Option<CNode<'_>>, path: *const c_char, fail: *const c_char, allow_empty: bool) -> *const c_char {
-    string_value(found, text(path).unwrap_or(b""), !fail.is_null(), allow_empty).map_or(fail, CValue::str_ptr)
+    string_value(found, text(path).unwrap_or(b""), !fail.is_null(), allow_empty).map_or(fail, str_ptr)
 }
 
 /// A new empty tree with a pool of its own.
@@ -467,7 +400,7 @@ pub unsafe extern "C" fn dm_config_write_one_node_out(cn: *const dm_config_node,
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_config_find_node(cn: *const dm_config_node, path: *const c_char) -> *mut dm_config_node {
-    ffi!("dm_config_find_node", ptr::null_mut() => { lookup("dm_config_find_node", cn, path).map_or(ptr::null_mut(), |n| n.p.cast_mut()) })
+    ffi!("dm_config_find_node", ptr::null_mut() => { lookup("dm_config_find_node", cn, path).map_or(ptr::null_mut(), |n| ptr::from_ref(n).cast_mut()) })
 }
 
 #[no_mangle]
@@ -517,7 +450,7 @@ pub unsafe extern "C" fn dm_config_find_float(cn: *const dm_config_node, path: *
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_config_tree_find_node(cft: *const dm_config_tree, path: *const c_char) -> *const dm_config_node {
-    ffi!("dm_config_tree_find_node", ptr::null() => { tree_lookup("dm_config_tree_find_node", cft, path).map_or(ptr::null(), |n| n.p) })
+    ffi!("dm_config_tree_find_node", ptr::null() => { tree_lookup("dm_config_tree_find_node", cft, path).map_or(ptr::null(), ptr::from_ref) })
 }
 
 #[no_mangle]
@@ -557,7 +490,7 @@ pub unsafe extern "C" fn dm_config_find_bool(cn: *const dm_config_node, path: *c
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_config_value_is_bool(v: *const dm_config_value) -> c_int {
-    ffi!("dm_config_value_is_bool", 0 => { CValue::new(v).is_some_and(crate::config::value_is_bool) as c_int })
+    ffi!("dm_config_value_is_bool", 0 => { deref(v).is_some_and(crate::config::value_is_bool) as c_int })
 }
 
 /// The value of the node at `path` when it is of type `want`.
@@ -565,14 +498,18 @@ fn typed_value<'a>(name: &str, cn: *const dm_config_node, path: *const c_char, w
     lookup(name, cn, path)?.value().filter(|v| v.scalar().type_code() == want)
 }
 
+/// The getters' answer: 1 when `found`, which is stored through `result`
+/// (when given).
+fn answer<T>(result: arg::Out<T>, found: Option<T>) -> c_int {
+    let Some(v) = found else { return 0 };
+    result.set(v);
+    1
+}
+
 /// The integer getters: 1 when the node at `path` holds an integer, which
 /// is stored through `result` (when given) cut to its type, as in C.
 fn get_int<T>(name: &str, cn: *const dm_config_node, path: *const c_char, result: arg::Out<T>, cut: fn(i64) -> T) -> c_int {
-    let Some(v) = typed_value(name, cn, path, crate::config::TYPE_INT) else { return 0 };
-    if let Scalar::Int(i) = v.scalar() {
-        result.set(cut(i));
-    }
-    1
+    answer(result, typed_value(name, cn, path, crate::config::TYPE_INT).and_then(int_of).map(cut))
 }
 
 #[no_mangle]
@@ -587,32 +524,17 @@ pub unsafe extern "C" fn dm_config_get_uint64(cn: *const dm_config_node, path: *
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_config_get_str(cn: *const dm_config_node, path: *const c_char, result: *mut *const c_char) -> c_int {
-    ffi!("dm_config_get_str", 0; result: arg::opt_out => {
-        typed_value("dm_config_get_str", cn, path, crate::config::TYPE_STRING).map_or(0, |v| {
-            result.set(v.str_ptr());
-            1
-        })
-    })
+    ffi!("dm_config_get_str", 0; result: arg::opt_out => answer(result, typed_value("dm_config_get_str", cn, path, crate::config::TYPE_STRING).map(str_ptr)))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_config_get_list(cn: *const dm_config_node, path: *const c_char, result: *mut *const dm_config_value) -> c_int {
-    ffi!("dm_config_get_list", 0; result: arg::opt_out => {
-        lookup("dm_config_get_list", cn, path).and_then(|n| n.value()).map_or(0, |v| {
-            result.set(v.p);
-            1
-        })
-    })
+    ffi!("dm_config_get_list", 0; result: arg::opt_out => answer(result, lookup("dm_config_get_list", cn, path).and_then(|n| n.value()).map(ptr::from_ref)))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_config_get_section(cn: *const dm_config_node, path: *const c_char, result: *mut *const dm_config_node) -> c_int {
-    ffi!("dm_config_get_section", 0; result: arg::opt_out => {
-        lookup("dm_config_get_section", cn, path).filter(|n| n.value().is_none()).map_or(0, |n| {
-            result.set(n.p);
-            1
-        })
-    })
+    ffi!("dm_config_get_section", 0; result: arg::opt_out => answer(result, lookup("dm_config_get_section", cn, path).filter(|n| n.value().is_none()).map(ptr::from_ref)))
 }
 
 #[no_mangle]
@@ -629,7 +551,7 @@ pub unsafe extern "C" fn dm_config_parent_name(n: *const dm_config_node) -> *con
 
 /// A copy of `node` (and with `siblings` the nodes after it) in `mem`.
 fn clone_with_mem(mem: *mut dm_pool, node: *const dm_config_node, siblings: c_int) -> *mut dm_config_node {
-    let Some(src) = CNode::new(node) else {
+    let Some(src) = deref(node) else {
         crate::log_error!("Cannot clone NULL config node.");
         return ptr::null_mut();
     };
