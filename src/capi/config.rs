@@ -247,11 +247,7 @@ fn parse_c(name: &str, cft: *mut dm_config_tree, start: *const c_char, end: *con
         }
         Err(e) => {
             cft.root = ptr::null_mut();
-            if e.is_logged() {
-                crate::log_error!("{e}");
-            } else {
-                crate::log_debug!("{name}: {e}");
-            }
+            e.log(name);
             0
         }
     }
@@ -493,11 +489,6 @@ pub unsafe extern "C" fn dm_config_value_is_bool(v: *const dm_config_value) -> c
     ffi!("dm_config_value_is_bool", 0 => { deref(v).is_some_and(crate::config::value_is_bool) as c_int })
 }
 
-/// The value of the node at `path` when it is of type `want`.
-fn typed_value<'a>(name: &str, cn: *const dm_config_node, path: *const c_char, want: i32) -> Option<CValue<'a>> {
-    lookup(name, cn, path)?.value().filter(|v| v.scalar().type_code() == want)
-}
-
 /// The getters' answer: 1 when `found`, which is stored through `result`
 /// (when given).
 fn answer<T>(result: arg::Out<T>, found: Option<T>) -> c_int {
@@ -509,7 +500,7 @@ fn answer<T>(result: arg::Out<T>, found: Option<T>) -> c_int {
 /// The integer getters: 1 when the node at `path` holds an integer, which
 /// is stored through `result` (when given) cut to its type, as in C.
 fn get_int<T>(name: &str, cn: *const dm_config_node, path: *const c_char, result: arg::Out<T>, cut: fn(i64) -> T) -> c_int {
-    answer(result, typed_value(name, cn, path, crate::config::TYPE_INT).and_then(int_of).map(cut))
+    answer(result, int_value(lookup(name, cn, path)).map(cut))
 }
 
 #[no_mangle]
@@ -524,7 +515,7 @@ pub unsafe extern "C" fn dm_config_get_uint64(cn: *const dm_config_node, path: *
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_config_get_str(cn: *const dm_config_node, path: *const c_char, result: *mut *const c_char) -> c_int {
-    ffi!("dm_config_get_str", 0; result: arg::opt_out => answer(result, typed_value("dm_config_get_str", cn, path, crate::config::TYPE_STRING).map(str_ptr)))
+    ffi!("dm_config_get_str", 0; result: arg::opt_out => answer(result, lookup("dm_config_get_str", cn, path).and_then(NodeView::value).filter(|v| matches!(v.scalar(), Scalar::Str(_))).map(str_ptr)))
 }
 
 #[no_mangle]

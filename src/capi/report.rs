@@ -62,16 +62,6 @@ fn fixed(a: &[c_char; 32]) -> String {
     String::from_utf8_lossy(&b).into_owned()
 }
 
-/// The caller's type table (up to the entry without a data function).
-fn c_types<'a>(types: *const dm_report_object_type) -> &'a [dm_report_object_type] {
-    arg::terminated(types, |t| t.data_fn.is_none())
-}
-
-/// The caller's field table (up to the entry without a report function).
-fn c_fields<'a>(fields: *const dm_report_field_type) -> &'a [dm_report_field_type] {
-    arg::terminated(fields, |f| f.report_fn.is_none())
-}
-
 /// Value `i` of the 64-bit values (u64, f64 or time_t, by the field type)
 /// a reserved value or sort value points to.
 fn u64_at(p: *const c_void, i: usize) -> u64 {
@@ -117,9 +107,11 @@ fn init(
     reserved: *const dm_report_reserved_value,
     private_data: *mut c_void,
 ) -> *mut dm_report {
-    let tv = c_types(types).iter().map(|t| TypeDef { id: t.id, desc: lossy(t.desc), prefix: lossy(t.prefix) }).collect();
+    // The caller's tables: up to the entry without a data function or
+    // without a report function.
+    let tv = arg::terminated(types, |t| t.data_fn.is_none()).iter().map(|t| TypeDef { id: t.id, desc: lossy(t.desc), prefix: lossy(t.prefix) }).collect();
     let field_defs = || -> Vec<FieldDef> {
-        c_fields(fields).iter().map(|f| FieldDef { type_id: f.r#type, flags: f.flags, width: f.width, id: fixed(&f.id), heading: fixed(&f.heading), desc: lossy(f.desc) }).collect()
+        arg::terminated(fields, |f| f.report_fn.is_none()).iter().map(|f| FieldDef { type_id: f.r#type, flags: f.flags, width: f.width, id: fixed(&f.id), heading: fixed(&f.heading), desc: lossy(f.desc) }).collect()
     };
     let (of, sep, keys) = (text(output_fields).unwrap_or(b""), text(output_separator).unwrap_or(b""), text(sort_keys));
     let rt = arg::deref_mut(report_types);

@@ -28,11 +28,6 @@ fn argv(mem: &mut CMem, args: &[Vec<u8>]) -> Option<*mut *mut c_char> {
     mem.copy(&ptrs)
 }
 
-/// An optional C string (NULL for None).
-fn opt_str(mem: &mut CMem, bytes: Option<&[u8]>) -> Option<*mut c_char> {
-    bytes.map_or(Some(ptr::null_mut()), |b| mem.str(b))
-}
-
 fn bit(on: bool, n: u32) -> c_uint {
     c_uint::from(on) << n
 }
@@ -62,7 +57,7 @@ fn store_raid(mem: &mut CMem, r: &status::raid::RaidStatus) -> Option<*mut dm_st
         dev_count: r.dev_count,
         raid_type: mem.str(&r.raid_type)?,
         dev_health: mem.str(&r.dev_health)?,
-        sync_action: opt_str(mem, r.sync_action.as_deref())?,
+        sync_action: r.sync_action.as_deref().map_or(Some(ptr::null_mut()), |a| mem.str(a))?,
         data_offset: r.data_offset,
     };
     mem.put(s)
