@@ -93,9 +93,10 @@ pub(in crate::capi) fn int_of(v: &dm_config_value) -> Option<i64> {
     }
 }
 
-/// Allocates C nodes and values in a pool and links them.
+/// Allocates C nodes and values in a pool (none: links only) and links
+/// them.
 struct CBuilder<'p> {
-    pool: &'p mut Pool,
+    pool: Option<&'p mut Pool>,
 }
 
 /// A node or value of a tree being built or changed (never NULL: one this
@@ -111,12 +112,12 @@ impl CBuilder<'_> {
         if pool.is_none() {
             log_null(function, "cft->mem");
         }
-        pool.map(|pool| CBuilder { pool })
+        pool.map(|pool| CBuilder { pool: Some(pool) })
     }
 
     /// The pool, as C memory.
-    fn mem(&mut self) -> CMem<'_> {
-        CMem::Pool(self.pool)
+    fn mem(&mut self) -> Option<CMem<'_>> {
+        Some(CMem::Pool(self.pool.as_deref_mut()?))
     }
 }
 
@@ -125,18 +126,18 @@ impl Builder for CBuilder<'_> {
     type Value = *mut dm_config_value;
     fn new_node(&mut self, key: &[u8]) -> Option<*mut dm_config_node> {
         // As libdm: the zeroed node, then its key.
-        let n = self.mem().put(dm_config_node { key: ptr::null(), parent: ptr::null_mut(), sib: ptr::null_mut(), child: ptr::null_mut(), v: ptr::null_mut(), id: 0 })?;
-        at(n).key = self.mem().str(key)?;
+        let n = self.mem()?.put(dm_config_node { key: ptr::null(), parent: ptr::null_mut(), sib: ptr::null_mut(), child: ptr::null_mut(), v: ptr::null_mut(), id: 0 })?;
+        at(n).key = self.mem()?.str(key)?;
         Some(n)
     }
     fn new_value(&mut self, v: Scalar<'_>) -> Option<*mut dm_config_value> {
         use dm_config_value_type_e::*;
         // Zeroed, as the C library's zalloc does.
-        let p = self.mem().put(dm_config_value { r#type: DM_CFG_INT, v: dm_config_value_u { i: 0 }, next: ptr::null_mut(), format_flags: 0 })?;
+        let p = self.mem()?.put(dm_config_value { r#type: DM_CFG_INT, v: dm_config_value_u { i: 0 }, next: ptr::null_mut(), format_flags: 0 })?;
         match v {
             Scalar::Int(i) => at(p).v.i = i,
             Scalar::Float(f) => (at(p).r#type, at(p).v.f) = (DM_CFG_FLOAT, f),
-            Scalar::Str(s) => (at(p).r#type, at(p).v.str) = (DM_CFG_STRING, self.mem().str(s)?),
+            Scalar::Str(s) => (at(p).r#type, at(p).v.str) = (DM_CFG_STRING, self.mem()?.str(s)?),
             Scalar::EmptyArray => at(p).r#type = DM_CFG_EMPTY_ARRAY,
             // SAFETY: a clone keeps a type code C stored, whatever it is,
             // written as the int the type field is.
@@ -184,19 +185,20 @@ struct CSink<'s> {
     baton: *mut c_void,
 }
 
-/// The indentation as a C string (at most 32 tabs).
-fn indent_c(indent: &[u8]) -> [u8; 33] {
-    let mut buf = [0u8; 33];
-    buf[..indent.len()].copy_from_slice(indent);
-    buf
+/// Calls an out spec's prefix or suffix callback (if any) with the
+/// indentation as a C string (at most 32 tabs).
+fn call_with_indent(f: dm_config_node_out_fn, n: CNode<'_>, indent: &[u8], baton: *mut c_void) {
+    if let Some(f) = f {
+        let mut buf = [0u8; 33];
+        buf[..indent.len()].copy_from_slice(indent);
+        // SAFETY: the caller's callback, with a live node and a C string.
+        unsafe { f(n, buf.as_ptr().cast(), baton) };
+    }
 }
 
 impl<'a> LineSink<CNode<'a>> for CSink<'_> {
     fn prefix(&mut self, n: CNode<'a>, indent: &[u8]) {
-        if let Some(f) = self.spec.and_then(|s| s.prefix_fn) {
-            // SAFETY: the caller's callback, with a live node and a C string.
-            unsafe { f(n, indent_c(indent).as_ptr().cast(), self.baton) };
-        }
+        call_with_indent(self.spec.and_then(|s| s.prefix_fn), n, indent, self.baton);
     }
     fn line(&mut self, n: CNode<'a>, line: &mut Vec<u8>) -> bool {
         if self.putline.is_none() && self.spec.is_none() {
@@ -217,10 +219,7 @@ impl<'a> LineSink<CNode<'a>> for CSink<'_> {
         true
     }
     fn suffix(&mut self, n: CNode<'a>, indent: &[u8]) {
-        if let Some(f) = self.spec.and_then(|s| s.suffix_fn) {
-            // SAFETY: as in `prefix`.
-            unsafe { f(n, indent_c(indent).as_ptr().cast(), self.baton) };
-        }
+        call_with_indent(self.spec.and_then(|s| s.suffix_fn), n, indent, self.baton);
     }
 }
 
@@ -333,10 +332,9 @@ pub unsafe extern "C" fn dm_config_set_custom(cft: *mut dm_config_tree, custom: 
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_config_insert_cascaded_tree(first_cft: *mut dm_config_tree, second_cft: *mut dm_config_tree) -> *mut dm_config_tree {
-    ffi!("dm_config_insert_cascaded_tree", ptr::null_mut() => {
-        let Some(first) = c_mut("dm_config_insert_cascaded_tree", "first_cft", first_cft) else { return ptr::null_mut() };
-        first.cascade = second_cft;
-        first_cft
+    ffi!("dm_config_insert_cascaded_tree", ptr::null_mut(); first_cft: c_mut => {
+        first_cft.cascade = second_cft;
+        ptr::from_mut(first_cft)
     })
 }
 
@@ -406,17 +404,7 @@ pub unsafe extern "C" fn dm_config_has_node(cn: *const dm_config_node, path: *co
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_config_remove_node(parent: *mut dm_config_node, remove: *mut dm_config_node) -> c_int {
-    ffi!("dm_config_remove_node", 0; parent: c_mut => {
-        let mut link = &mut parent.child;
-        while let Some(n) = deref_mut(*link) {
-            if ptr::eq(*link, remove) {
-                *link = n.sib;
-                return 1;
-            }
-            link = &mut n.sib;
-        }
-        0
-    })
+    ffi!("dm_config_remove_node", 0; parent: c_mut => c_int::from(find::remove_child(&mut CBuilder { pool: None }, ptr::from_mut(parent), remove)))
 }
 
 #[no_mangle]
@@ -547,7 +535,7 @@ fn clone_with_mem(mem: *mut dm_pool, node: *const dm_config_node, siblings: c_in
         return ptr::null_mut();
     };
     let Some(pool) = arg::handle_mut("dm_config_clone_node_with_mem", "mem", mem) else { return ptr::null_mut() };
-    find::clone_nodes(&mut CBuilder { pool }, src, siblings != 0).unwrap_or_else(|| {
+    find::clone_nodes(&mut CBuilder { pool: Some(pool) }, src, siblings != 0).unwrap_or_else(|| {
         crate::log_error!("Failed to clone config node.");
         ptr::null_mut()
     })
