@@ -12,8 +12,6 @@
 //! keys and string values are NUL-terminated.
 
 use std::ffi::*;
-use std::marker::PhantomData;
-use std::mem::size_of;
 use std::ptr;
 
 use crate::capi::arg::{self, bytes, c_mut, c_ref, deref, deref_mut, text};
@@ -28,108 +26,77 @@ use crate::config::write::{write_nodes, LineSink};
 use crate::config::{NodeView, Scalar, ValueView};
 use crate::util::pool::Pool;
 
-/// A C node (never NULL), read through [`arg::deref`]: the links of a tree
-/// obey the module's contract.
-#[derive(Clone, Copy)]
-struct CNode<'a> {
-    p: *const dm_config_node,
-    _tree: PhantomData<&'a dm_config_node>,
-}
+/// A C node, read as a reference: the links of a tree obey the module's
+/// contract.
+type CNode<'a> = &'a dm_config_node;
 
-/// A C value (never NULL), read as [`CNode`].
-#[derive(Clone, Copy)]
-struct CValue<'a> {
-    p: *const dm_config_value,
-    _tree: PhantomData<&'a dm_config_value>,
-}
+/// A C value, read as [`CNode`].
+type CValue<'a> = &'a dm_config_value;
 
-impl<'a> CNode<'a> {
-    fn new(p: *const dm_config_node) -> Option<CNode<'a>> {
-        (!p.is_null()).then_some(CNode { p, _tree: PhantomData })
-    }
-
-    fn get(self) -> &'a dm_config_node {
-        deref(self.p).expect("a CNode is not NULL")
-    }
-}
-
-impl<'a> CValue<'a> {
-    fn new(p: *const dm_config_value) -> Option<CValue<'a>> {
-        (!p.is_null()).then_some(CValue { p, _tree: PhantomData })
-    }
-
-    fn get(self) -> &'a dm_config_value {
-        deref(self.p).expect("a CValue is not NULL")
-    }
-
-    /// The string member (for a value of the string type).
-    fn str_ptr(self) -> *const c_char {
-        // SAFETY: every member of the union is a plain value; the caller
-        // asks only of a string value.
-        unsafe { self.get().v.str }
-    }
+/// The string member of a value (of the string type).
+fn str_ptr(v: CValue<'_>) -> *const c_char {
+    // SAFETY: every member of the union is a plain value; the caller asks
+    // only of a string value.
+    unsafe { v.v.str }
 }
 
 impl<'a> NodeView<'a> for CNode<'a> {
     type Value = CValue<'a>;
     fn key(self) -> &'a [u8] {
-        text(self.get().key).unwrap_or(b"")
-    }
-    fn key_is(self, segment: &[u8]) -> bool {
-        self.key() == segment
+        text(self.key).unwrap_or(b"")
     }
     fn parent(self) -> Option<Self> {
-        CNode::new(self.get().parent)
+        deref(self.parent)
     }
     fn sib(self) -> Option<Self> {
-        CNode::new(self.get().sib)
+        deref(self.sib)
     }
     fn child(self) -> Option<Self> {
-        CNode::new(self.get().child)
+        deref(self.child)
     }
     fn value(self) -> Option<CValue<'a>> {
-        CValue::new(self.get().v)
+        deref(self.v)
     }
     fn id(self) -> i32 {
-        self.get().id
+        self.id
     }
 }
 
 impl<'a> ValueView<'a> for CValue<'a> {
     fn scalar(self) -> Scalar<'a> {
-        let v = self.get();
         // SAFETY: the type is read as the plain int it is in C (C may store
         // any number there), and the union member read is the one it names.
         unsafe {
-            match ptr::addr_of!(v.r#type).cast::<i32>().read() {
-                0 => Scalar::Int(v.v.i),
-                1 => Scalar::Float(v.v.f),
-                2 => Scalar::Str(text(v.v.str).unwrap_or(b"")),
+            match ptr::addr_of!(self.r#type).cast::<i32>().read() {
+                0 => Scalar::Int(self.v.i),
+                1 => Scalar::Float(self.v.f),
+                2 => Scalar::Str(text(self.v.str).unwrap_or(b"")),
                 3 => Scalar::EmptyArray,
                 other => Scalar::Unknown(other),
             }
         }
     }
     fn next(self) -> Option<Self> {
-        CValue::new(self.get().next)
+        deref(self.next)
     }
     fn format_flags(self) -> u32 {
-        self.get().format_flags
+        self.format_flags
     }
 }
 
 /// The integer a config value holds, None for another type (the tree
 /// builders read cache policy settings with it).
 pub(in crate::capi) fn int_of(v: &dm_config_value) -> Option<i64> {
-    match CValue::new(v).map(CValue::scalar) {
-        Some(Scalar::Int(i)) => Some(i),
+    match v.scalar() {
+        Scalar::Int(i) => Some(i),
         _ => None,
     }
 }
 
-/// Allocates C nodes and values in a pool and links them.
+/// Allocates C nodes and values in a pool (none: links only) and links
+/// them.
 struct CBuilder<'p> {
-    pool: &'p mut Pool,
+    pool: Option<&'p mut Pool>,
 }
 
 /// A node or value of a tree being built or changed (never NULL: one this
@@ -145,31 +112,12 @@ impl CBuilder<'_> {
         if pool.is_none() {
             log_null(function, "cft->mem");
         }
-        pool.map(|pool| CBuilder { pool })
+        pool.map(|pool| CBuilder { pool: Some(pool) })
     }
 
-    /// `size` bytes from the pool, aligned for the structs.
-    fn alloc(&mut self, size: usize) -> Option<*mut u8> {
-        match self.pool.alloc(size, std::mem::align_of::<dm_config_node>()) {
-            Ok(p) => Some(p.as_ptr()),
-            Err(e) => {
-                crate::log_error!("{e}");
-                None
-            }
-        }
-    }
-
-    /// A struct of type `T` followed by a NUL-terminated copy of `bytes`;
-    /// returns the struct's address and the string's.
-    fn alloc_with_string<T>(&mut self, bytes: &[u8]) -> Option<(*mut T, *const c_char)> {
-        let p = self.alloc(size_of::<T>() + bytes.len() + 1)?;
-        // SAFETY: the allocation holds the struct and `len + 1` bytes after it.
-        unsafe {
-            let s = p.add(size_of::<T>());
-            ptr::copy_nonoverlapping(bytes.as_ptr(), s, bytes.len());
-            *s.add(bytes.len()) = 0;
-            Some((p.cast::<T>(), s as *const c_char))
-        }
+    /// The pool, as C memory.
+    fn mem(&mut self) -> Option<CMem<'_>> {
+        Some(CMem::Pool(self.pool.as_deref_mut()?))
     }
 }
 
@@ -177,37 +125,23 @@ impl Builder for CBuilder<'_> {
     type Node = *mut dm_config_node;
     type Value = *mut dm_config_value;
     fn new_node(&mut self, key: &[u8]) -> Option<*mut dm_config_node> {
-        let (n, key) = self.alloc_with_string::<dm_config_node>(key)?;
-        let node = dm_config_node { key, parent: ptr::null_mut(), sib: ptr::null_mut(), child: ptr::null_mut(), v: ptr::null_mut(), id: 0 };
-        // SAFETY: `n` is a fresh allocation sized and aligned for a node.
-        unsafe { n.write(node) };
+        // As libdm: the zeroed node, then its key.
+        let n = self.mem()?.put(dm_config_node { key: ptr::null(), parent: ptr::null_mut(), sib: ptr::null_mut(), child: ptr::null_mut(), v: ptr::null_mut(), id: 0 })?;
+        at(n).key = self.mem()?.str(key)?;
         Some(n)
     }
     fn new_value(&mut self, v: Scalar<'_>) -> Option<*mut dm_config_value> {
-        let (p, str_) = match v {
-            Scalar::Str(s) => self.alloc_with_string::<dm_config_value>(s)?,
-            _ => (self.alloc(size_of::<dm_config_value>())?.cast::<dm_config_value>(), ptr::null()),
-        };
-        let (r#type, u) = match v {
-            Scalar::Int(i) => (dm_config_value_type_e::DM_CFG_INT, dm_config_value_u { i }),
-            Scalar::Float(f) => {
-                // Zero the whole union first, as the C library's zalloc does.
-                let mut u = dm_config_value_u { i: 0 };
-                u.f = f;
-                (dm_config_value_type_e::DM_CFG_FLOAT, u)
-            }
-            Scalar::Str(_) => (dm_config_value_type_e::DM_CFG_STRING, dm_config_value_u { str: str_ }),
-            Scalar::EmptyArray => (dm_config_value_type_e::DM_CFG_EMPTY_ARRAY, dm_config_value_u { i: 0 }),
-            Scalar::Unknown(_) => (dm_config_value_type_e::DM_CFG_INT, dm_config_value_u { i: 0 }),
-        };
-        // SAFETY: `p` is a fresh allocation sized and aligned for a value;
-        // a clone keeps a type code C stored, whatever it is, written as
-        // the int the type field is.
-        unsafe {
-            p.write(dm_config_value { r#type, v: u, next: ptr::null_mut(), format_flags: 0 });
-            if let Scalar::Unknown(t) = v {
-                ptr::addr_of_mut!((*p).r#type).cast::<i32>().write(t);
-            }
+        use dm_config_value_type_e::*;
+        // Zeroed, as the C library's zalloc does.
+        let p = self.mem()?.put(dm_config_value { r#type: DM_CFG_INT, v: dm_config_value_u { i: 0 }, next: ptr::null_mut(), format_flags: 0 })?;
+        match v {
+            Scalar::Int(i) => at(p).v.i = i,
+            Scalar::Float(f) => (at(p).r#type, at(p).v.f) = (DM_CFG_FLOAT, f),
+            Scalar::Str(s) => (at(p).r#type, at(p).v.str) = (DM_CFG_STRING, self.mem()?.str(s)?),
+            Scalar::EmptyArray => at(p).r#type = DM_CFG_EMPTY_ARRAY,
+            // SAFETY: a clone keeps a type code C stored, whatever it is,
+            // written as the int the type field is.
+            Scalar::Unknown(t) => unsafe { ptr::addr_of_mut!((*p).r#type).cast::<i32>().write(t) },
         }
         Some(p)
     }
@@ -221,7 +155,7 @@ impl Builder for CBuilder<'_> {
         at(n).v = v.unwrap_or(ptr::null_mut());
     }
     fn key_is(&self, n: *mut dm_config_node, segment: &[u8]) -> bool {
-        CNode::new(n).is_some_and(|n| n.key_is(segment))
+        deref(n).is_some_and(|n: CNode<'_>| n.key_is(segment))
     }
     fn child(&self, n: *mut dm_config_node) -> Option<*mut dm_config_node> {
         Some(at(n).child).filter(|c| !c.is_null())
@@ -251,19 +185,20 @@ struct CSink<'s> {
     baton: *mut c_void,
 }
 
-/// The indentation as a C string (at most 32 tabs).
-fn indent_c(indent: &[u8]) -> [u8; 33] {
-    let mut buf = [0u8; 33];
-    buf[..indent.len()].copy_from_slice(indent);
-    buf
+/// Calls an out spec's prefix or suffix callback (if any) with the
+/// indentation as a C string (at most 32 tabs).
+fn call_with_indent(f: dm_config_node_out_fn, n: CNode<'_>, indent: &[u8], baton: *mut c_void) {
+    if let Some(f) = f {
+        let mut buf = [0u8; 33];
+        buf[..indent.len()].copy_from_slice(indent);
+        // SAFETY: the caller's callback, with a live node and a C string.
+        unsafe { f(n, buf.as_ptr().cast(), baton) };
+    }
 }
 
 impl<'a> LineSink<CNode<'a>> for CSink<'_> {
     fn prefix(&mut self, n: CNode<'a>, indent: &[u8]) {
-        if let Some(f) = self.spec.and_then(|s| s.prefix_fn) {
-            // SAFETY: the caller's callback, with a live node and a C string.
-            unsafe { f(n.p, indent_c(indent).as_ptr().cast(), self.baton) };
-        }
+        call_with_indent(self.spec.and_then(|s| s.prefix_fn), n, indent, self.baton);
     }
     fn line(&mut self, n: CNode<'a>, line: &mut Vec<u8>) -> bool {
         if self.putline.is_none() && self.spec.is_none() {
@@ -277,22 +212,19 @@ impl<'a> LineSink<CNode<'a>> for CSink<'_> {
                 f(line.as_ptr().cast(), self.baton);
             }
             if let Some(f) = self.spec.and_then(|s| s.line_fn) {
-                f(n.p, line.as_ptr().cast(), self.baton);
+                f(n, line.as_ptr().cast(), self.baton);
             }
         }
         line.pop();
         true
     }
     fn suffix(&mut self, n: CNode<'a>, indent: &[u8]) {
-        if let Some(f) = self.spec.and_then(|s| s.suffix_fn) {
-            // SAFETY: as in `prefix`.
-            unsafe { f(n.p, indent_c(indent).as_ptr().cast(), self.baton) };
-        }
+        call_with_indent(self.spec.and_then(|s| s.suffix_fn), n, indent, self.baton);
     }
 }
 
 fn write_c(cn: *const dm_config_node, only_one: bool, putline: dm_putline_fn, spec: *const dm_config_node_out_spec, baton: *mut c_void) -> c_int {
-    write_nodes(CNode::new(cn), only_one, &mut CSink { putline, spec: deref(spec), baton }) as c_int
+    write_nodes(deref(cn), only_one, &mut CSink { putline, spec: deref(spec), baton }) as c_int
 }
 
 fn parse_c(name: &str, cft: *mut dm_config_tree, start: *const c_char, end: *const c_char, no_dup_node_check: bool, section: *const c_char) -> c_int {
@@ -314,11 +246,7 @@ fn parse_c(name: &str, cft: *mut dm_config_tree, start: *const c_char, end: *con
         }
         Err(e) => {
             cft.root = ptr::null_mut();
-            if e.is_logged() {
-                crate::log_error!("{e}");
-            } else {
-                crate::log_debug!("{name}: {e}");
-            }
+            e.log(name);
             0
         }
     }
@@ -326,13 +254,13 @@ fn parse_c(name: &str, cft: *mut dm_config_tree, start: *const c_char, end: *con
 
 /// The trees of a cascade, top first: their root lists.
 fn layers<'a>(cft: *const dm_config_tree) -> impl Iterator<Item = Option<CNode<'a>>> {
-    std::iter::successors(deref(cft), |t| deref(t.cascade)).map(|t| CNode::new(t.root))
+    std::iter::successors(deref(cft), |t| deref(t.cascade)).map(|t| deref(t.root))
 }
 
 /// The node at `path` from `cn` (None when `path` is NULL, logged, or not
 /// found).
 fn lookup<'a>(name: &str, cn: *const dm_config_node, path: *const c_char) -> Option<CNode<'a>> {
-    find_node(CNode::new(cn), arg::bytes(name, "path", path)?)
+    find_node(deref(cn), arg::bytes(name, "path", path)?)
 }
 
 /// The node at `path` in a cascade.
@@ -342,7 +270,7 @@ fn tree_lookup<'a>(name: &str, cft: *const dm_config_tree, path: *const c_char) 
 
 /// The string getter's answer: the value's string or `fail`.
 fn str_answer(found: Option<CNode<'_>>, path: *const c_char, fail: *const c_char, allow_empty: bool) -> *const c_char {
-    string_value(found, text(path).unwrap_or(b""), !fail.is_null(), allow_empty).map_or(fail, CValue::str_ptr)
+    string_value(found, text(path).unwrap_or(b""), !fail.is_null(), allow_empty).map_or(fail, str_ptr)
 }
 
 /// A new empty tree with a pool of its own.
@@ -404,10 +332,9 @@ pub unsafe extern "C" fn dm_config_set_custom(cft: *mut dm_config_tree, custom: 
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_config_insert_cascaded_tree(first_cft: *mut dm_config_tree, second_cft: *mut dm_config_tree) -> *mut dm_config_tree {
-    ffi!("dm_config_insert_cascaded_tree", ptr::null_mut() => {
-        let Some(first) = c_mut("dm_config_insert_cascaded_tree", "first_cft", first_cft) else { return ptr::null_mut() };
-        first.cascade = second_cft;
-        first_cft
+    ffi!("dm_config_insert_cascaded_tree", ptr::null_mut(); first_cft: c_mut => {
+        first_cft.cascade = second_cft;
+        ptr::from_mut(first_cft)
     })
 }
 
@@ -467,7 +394,7 @@ pub unsafe extern "C" fn dm_config_write_one_node_out(cn: *const dm_config_node,
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_config_find_node(cn: *const dm_config_node, path: *const c_char) -> *mut dm_config_node {
-    ffi!("dm_config_find_node", ptr::null_mut() => { lookup("dm_config_find_node", cn, path).map_or(ptr::null_mut(), |n| n.p.cast_mut()) })
+    ffi!("dm_config_find_node", ptr::null_mut() => { lookup("dm_config_find_node", cn, path).map_or(ptr::null_mut(), |n| ptr::from_ref(n).cast_mut()) })
 }
 
 #[no_mangle]
@@ -477,17 +404,7 @@ pub unsafe extern "C" fn dm_config_has_node(cn: *const dm_config_node, path: *co
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_config_remove_node(parent: *mut dm_config_node, remove: *mut dm_config_node) -> c_int {
-    ffi!("dm_config_remove_node", 0; parent: c_mut => {
-        let mut link = &mut parent.child;
-        while let Some(n) = deref_mut(*link) {
-            if ptr::eq(*link, remove) {
-                *link = n.sib;
-                return 1;
-            }
-            link = &mut n.sib;
-        }
-        0
-    })
+    ffi!("dm_config_remove_node", 0; parent: c_mut => c_int::from(find::remove_child(&mut CBuilder { pool: None }, ptr::from_mut(parent), remove)))
 }
 
 #[no_mangle]
@@ -517,7 +434,7 @@ pub unsafe extern "C" fn dm_config_find_float(cn: *const dm_config_node, path: *
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_config_tree_find_node(cft: *const dm_config_tree, path: *const c_char) -> *const dm_config_node {
-    ffi!("dm_config_tree_find_node", ptr::null() => { tree_lookup("dm_config_tree_find_node", cft, path).map_or(ptr::null(), |n| n.p) })
+    ffi!("dm_config_tree_find_node", ptr::null() => { tree_lookup("dm_config_tree_find_node", cft, path).map_or(ptr::null(), ptr::from_ref) })
 }
 
 #[no_mangle]
@@ -557,22 +474,21 @@ pub unsafe extern "C" fn dm_config_find_bool(cn: *const dm_config_node, path: *c
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_config_value_is_bool(v: *const dm_config_value) -> c_int {
-    ffi!("dm_config_value_is_bool", 0 => { CValue::new(v).is_some_and(crate::config::value_is_bool) as c_int })
+    ffi!("dm_config_value_is_bool", 0 => { deref(v).is_some_and(crate::config::value_is_bool) as c_int })
 }
 
-/// The value of the node at `path` when it is of type `want`.
-fn typed_value<'a>(name: &str, cn: *const dm_config_node, path: *const c_char, want: i32) -> Option<CValue<'a>> {
-    lookup(name, cn, path)?.value().filter(|v| v.scalar().type_code() == want)
+/// The getters' answer: 1 when `found`, which is stored through `result`
+/// (when given).
+fn answer<T>(result: arg::Out<T>, found: Option<T>) -> c_int {
+    let Some(v) = found else { return 0 };
+    result.set(v);
+    1
 }
 
 /// The integer getters: 1 when the node at `path` holds an integer, which
 /// is stored through `result` (when given) cut to its type, as in C.
 fn get_int<T>(name: &str, cn: *const dm_config_node, path: *const c_char, result: arg::Out<T>, cut: fn(i64) -> T) -> c_int {
-    let Some(v) = typed_value(name, cn, path, crate::config::TYPE_INT) else { return 0 };
-    if let Scalar::Int(i) = v.scalar() {
-        result.set(cut(i));
-    }
-    1
+    answer(result, int_value(lookup(name, cn, path)).map(cut))
 }
 
 #[no_mangle]
@@ -587,32 +503,17 @@ pub unsafe extern "C" fn dm_config_get_uint64(cn: *const dm_config_node, path: *
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_config_get_str(cn: *const dm_config_node, path: *const c_char, result: *mut *const c_char) -> c_int {
-    ffi!("dm_config_get_str", 0; result: arg::opt_out => {
-        typed_value("dm_config_get_str", cn, path, crate::config::TYPE_STRING).map_or(0, |v| {
-            result.set(v.str_ptr());
-            1
-        })
-    })
+    ffi!("dm_config_get_str", 0; result: arg::opt_out => answer(result, lookup("dm_config_get_str", cn, path).and_then(NodeView::value).filter(|v| matches!(v.scalar(), Scalar::Str(_))).map(str_ptr)))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_config_get_list(cn: *const dm_config_node, path: *const c_char, result: *mut *const dm_config_value) -> c_int {
-    ffi!("dm_config_get_list", 0; result: arg::opt_out => {
-        lookup("dm_config_get_list", cn, path).and_then(|n| n.value()).map_or(0, |v| {
-            result.set(v.p);
-            1
-        })
-    })
+    ffi!("dm_config_get_list", 0; result: arg::opt_out => answer(result, lookup("dm_config_get_list", cn, path).and_then(|n| n.value()).map(ptr::from_ref)))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_config_get_section(cn: *const dm_config_node, path: *const c_char, result: *mut *const dm_config_node) -> c_int {
-    ffi!("dm_config_get_section", 0; result: arg::opt_out => {
-        lookup("dm_config_get_section", cn, path).filter(|n| n.value().is_none()).map_or(0, |n| {
-            result.set(n.p);
-            1
-        })
-    })
+    ffi!("dm_config_get_section", 0; result: arg::opt_out => answer(result, lookup("dm_config_get_section", cn, path).filter(|n| n.value().is_none()).map(ptr::from_ref)))
 }
 
 #[no_mangle]
@@ -629,12 +530,12 @@ pub unsafe extern "C" fn dm_config_parent_name(n: *const dm_config_node) -> *con
 
 /// A copy of `node` (and with `siblings` the nodes after it) in `mem`.
 fn clone_with_mem(mem: *mut dm_pool, node: *const dm_config_node, siblings: c_int) -> *mut dm_config_node {
-    let Some(src) = CNode::new(node) else {
+    let Some(src) = deref(node) else {
         crate::log_error!("Cannot clone NULL config node.");
         return ptr::null_mut();
     };
     let Some(pool) = arg::handle_mut("dm_config_clone_node_with_mem", "mem", mem) else { return ptr::null_mut() };
-    find::clone_nodes(&mut CBuilder { pool }, src, siblings != 0).unwrap_or_else(|| {
+    find::clone_nodes(&mut CBuilder { pool: Some(pool) }, src, siblings != 0).unwrap_or_else(|| {
         crate::log_error!("Failed to clone config node.");
         ptr::null_mut()
     })

@@ -62,16 +62,6 @@ fn fixed(a: &[c_char; 32]) -> String {
     String::from_utf8_lossy(&b).into_owned()
 }
 
-/// The caller's type table (up to the entry without a data function).
-fn c_types<'a>(types: *const dm_report_object_type) -> &'a [dm_report_object_type] {
-    arg::terminated(types, |t| t.data_fn.is_none())
-}
-
-/// The caller's field table (up to the entry without a report function).
-fn c_fields<'a>(fields: *const dm_report_field_type) -> &'a [dm_report_field_type] {
-    arg::terminated(fields, |f| f.report_fn.is_none())
-}
-
 /// Value `i` of the 64-bit values (u64, f64 or time_t, by the field type)
 /// a reserved value or sort value points to.
 fn u64_at(p: *const c_void, i: usize) -> u64 {
@@ -94,20 +84,10 @@ fn c_reserved(res: *const dm_report_reserved_value, fields: &[FieldDef]) -> Opti
             Some(frv) if r.r#type & TYPE_MASK == 0 => (Some(frv.field_num), fields.get(frv.field_num as usize).map_or(0, |f| f.flags & TYPE_MASK), frv.value),
             _ => (None, r.r#type & TYPE_MASK, r.value),
         };
-        let range = r.r#type & crate::report::selection::RESERVED_RANGE != 0;
-        let value = if r.r#type & (crate::report::selection::RESERVED_DYNAMIC | crate::report::selection::RESERVED_FUZZY) != 0 || vptr.is_null() {
+        let value = if vptr.is_null() {
             ReservedValue::Handler
         } else {
-            match vtype {
-                TYPE_NUMBER | TYPE_PERCENT if range => ReservedValue::NumRange(u64_at(vptr, 0), u64_at(vptr, 1)),
-                TYPE_NUMBER | TYPE_PERCENT => ReservedValue::Num(u64_at(vptr, 0)),
-                TYPE_SIZE if range => ReservedValue::DblRange(f64::from_bits(u64_at(vptr, 0)), f64::from_bits(u64_at(vptr, 1))),
-                TYPE_SIZE => ReservedValue::Dbl(f64::from_bits(u64_at(vptr, 0))),
-                TYPE_TIME if range => ReservedValue::TimeRange(u64_at(vptr, 0) as i64, u64_at(vptr, 1) as i64),
-                TYPE_TIME => ReservedValue::Time(u64_at(vptr, 0) as i64),
-                TYPE_STRING => ReservedValue::Str(text(vptr.cast()).unwrap_or_default().to_vec()),
-                _ => ReservedValue::Handler,
-            }
+            ReservedValue::read(r.r#type, vtype, |i| u64_at(vptr, i), || text(vptr.cast()).unwrap_or_default().to_vec())
         };
         out.push(ReservedDef { type_: r.r#type, field_num, value, names, description: lossy(r.description) });
     }
@@ -127,9 +107,11 @@ fn init(
     reserved: *const dm_report_reserved_value,
     private_data: *mut c_void,
 ) -> *mut dm_report {
-    let tv = c_types(types).iter().map(|t| TypeDef { id: t.id, desc: lossy(t.desc), prefix: lossy(t.prefix) }).collect();
+    // The caller's tables: up to the entry without a data function or
+    // without a report function.
+    let tv = arg::terminated(types, |t| t.data_fn.is_none()).iter().map(|t| TypeDef { id: t.id, desc: lossy(t.desc), prefix: lossy(t.prefix) }).collect();
     let field_defs = || -> Vec<FieldDef> {
-        c_fields(fields).iter().map(|f| FieldDef { type_id: f.r#type, flags: f.flags, width: f.width, id: fixed(&f.id), heading: fixed(&f.heading), desc: lossy(f.desc) }).collect()
+        arg::terminated(fields, |f| f.report_fn.is_none()).iter().map(|f| FieldDef { type_id: f.r#type, flags: f.flags, width: f.width, id: fixed(&f.id), heading: fixed(&f.heading), desc: lossy(f.desc) }).collect()
     };
     let (of, sep, keys) = (text(output_fields).unwrap_or(b""), text(output_separator).unwrap_or(b""), text(sort_keys));
     let rt = arg::deref_mut(report_types);
@@ -416,29 +398,16 @@ pub unsafe extern "C" fn dm_report_field_set_value(field: *mut dm_report_field, 
     ffi!("dm_report_field_set_value", (); field: handle_mut => {
         // The display string (or NULL).
         let text = text(value.cast()).unwrap_or(b"").to_vec();
-        let sv = if sortvalue.is_null() { value } else { sortvalue };
-        let t = field.flags & TYPE_MASK;
-        if sv == value && field.flags & TYPE_NUMBER != 0 {
-            crate::log_warn!("{}Using string as sort value for numerical field.", crate::log::INTERNAL_ERROR);
-        }
-        let list = || Sort::List(if text.is_empty() { Vec::new() } else { vec![(0, text.len())] });
-        let sort = match t {
-            _ if sv.is_null() => Sort::Str(Vec::new()),
-            TYPE_NUMBER | TYPE_SIZE | TYPE_TIME | TYPE_PERCENT if sv == value => {
-                let mut b = [0u8; 8];
-                for (d, s) in b.iter_mut().zip(text.iter()) {
-                    *d = *s;
-                }
-                Sort::Num(u64::from_le_bytes(b))
+        // A numeric sort value is a 64-bit value (time_t for times); other
+        // sort values are C strings.
+        let separate = (!sortvalue.is_null() && sortvalue != value).then_some(|numeric| {
+            if numeric {
+                Sort::Num(u64_at(sortvalue, 0))
+            } else {
+                Sort::Str(arg::text(sortvalue.cast()).unwrap_or(b"").to_vec())
             }
-            // A numeric sort value is a 64-bit value (time_t for times).
-            TYPE_NUMBER | TYPE_SIZE | TYPE_TIME | TYPE_PERCENT => Sort::Num(u64_at(sv, 0)),
-            TYPE_STRING_LIST => list(),
-            _ if sv == value => Sort::Text,
-            // Other sort values are C strings.
-            _ => Sort::Str(arg::text(sv.cast()).unwrap_or(b"").to_vec()),
-        };
-        field.value = Some(Value { text, sort });
+        });
+        field.value = Some(Value::given(text, field.flags, value.is_null(), separate));
     })
 }
 
@@ -476,20 +445,9 @@ pub unsafe extern "C" fn dm_report_group_pop(group: *mut dm_report_group) -> c_i
 }
 
 fn output_and_pop_all(g: &Group) -> c_int {
-    while !g.top_is_root() {
-        // The handle of a report pushed into this group and not freed (the
-        // caller's contract, as in libdm).
-        if let Some(Some(rh)) = g.top_report() {
-            if opt_mut_from_ptr(rh as *mut dm_report).map_or(0, output) == 0 {
-                return 0;
-            }
-        }
-        if g.pop().is_err() {
-            return 0;
-        }
-    }
-    g.finish_all();
-    1
+    // The handle of a report pushed into this group and not freed (the
+    // caller's contract, as in libdm).
+    c_int::from(g.output_and_pop_all(|rh| opt_mut_from_ptr(rh as *mut dm_report).map_or(0, output) != 0).is_ok())
 }
 
 #[no_mangle]

@@ -28,11 +28,6 @@ fn argv(mem: &mut CMem, args: &[Vec<u8>]) -> Option<*mut *mut c_char> {
     mem.copy(&ptrs)
 }
 
-/// An optional C string (NULL for None).
-fn opt_str(mem: &mut CMem, bytes: Option<&[u8]>) -> Option<*mut c_char> {
-    bytes.map_or(Some(ptr::null_mut()), |b| mem.str(b))
-}
-
 fn bit(on: bool, n: u32) -> c_uint {
     c_uint::from(on) << n
 }
@@ -62,7 +57,7 @@ fn store_raid(mem: &mut CMem, r: &status::raid::RaidStatus) -> Option<*mut dm_st
         dev_count: r.dev_count,
         raid_type: mem.str(&r.raid_type)?,
         dev_health: mem.str(&r.dev_health)?,
-        sync_action: opt_str(mem, r.sync_action.as_deref())?,
+        sync_action: r.sync_action.as_deref().map_or(Some(ptr::null_mut()), |a| mem.str(a))?,
         data_offset: r.data_offset,
     };
     mem.put(s)
@@ -153,20 +148,12 @@ fn run_parser<R, T>(mem: &mut Pool, line: &[u8], status: arg::Out<*mut T>, null_
     }
 }
 
-/// The params of the snapshot parser, whose NULL libdm reports in its words.
-fn snapshot_params<'a>(_: &str, _: &str, p: *const c_char) -> Option<&'a [u8]> {
+/// The params of the snapshot and thin-pool parsers, whose NULL libdm
+/// reports in its words.
+fn named_params<'a, const THIN: bool>(_: &str, _: &str, p: *const c_char) -> Option<&'a [u8]> {
     let line = arg::opt_bytes("", "", p).flatten();
     if line.is_none() {
-        crate::log_error!("Failed to parse invalid snapshot params.");
-    }
-    line
-}
-
-/// The params of the thin-pool parser, whose NULL libdm reports in its words.
-fn thin_params<'a>(_: &str, _: &str, p: *const c_char) -> Option<&'a [u8]> {
-    let line = arg::opt_bytes("", "", p).flatten();
-    if line.is_none() {
-        crate::log_error!("Failed to parse invalid thin params.");
+        crate::log_error!("Failed to parse invalid {} params.", if THIN { "thin" } else { "snapshot" });
     }
     line
 }
@@ -188,12 +175,12 @@ pub unsafe extern "C" fn dm_get_status_cache(mem: *mut dm_pool, params: *const c
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_get_status_snapshot(mem: *mut dm_pool, params: *const c_char, status: *mut *mut dm_status_snapshot) -> c_int {
-    ffi!("dm_get_status_snapshot", 0; params: snapshot_params, mem: handle_mut, status: out => run_parser(mem, params, status, false, status::snapshot::parse_bytes, store_snapshot))
+    ffi!("dm_get_status_snapshot", 0; params: named_params::<false>, mem: handle_mut, status: out => run_parser(mem, params, status, false, status::snapshot::parse_bytes, store_snapshot))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_get_status_thin_pool(mem: *mut dm_pool, params: *const c_char, status: *mut *mut dm_status_thin_pool) -> c_int {
-    ffi!("dm_get_status_thin_pool", 0; mem: handle_mut, params: thin_params, status: out => run_parser(mem, params, status, false, status::thin::parse_pool_bytes, store_thin_pool))
+    ffi!("dm_get_status_thin_pool", 0; mem: handle_mut, params: named_params::<true>, status: out => run_parser(mem, params, status, false, status::thin::parse_pool_bytes, store_thin_pool))
 }
 
 #[no_mangle]
@@ -220,11 +207,7 @@ fn raid_failed_devices(dev_path: &str, nr_failed: arg::Out<u32>, clear: bool) ->
             1
         }
         Err(e) => {
-            let errno = match &e {
-                status::raid_sb::RaidSbError::Io { errno, .. } => *errno,
-                _ => -1,
-            };
-            crate::dm_log!(crate::log::LOG_ERR, errno, "{e}");
+            e.log();
             0
         }
     }
@@ -290,9 +273,9 @@ pub unsafe extern "C" fn dm_vdo_parse_logical_size(vdo_path: *const c_char, logi
 }
 
 /// Writes `msg` into a C char buffer as snprintf would (cut, NUL-terminated).
-fn set_c_message(buf: &mut [c_char], msg: &str) {
+fn set_c_message(buf: &mut [c_char], msg: &[u8]) {
     let n = msg.len().min(buf.len().saturating_sub(1));
-    for (d, &s) in buf.iter_mut().zip(msg.as_bytes()[..n].iter()) {
+    for (d, &s) in buf.iter_mut().zip(msg[..n].iter()) {
         *d = s as c_char;
     }
     if let Some(end) = buf.get_mut(n) {
@@ -309,48 +292,45 @@ fn vdo_mode(m: status::vdo::OperatingMode) -> dm_vdo_operating_mode {
     }
 }
 
+fn store_vdo_status(mut mem: CMem, st: &status::vdo::VdoStatus) -> Option<*mut dm_vdo_status> {
+    use status::vdo::{CompressionState as C, IndexState as I};
+    let device = mem.str(&st.device)?;
+    mem.put(dm_vdo_status {
+        device,
+        operating_mode: vdo_mode(st.operating_mode),
+        recovering: c_int::from(st.recovering),
+        index_state: match st.index_state {
+            I::Error => dm_vdo_index_state::DM_VDO_INDEX_ERROR,
+            I::Closed => dm_vdo_index_state::DM_VDO_INDEX_CLOSED,
+            I::Opening => dm_vdo_index_state::DM_VDO_INDEX_OPENING,
+            I::Closing => dm_vdo_index_state::DM_VDO_INDEX_CLOSING,
+            I::Offline => dm_vdo_index_state::DM_VDO_INDEX_OFFLINE,
+            I::Online => dm_vdo_index_state::DM_VDO_INDEX_ONLINE,
+            I::Unknown => dm_vdo_index_state::DM_VDO_INDEX_UNKNOWN,
+        },
+        compression_state: match st.compression_state {
+            C::Online => dm_vdo_compression_state::DM_VDO_COMPRESSION_ONLINE,
+            C::Offline => dm_vdo_compression_state::DM_VDO_COMPRESSION_OFFLINE,
+        },
+        used_blocks: st.used_blocks,
+        total_blocks: st.total_blocks,
+    })
+}
+
 #[no_mangle]
 pub unsafe extern "C" fn dm_vdo_status_parse(mem: *mut dm_pool, input: *const c_char, result: *mut dm_vdo_status_parse_result) -> c_int {
     ffi!("dm_vdo_status_parse", 0; input: bytes, result: c_mut => {
-        use status::vdo::{CompressionState as C, IndexState as I};
-        let st = match status::vdo::parse_status(input) {
-            Ok(st) => st,
-            Err(e) => {
-                set_c_message(&mut result.error, &e.to_string());
-                return 0;
+        let stored = status::vdo::parse_status(input).map_err(|e| e.to_string()).and_then(|st| store_vdo_status(CMem::of(mem), &st).ok_or_else(|| "out of memory".into()));
+        match stored {
+            Ok(status) => {
+                result.status = status;
+                1
             }
-        };
-        let mut cmem = CMem::of(mem);
-        let Some(device) = cmem.str(&st.device) else {
-            set_c_message(&mut result.error, "out of memory");
-            return 0;
-        };
-        let status = cmem.put(dm_vdo_status {
-            device,
-            operating_mode: vdo_mode(st.operating_mode),
-            recovering: c_int::from(st.recovering),
-            index_state: match st.index_state {
-                I::Error => dm_vdo_index_state::DM_VDO_INDEX_ERROR,
-                I::Closed => dm_vdo_index_state::DM_VDO_INDEX_CLOSED,
-                I::Opening => dm_vdo_index_state::DM_VDO_INDEX_OPENING,
-                I::Closing => dm_vdo_index_state::DM_VDO_INDEX_CLOSING,
-                I::Offline => dm_vdo_index_state::DM_VDO_INDEX_OFFLINE,
-                I::Online => dm_vdo_index_state::DM_VDO_INDEX_ONLINE,
-                I::Unknown => dm_vdo_index_state::DM_VDO_INDEX_UNKNOWN,
-            },
-            compression_state: match st.compression_state {
-                C::Online => dm_vdo_compression_state::DM_VDO_COMPRESSION_ONLINE,
-                C::Offline => dm_vdo_compression_state::DM_VDO_COMPRESSION_OFFLINE,
-            },
-            used_blocks: st.used_blocks,
-            total_blocks: st.total_blocks,
-        });
-        let Some(status) = status else {
-            set_c_message(&mut result.error, "out of memory");
-            return 0;
-        };
-        result.status = status;
-        1
+            Err(msg) => {
+                set_c_message(&mut result.error, msg.as_bytes());
+                0
+            }
+        }
     })
 }
 
@@ -392,12 +372,8 @@ pub unsafe extern "C" fn dm_vdo_stats_parse(mem: *mut dm_pool, stats_str: *const
             (*f).field_count = n as c_uint;
             let fields = std::slice::from_raw_parts_mut(ptr::addr_of_mut!((*f).fields).cast::<dm_vdo_stats_field>(), n);
             for (slot, (label, value)) in fields.iter_mut().zip(&st.fields) {
-                for (d, &s) in slot.label.iter_mut().zip(label.iter().take(63)) {
-                    *d = s as c_char;
-                }
-                for (d, &s) in slot.value.iter_mut().zip(value.iter().take(63)) {
-                    *d = s as c_char;
-                }
+                set_c_message(&mut slot.label, label);
+                set_c_message(&mut slot.value, value);
             }
         }
         f

@@ -104,6 +104,26 @@ pub fn clone_values<'a, V: ValueView<'a>, B: Builder>(b: &mut B, first: V) -> Op
     Some(head)
 }
 
+/// Unlinks `child` from the children of `parent` (`dm_config_remove_node`);
+/// `false` when it is not one of them.
+pub fn remove_child<B: Builder>(b: &mut B, parent: B::Node, child: B::Node) -> bool {
+    let mut prev = None;
+    let mut cur = b.child(parent);
+    while let Some(n) = cur {
+        if n == child {
+            let after = b.sib(n);
+            match prev {
+                Some(p) => b.set_sib(p, after),
+                None => b.set_child(parent, after),
+            }
+            return true;
+        }
+        prev = Some(n);
+        cur = b.sib(n);
+    }
+    false
+}
+
 /// Copies `n` with its subtree into `b`, and its following siblings too
 /// when `with_siblings`. Keys, ids and values are copied; the copies have
 /// no parent links (as in the C library's clone).

@@ -128,6 +128,16 @@ impl ParseError {
     pub fn is_logged(&self) -> bool {
         !matches!(self, ParseError::Empty)
     }
+
+    /// Logs the failure as the C library does: as an error, or, when it
+    /// fails silently, as a debug line after the name of `function`.
+    pub fn log(&self, function: &str) {
+        if self.is_logged() {
+            crate::log_error!("{self}");
+        } else {
+            crate::log_debug!("{function}: {self}");
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -166,21 +166,7 @@ impl ConfigTree {
     /// Unlinks `child` from the children of `parent` (`dm_config_remove_node`);
     /// `false` when it is not one of them.
     pub fn remove_child(&mut self, parent: NodeId, child: NodeId) -> bool {
-        let mut prev: Option<NodeId> = None;
-        let mut cur = self.nodes[parent.0 as usize].child;
-        while let Some(n) = cur {
-            if n == child {
-                let after = self.nodes[n.0 as usize].sib;
-                match prev {
-                    Some(p) => self.nodes[p.0 as usize].sib = after,
-                    None => self.nodes[parent.0 as usize].child = after,
-                }
-                return true;
-            }
-            prev = Some(n);
-            cur = self.nodes[n.0 as usize].sib;
-        }
-        false
+        find::remove_child(self, parent, child)
     }
 
     /// Copies `node` of `from` (with its following siblings when

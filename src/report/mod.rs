@@ -155,6 +155,25 @@ impl Value {
         Value { text, sort: Sort::List(list) }
     }
 
+    /// A value set with `dm_report_field_set_value` on a field of `flags`:
+    /// `text` is displayed (`display_null`: the caller gave no text);
+    /// `separate` reads the caller's own sort value, when it gave one, as
+    /// a 64-bit number (`true`, numeric types) or as a string (`false`).
+    pub fn given(text: Vec<u8>, flags: u32, display_null: bool, separate: Option<impl FnOnce(bool) -> Sort>) -> Value {
+        if separate.is_none() && flags & TYPE_NUMBER != 0 {
+            crate::log_warn!("{}Using string as sort value for numerical field.", crate::log::INTERNAL_ERROR);
+        }
+        let numeric = matches!(flags & TYPE_MASK, TYPE_NUMBER | TYPE_SIZE | TYPE_TIME | TYPE_PERCENT);
+        let sort = match (flags & TYPE_MASK, separate) {
+            (_, None) if display_null => Sort::Str(Vec::new()),
+            (TYPE_STRING_LIST, _) => Sort::List(if text.is_empty() { Vec::new() } else { vec![(0, text.len())] }),
+            (_, Some(read)) => read(numeric),
+            (_, None) if numeric => Sort::Num(s_to_u64(&text)),
+            (_, None) => Sort::Text,
+        };
+        Value { text, sort }
+    }
+
     /// The sort value read as libdm reads it for string comparisons: the
     /// bytes a `const char *` to it would show.
     fn c_string(&self) -> std::borrow::Cow<'_, [u8]> {
@@ -1556,15 +1575,32 @@ impl Group {
         Ok(())
     }
 
+    /// `dm_report_group_output_and_pop_all`: each item above the root,
+    /// from the top down, has its report (if any) output by `output` (given
+    /// the report's C handle; false stops with an error) and is popped;
+    /// then the group is finished.
+    pub fn output_and_pop_all(&self, mut output: impl FnMut(usize) -> bool) -> Res<()> {
+        while !self.top_is_root() {
+            if let Some(Some(rh)) = self.top_report() {
+                if !output(rh) {
+                    return Err(FAIL);
+                }
+            }
+            self.pop()?;
+        }
+        self.finish_all();
+        Ok(())
+    }
+
     /// The report handles of the items from the top down (for
     /// `dm_report_group_output_and_pop_all`), None for non-report items.
-    pub fn top_report(&self) -> Option<Option<usize>> {
+    fn top_report(&self) -> Option<Option<usize>> {
         let g = self.0.borrow();
         g.items.last().map(|i| if i.parent.is_none() { None } else { i.report })
     }
 
     /// Whether the top item is the root.
-    pub fn top_is_root(&self) -> bool {
+    fn top_is_root(&self) -> bool {
         self.0.borrow().items.last().is_some_and(|i| i.parent.is_none())
     }
 

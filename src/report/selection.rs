@@ -97,6 +97,29 @@ pub enum ReservedValue {
     Handler,
 }
 
+impl ReservedValue {
+    /// The value of a reserved value of `type_` (`RESERVED_*` flags) for a
+    /// field of type `vtype`: `word(i)` reads its `i`th 64-bit word (a
+    /// u64, f64 or time_t by the type), `string()` its string.
+    pub fn read(type_: u32, vtype: u32, word: impl Fn(usize) -> u64, string: impl FnOnce() -> Vec<u8>) -> ReservedValue {
+        use ReservedValue::*;
+        if type_ & (RESERVED_DYNAMIC | RESERVED_FUZZY) != 0 {
+            return Handler;
+        }
+        let range = type_ & RESERVED_RANGE != 0;
+        match vtype {
+            TYPE_NUMBER | TYPE_PERCENT if range => NumRange(word(0), word(1)),
+            TYPE_NUMBER | TYPE_PERCENT => Num(word(0)),
+            TYPE_SIZE if range => DblRange(f64::from_bits(word(0)), f64::from_bits(word(1))),
+            TYPE_SIZE => Dbl(f64::from_bits(word(0))),
+            TYPE_TIME if range => TimeRange(word(0) as i64, word(1) as i64),
+            TYPE_TIME => Time(word(0) as i64),
+            TYPE_STRING => Str(string()),
+            _ => Handler,
+        }
+    }
+}
+
 /// One `struct dm_report_reserved_value`.
 #[derive(Debug, Clone)]
 pub struct ReservedDef {

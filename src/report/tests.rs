@@ -330,3 +330,53 @@ fn json_of_a_report_kept_for_multiple_output_has_no_comma_after_the_last_selecte
     });
     assert_eq!(lines, ["{", "    \"things\": [", "        {\"name\":\"b\", \"count\":\"10\"}", "    ]", "}"]);
 }
+
+#[test]
+fn a_set_value_sorts_by_the_callers_value_or_by_its_display_text() {
+    let never = None::<fn(bool) -> Sort>;
+    let given = Value::given(b"7".to_vec(), TYPE_SIZE, false, Some(|numeric| if numeric { Sort::Num(9) } else { Sort::Text }));
+    assert_eq!(given.sort, Sort::Num(9));
+    let named = Value::given(b"x".to_vec(), TYPE_STRING, false, Some(|numeric| if numeric { Sort::Num(0) } else { Sort::Str(b"y".to_vec()) }));
+    assert_eq!(named.sort, Sort::Str(b"y".to_vec()));
+    // Without a sort value: a number reads the text's first eight bytes.
+    assert_eq!(Value::given(b"AB".to_vec(), TYPE_NUMBER, false, never).sort, Sort::Num(0x4241));
+    assert_eq!(Value::given(b"a".to_vec(), TYPE_STRING, false, never).sort, Sort::Text);
+    assert_eq!(Value::given(b"a,b".to_vec(), TYPE_STRING_LIST, false, never).sort, Sort::List(vec![(0, 3)]));
+    assert_eq!(Value::given(Vec::new(), TYPE_STRING, true, never).sort, Sort::Str(Vec::new()));
+}
+
+#[test]
+fn a_reserved_value_is_read_by_its_field_type() {
+    use selection::{ReservedValue as R, RESERVED_DYNAMIC, RESERVED_RANGE};
+    let words = |i: usize| [5u64, 8][i];
+    let none = Vec::new;
+    assert_eq!(R::read(0, TYPE_NUMBER, words, none), R::Num(5));
+    assert_eq!(R::read(RESERVED_RANGE, TYPE_PERCENT, words, none), R::NumRange(5, 8));
+    assert_eq!(R::read(RESERVED_RANGE, TYPE_TIME, words, none), R::TimeRange(5, 8));
+    assert_eq!(R::read(0, TYPE_SIZE, |_| 2.5f64.to_bits(), none), R::Dbl(2.5));
+    assert_eq!(R::read(0, TYPE_STRING, words, || b"s".to_vec()), R::Str(b"s".to_vec()));
+    assert_eq!(R::read(RESERVED_DYNAMIC, TYPE_NUMBER, words, none), R::Handler);
+    assert_eq!(R::read(0, TYPE_STRING_LIST, words, none), R::Handler);
+}
+
+#[test]
+fn output_and_pop_all_outputs_each_pushed_report_from_the_top_down() {
+    let mut seen = Vec::new();
+    let lines = capture(|| {
+        let g = Group::new(GroupKind::Basic);
+        let mut a = Report::new(None, types(), fields(), b"name", b" ", ALIGNED, None).expect("report");
+        let mut b = Report::new(None, types(), fields(), b"count", b" ", ALIGNED, None).expect("report");
+        g.push(Some((&mut a, 7)), None).expect("push");
+        assert!(g.output_and_pop_all(|_| false).is_err(), "a failed output stops");
+        g.push(None, Some(b"sub")).expect("push");
+        g.push(Some((&mut b, 8)), None).expect("push");
+        assert!(g.output_and_pop_all(|rh| {
+            seen.push(rh);
+            true
+        })
+        .is_ok());
+        assert!(g.top_is_root());
+    });
+    assert_eq!(seen, [8, 7]);
+    assert!(lines.is_empty(), "{lines:?}");
+}

@@ -40,6 +40,18 @@ pub enum RaidSbError {
     NoSignature(String),
 }
 
+impl RaidSbError {
+    /// Logs what libdm logs for this failure: its text, with the error
+    /// number of a failed system call.
+    pub fn log(&self) {
+        let errno = match self {
+            RaidSbError::Io { errno, .. } => *errno,
+            RaidSbError::NoSignature(_) => -1,
+        };
+        crate::dm_log!(crate::log::LOG_ERR, errno, "{self}");
+    }
+}
+
 /// One superblock buffer, aligned for O_DIRECT.
 #[repr(C, align(4096))]
 pub struct Block(pub [u8; SB_BUFSZ]);
