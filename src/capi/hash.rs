@@ -8,8 +8,8 @@ use std::ptr;
 
 use crate::capi::arg::{self, handle, handle_mut};
 use crate::capi::boundary::log_null;
-use crate::capi::list::node;
 use crate::capi::handle::{self as h, Castable, OwnershipBox};
+use crate::capi::list::node;
 use crate::capi::types::*;
 use crate::util::hash::{HashTable, NodeId};
 
@@ -77,12 +77,7 @@ fn data(v: Option<&CValue>) -> *mut c_void {
 /// `dm_hash_insert`: replaces the pointer of the first entry with the key
 /// (keeping the value length it had), or adds an entry.
 fn insert(t: &mut Table, key: &[u8], data: *mut c_void) -> c_int {
-    match t.lookup_mut(key) {
-        Some(v) => v.data = data,
-        None => {
-            t.insert(key, CValue { data, len: 0 });
-        }
-    }
+    t.lookup_or_insert(key, CValue { data, len: 0 }).data = data;
     1
 }
 

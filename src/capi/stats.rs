@@ -553,18 +553,12 @@ pub unsafe extern "C" fn dm_stats_get_current_region_area_len(dms: *const dm_sta
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_current_area_start(dms: *const dm_stats, start: *mut u64) -> c_int {
-    ffi!("dm_stats_get_current_area_start", 0; dms: handle, start: opt_out => {
-        let cur = dms.stats.cursor();
-        put(start, dms.stats.area_start(cur.region, cur.area))
-    })
+    ffi!("dm_stats_get_current_area_start", 0; dms: handle, start: opt_out => put(start, dms.stats.current_area_start()))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_current_area_offset(dms: *const dm_stats, offset: *mut u64) -> c_int {
-    ffi!("dm_stats_get_current_area_offset", 0; dms: handle, offset: opt_out => {
-        let cur = dms.stats.cursor();
-        put(offset, dms.stats.area_offset(cur.region, cur.area))
-    })
+    ffi!("dm_stats_get_current_area_offset", 0; dms: handle, offset: opt_out => put(offset, dms.stats.current_area_offset()))
 }
 
 #[no_mangle]
@@ -667,13 +661,7 @@ pub unsafe extern "C" fn dm_stats_start_filemapd(fd: c_int, group_id: u64, path:
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_counter(dms: *const dm_stats, counter: c_int, region_id: u64, area_id: u64) -> u64 {
-    ffi!("dm_stats_get_counter", 0; dms: handle => match Counter::from_index(counter) {
-        Some(k) => dms.stats.counter(k, region_id, area_id),
-        None => {
-            crate::log_error!(errno = libc::EINVAL; "Attempt to read invalid counter: {counter}");
-            0
-        }
-    })
+    ffi!("dm_stats_get_counter", 0; dms: handle => ok(Counter::from_index(counter)).map_or(0, |k| dms.stats.counter(k, region_id, area_id)))
 }
 
 #[no_mangle]
@@ -730,75 +718,66 @@ pub unsafe extern "C" fn dm_stats_get_total_write_nsecs(dms: *const dm_stats, re
 }
 
 /// A metric through an out-pointer; 1 or 0.
-fn metric_out(c: &CStats, metric: Option<Metric>, region_id: u64, area_id: u64, value: Out<f64>) -> c_int {
-    match metric {
-        Some(m) => c.stats.metric(m, region_id, area_id).map_or(0, |v| put(value, Some(v))),
-        None => 0,
-    }
+fn metric_out(c: &CStats, metric: Metric, region_id: u64, area_id: u64, value: Out<f64>) -> c_int {
+    put(value, c.stats.metric(metric, region_id, area_id).ok())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_metric(dms: *const dm_stats, metric: c_int, region_id: u64, area_id: u64, value: *mut f64) -> c_int {
-    ffi!("dm_stats_get_metric", 0; dms: handle, value: opt_out => {
-        let m = Metric::from_index(metric);
-        if m.is_none() {
-            crate::log_error!(errno = libc::EINVAL; "Attempt to read invalid metric: {metric}");
-        }
-        metric_out(dms, m, region_id, area_id, value)
-    })
+    ffi!("dm_stats_get_metric", 0; dms: handle, value: opt_out => ok(Metric::from_index(metric)).map_or(0, |m| metric_out(dms, m, region_id, area_id, value)))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_rd_merges_per_sec(dms: *const dm_stats, rrqm: *mut f64, region_id: u64, area_id: u64) -> c_int {
-    ffi!("dm_stats_get_rd_merges_per_sec", 0; dms: handle, rrqm: opt_out => metric_out(dms, Some(Metric::RdMergesPerSec), region_id, area_id, rrqm))
+    ffi!("dm_stats_get_rd_merges_per_sec", 0; dms: handle, rrqm: opt_out => metric_out(dms, Metric::RdMergesPerSec, region_id, area_id, rrqm))
 }
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_wr_merges_per_sec(dms: *const dm_stats, wrqm: *mut f64, region_id: u64, area_id: u64) -> c_int {
-    ffi!("dm_stats_get_wr_merges_per_sec", 0; dms: handle, wrqm: opt_out => metric_out(dms, Some(Metric::WrMergesPerSec), region_id, area_id, wrqm))
+    ffi!("dm_stats_get_wr_merges_per_sec", 0; dms: handle, wrqm: opt_out => metric_out(dms, Metric::WrMergesPerSec, region_id, area_id, wrqm))
 }
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_reads_per_sec(dms: *const dm_stats, rd_s: *mut f64, region_id: u64, area_id: u64) -> c_int {
-    ffi!("dm_stats_get_reads_per_sec", 0; dms: handle, rd_s: opt_out => metric_out(dms, Some(Metric::ReadsPerSec), region_id, area_id, rd_s))
+    ffi!("dm_stats_get_reads_per_sec", 0; dms: handle, rd_s: opt_out => metric_out(dms, Metric::ReadsPerSec, region_id, area_id, rd_s))
 }
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_writes_per_sec(dms: *const dm_stats, wr_s: *mut f64, region_id: u64, area_id: u64) -> c_int {
-    ffi!("dm_stats_get_writes_per_sec", 0; dms: handle, wr_s: opt_out => metric_out(dms, Some(Metric::WritesPerSec), region_id, area_id, wr_s))
+    ffi!("dm_stats_get_writes_per_sec", 0; dms: handle, wr_s: opt_out => metric_out(dms, Metric::WritesPerSec, region_id, area_id, wr_s))
 }
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_read_sectors_per_sec(dms: *const dm_stats, rsec_s: *mut f64, region_id: u64, area_id: u64) -> c_int {
-    ffi!("dm_stats_get_read_sectors_per_sec", 0; dms: handle, rsec_s: opt_out => metric_out(dms, Some(Metric::ReadSectorsPerSec), region_id, area_id, rsec_s))
+    ffi!("dm_stats_get_read_sectors_per_sec", 0; dms: handle, rsec_s: opt_out => metric_out(dms, Metric::ReadSectorsPerSec, region_id, area_id, rsec_s))
 }
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_write_sectors_per_sec(dms: *const dm_stats, wsec_s: *mut f64, region_id: u64, area_id: u64) -> c_int {
-    ffi!("dm_stats_get_write_sectors_per_sec", 0; dms: handle, wsec_s: opt_out => metric_out(dms, Some(Metric::WriteSectorsPerSec), region_id, area_id, wsec_s))
+    ffi!("dm_stats_get_write_sectors_per_sec", 0; dms: handle, wsec_s: opt_out => metric_out(dms, Metric::WriteSectorsPerSec, region_id, area_id, wsec_s))
 }
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_average_request_size(dms: *const dm_stats, arqsz: *mut f64, region_id: u64, area_id: u64) -> c_int {
-    ffi!("dm_stats_get_average_request_size", 0; dms: handle, arqsz: opt_out => metric_out(dms, Some(Metric::AverageRequestSize), region_id, area_id, arqsz))
+    ffi!("dm_stats_get_average_request_size", 0; dms: handle, arqsz: opt_out => metric_out(dms, Metric::AverageRequestSize, region_id, area_id, arqsz))
 }
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_service_time(dms: *const dm_stats, svctm: *mut f64, region_id: u64, area_id: u64) -> c_int {
-    ffi!("dm_stats_get_service_time", 0; dms: handle, svctm: opt_out => metric_out(dms, Some(Metric::ServiceTime), region_id, area_id, svctm))
+    ffi!("dm_stats_get_service_time", 0; dms: handle, svctm: opt_out => metric_out(dms, Metric::ServiceTime, region_id, area_id, svctm))
 }
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_average_queue_size(dms: *const dm_stats, qusz: *mut f64, region_id: u64, area_id: u64) -> c_int {
-    ffi!("dm_stats_get_average_queue_size", 0; dms: handle, qusz: opt_out => metric_out(dms, Some(Metric::AverageQueueSize), region_id, area_id, qusz))
+    ffi!("dm_stats_get_average_queue_size", 0; dms: handle, qusz: opt_out => metric_out(dms, Metric::AverageQueueSize, region_id, area_id, qusz))
 }
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_average_wait_time(dms: *const dm_stats, await_: *mut f64, region_id: u64, area_id: u64) -> c_int {
-    ffi!("dm_stats_get_average_wait_time", 0; dms: handle, await_: opt_out => metric_out(dms, Some(Metric::AverageWaitTime), region_id, area_id, await_))
+    ffi!("dm_stats_get_average_wait_time", 0; dms: handle, await_: opt_out => metric_out(dms, Metric::AverageWaitTime, region_id, area_id, await_))
 }
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_average_rd_wait_time(dms: *const dm_stats, await_: *mut f64, region_id: u64, area_id: u64) -> c_int {
-    ffi!("dm_stats_get_average_rd_wait_time", 0; dms: handle, await_: opt_out => metric_out(dms, Some(Metric::AverageRdWaitTime), region_id, area_id, await_))
+    ffi!("dm_stats_get_average_rd_wait_time", 0; dms: handle, await_: opt_out => metric_out(dms, Metric::AverageRdWaitTime, region_id, area_id, await_))
 }
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_average_wr_wait_time(dms: *const dm_stats, await_: *mut f64, region_id: u64, area_id: u64) -> c_int {
-    ffi!("dm_stats_get_average_wr_wait_time", 0; dms: handle, await_: opt_out => metric_out(dms, Some(Metric::AverageWrWaitTime), region_id, area_id, await_))
+    ffi!("dm_stats_get_average_wr_wait_time", 0; dms: handle, await_: opt_out => metric_out(dms, Metric::AverageWrWaitTime, region_id, area_id, await_))
 }
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_throughput(dms: *const dm_stats, tput: *mut f64, region_id: u64, area_id: u64) -> c_int {
-    ffi!("dm_stats_get_throughput", 0; dms: handle, tput: opt_out => metric_out(dms, Some(Metric::Throughput), region_id, area_id, tput))
+    ffi!("dm_stats_get_throughput", 0; dms: handle, tput: opt_out => metric_out(dms, Metric::Throughput, region_id, area_id, tput))
 }
 
 #[no_mangle]

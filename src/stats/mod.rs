@@ -139,8 +139,9 @@ impl Counter {
     ];
 
     /// The counter numbered `n` in `dm_stats_counter_t`.
-    pub fn from_index(n: i32) -> Option<Counter> {
-        usize::try_from(n).ok().and_then(|i| Counter::ALL.get(i).copied())
+    pub fn from_index(n: i32) -> Result<Counter, StatsError> {
+        let c = usize::try_from(n).ok().and_then(|i| Counter::ALL.get(i).copied());
+        c.ok_or_else(|| StatsError::Invalid(format!("Attempt to read invalid counter: {n}")))
     }
 }
 
@@ -196,8 +197,9 @@ impl Metric {
     ];
 
     /// The metric numbered `n` in `dm_stats_metric_t`.
-    pub fn from_index(n: i32) -> Option<Metric> {
-        usize::try_from(n).ok().and_then(|i| Metric::ALL.get(i).copied())
+    pub fn from_index(n: i32) -> Result<Metric, StatsError> {
+        let m = usize::try_from(n).ok().and_then(|i| Metric::ALL.get(i).copied());
+        m.ok_or_else(|| StatsError::Invalid(format!("Attempt to read invalid metric: {n}")))
     }
 }
 
@@ -1076,6 +1078,16 @@ impl Stats {
             return Some(0);
         }
         self.region(region_id).map(|r| r.step.wrapping_mul(area_id))
+    }
+
+    /// Start of the cursor's area.
+    pub fn current_area_start(&self) -> Option<u64> {
+        self.area_start(self.cur.region, self.cur.area)
+    }
+
+    /// Offset of the cursor's area in its region.
+    pub fn current_area_offset(&self) -> Option<u64> {
+        self.area_offset(self.cur.region, self.cur.area)
     }
 
     /// A region's program id (a group's: the handle's).

@@ -161,6 +161,26 @@ fn derived_metrics_follow_libdm_formulas() {
 }
 
 #[test]
+fn counters_and_metrics_by_number() {
+    assert_eq!(Counter::from_index(12), Ok(Counter::TotalWriteNsecs));
+    assert_eq!(Metric::from_index(13), Ok(Metric::Utilization));
+    assert_eq!(Counter::from_index(13).unwrap_err().to_string(), "Attempt to read invalid counter: 13");
+    assert_eq!(Metric::from_index(-1).unwrap_err().to_string(), "Attempt to read invalid metric: -1");
+}
+
+#[test]
+fn the_current_area_is_the_cursors() {
+    let (_sim, mut s) = device();
+    s.create_region(0, 0, -2, 0, None, None, "").unwrap();
+    s.list(None).unwrap();
+    s.walk_init(WALK_AREA).unwrap();
+    s.walk_start();
+    s.walk_next();
+    assert_eq!((s.cursor().region, s.cursor().area), (0, 1));
+    assert_eq!((s.current_area_start(), s.current_area_offset()), (Some(500), Some(500)));
+}
+
+#[test]
 fn metrics_need_an_interval() {
     let (_sim, mut s) = device();
     s.create_region(0, 0, -1, 0, None, None, "").unwrap();
