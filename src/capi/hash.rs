@@ -9,6 +9,7 @@ use std::ptr;
 use crate::capi::arg::{self, handle, handle_mut};
 use crate::capi::boundary::log_null;
 use crate::capi::handle::{self as h, Castable, OwnershipBox};
+use crate::capi::list::node;
 use crate::capi::types::*;
 use crate::util::hash::{HashTable, NodeId};
 
@@ -76,12 +77,7 @@ fn data(v: Option<&CValue>) -> *mut c_void {
 /// `dm_hash_insert`: replaces the pointer of the first entry with the key
 /// (keeping the value length it had), or adds an entry.
 fn insert(t: &mut Table, key: &[u8], data: *mut c_void) -> c_int {
-    match t.lookup_mut(key) {
-        Some(v) => v.data = data,
-        None => {
-            t.insert(key, CValue { data, len: 0 });
-        }
-    }
+    t.lookup_or_insert(key, CValue { data, len: 0 }).data = data;
     1
 }
 
@@ -167,18 +163,12 @@ pub unsafe extern "C" fn dm_hash_iter(t: *mut dm_hash_table, f: dm_hash_iterate_
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_hash_get_key(t: *mut dm_hash_table, n: *mut dm_hash_node) -> *mut c_char {
-    ffi!("dm_hash_get_key", ptr::null_mut(); t: handle => {
-        require!("dm_hash_get_key", n, ptr::null_mut());
-        node_id("dm_hash_get_key", t, n).and_then(|id| t.key_with_nul(id)).map_or(ptr::null_mut(), |k| k.as_ptr() as *mut c_char)
-    })
+    ffi!("dm_hash_get_key", ptr::null_mut(); t: handle, n: node => node_id("dm_hash_get_key", t, n).and_then(|id| t.key_with_nul(id)).map_or(ptr::null_mut(), |k| k.as_ptr() as *mut c_char))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_hash_get_data(t: *mut dm_hash_table, n: *mut dm_hash_node) -> *mut c_void {
-    ffi!("dm_hash_get_data", ptr::null_mut(); t: handle => {
-        require!("dm_hash_get_data", n, ptr::null_mut());
-        data(node_id("dm_hash_get_data", t, n).and_then(|id| t.value(id)))
-    })
+    ffi!("dm_hash_get_data", ptr::null_mut(); t: handle, n: node => data(node_id("dm_hash_get_data", t, n).and_then(|id| t.value(id))))
 }
 
 #[no_mangle]
@@ -188,10 +178,7 @@ pub unsafe extern "C" fn dm_hash_get_first(t: *mut dm_hash_table) -> *mut dm_has
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_hash_get_next(t: *mut dm_hash_table, n: *mut dm_hash_node) -> *mut dm_hash_node {
-    ffi!("dm_hash_get_next", ptr::null_mut(); t: handle => {
-        require!("dm_hash_get_next", n, ptr::null_mut());
-        node_handle(t, node_id("dm_hash_get_next", t, n).and_then(|id| t.next(id)))
-    })
+    ffi!("dm_hash_get_next", ptr::null_mut(); t: handle, n: node => node_handle(t, node_id("dm_hash_get_next", t, n).and_then(|id| t.next(id))))
 }
 
 #[no_mangle]

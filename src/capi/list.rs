@@ -8,6 +8,7 @@
 use std::ffi::*;
 use std::ptr;
 
+use crate::capi::boundary::log_null;
 use crate::capi::types::*;
 
 // The links of the caller's list nodes, read and written here only. Trust
@@ -62,6 +63,17 @@ fn unlink(elem: *mut dm_list) {
     set(prev(elem), Some(next(elem)), None);
 }
 
+/// A pointer argument that must not be NULL (refused, logged as
+/// `function: argument must not be NULL`), kept raw: list nodes and hash
+/// nodes are C memory that other pointers alias.
+pub(in crate::capi) fn node<T>(function: &str, argument: &str, p: *const T) -> Option<*mut T> {
+    if p.is_null() {
+        log_null(function, argument);
+        return None;
+    }
+    Some(p.cast_mut())
+}
+
 /// `elem` when it is not `head` (the end of a walk), else NULL.
 fn unless_head(elem: *mut dm_list, head: *const dm_list) -> *mut dm_list {
     if ptr::eq(elem, head) { ptr::null_mut() } else { elem }
@@ -69,53 +81,35 @@ fn unless_head(elem: *mut dm_list, head: *const dm_list) -> *mut dm_list {
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_list_init(head: *mut dm_list) {
-    ffi!("dm_list_init", () => {
-        require_void!("dm_list_init", head);
-        set(head, Some(head), Some(head));
-    })
+    ffi!("dm_list_init", (); head: node => set(head, Some(head), Some(head)))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_list_add(head: *mut dm_list, elem: *mut dm_list) {
-    ffi!("dm_list_add", () => {
-        require_void!("dm_list_add", head);
-        require_void!("dm_list_add", elem);
-        if linked("dm_list_add", "head", head) {
-            insert(elem, prev(head), head);
-        }
+    ffi!("dm_list_add", (); head: node, elem: node => if linked("dm_list_add", "head", head) {
+        insert(elem, prev(head), head);
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_list_add_h(head: *mut dm_list, elem: *mut dm_list) {
-    ffi!("dm_list_add_h", () => {
-        require_void!("dm_list_add_h", head);
-        require_void!("dm_list_add_h", elem);
-        if linked("dm_list_add_h", "head", head) {
-            insert(elem, head, next(head));
-        }
+    ffi!("dm_list_add_h", (); head: node, elem: node => if linked("dm_list_add_h", "head", head) {
+        insert(elem, head, next(head));
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_list_del(elem: *mut dm_list) {
-    ffi!("dm_list_del", () => {
-        require_void!("dm_list_del", elem);
-        if linked("dm_list_del", "elem", elem) {
-            unlink(elem);
-        }
+    ffi!("dm_list_del", (); elem: node => if linked("dm_list_del", "elem", elem) {
+        unlink(elem);
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_list_move(head: *mut dm_list, elem: *mut dm_list) {
-    ffi!("dm_list_move", () => {
-        require_void!("dm_list_move", head);
-        require_void!("dm_list_move", elem);
-        if linked("dm_list_move", "elem", elem) && linked("dm_list_move", "head", head) {
-            unlink(elem);
-            insert(elem, prev(head), head);
-        }
+    ffi!("dm_list_move", (); head: node, elem: node => if linked("dm_list_move", "elem", elem) && linked("dm_list_move", "head", head) {
+        unlink(elem);
+        insert(elem, prev(head), head);
     })
 }
 
@@ -139,68 +133,42 @@ pub unsafe extern "C" fn dm_list_splice(head: *mut dm_list, head1: *mut dm_list)
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_list_empty(head: *const dm_list) -> c_int {
-    ffi!("dm_list_empty", 0 => {
-        require!("dm_list_empty", head, 0);
-        c_int::from(ptr::eq(next(head), head))
-    })
+    ffi!("dm_list_empty", 0; head: node => c_int::from(ptr::eq(next(head), head)))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_list_start(head: *const dm_list, elem: *const dm_list) -> c_int {
-    ffi!("dm_list_start", 0 => {
-        require!("dm_list_start", head, 0);
-        require!("dm_list_start", elem, 0);
-        c_int::from(ptr::eq(prev(elem), head))
-    })
+    ffi!("dm_list_start", 0; head: node, elem: node => c_int::from(ptr::eq(prev(elem), head)))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_list_end(head: *const dm_list, elem: *const dm_list) -> c_int {
-    ffi!("dm_list_end", 0 => {
-        require!("dm_list_end", head, 0);
-        require!("dm_list_end", elem, 0);
-        c_int::from(ptr::eq(next(elem), head))
-    })
+    ffi!("dm_list_end", 0; head: node, elem: node => c_int::from(ptr::eq(next(elem), head)))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_list_first(head: *const dm_list) -> *mut dm_list {
-    ffi!("dm_list_first", ptr::null_mut() => {
-        require!("dm_list_first", head, ptr::null_mut());
-        unless_head(next(head), head)
-    })
+    ffi!("dm_list_first", ptr::null_mut(); head: node => unless_head(next(head), head))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_list_last(head: *const dm_list) -> *mut dm_list {
-    ffi!("dm_list_last", ptr::null_mut() => {
-        require!("dm_list_last", head, ptr::null_mut());
-        if ptr::eq(next(head), head) { ptr::null_mut() } else { prev(head) }
-    })
+    ffi!("dm_list_last", ptr::null_mut(); head: node => if ptr::eq(next(head), head) { ptr::null_mut() } else { prev(head) })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_list_prev(head: *const dm_list, elem: *const dm_list) -> *mut dm_list {
-    ffi!("dm_list_prev", ptr::null_mut() => {
-        require!("dm_list_prev", head, ptr::null_mut());
-        require!("dm_list_prev", elem, ptr::null_mut());
-        unless_head(prev(elem), head)
-    })
+    ffi!("dm_list_prev", ptr::null_mut(); head: node, elem: node => unless_head(prev(elem), head))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_list_next(head: *const dm_list, elem: *const dm_list) -> *mut dm_list {
-    ffi!("dm_list_next", ptr::null_mut() => {
-        require!("dm_list_next", head, ptr::null_mut());
-        require!("dm_list_next", elem, ptr::null_mut());
-        unless_head(next(elem), head)
-    })
+    ffi!("dm_list_next", ptr::null_mut(); head: node, elem: node => unless_head(next(elem), head))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_list_size(head: *const dm_list) -> c_uint {
-    ffi!("dm_list_size", 0 => {
-        require!("dm_list_size", head, 0);
+    ffi!("dm_list_size", 0; head: node => {
         // A NULL link (a broken list) ends the walk.
         let mut size: c_uint = 0;
         let mut v = next(head);

@@ -18,14 +18,11 @@ impl Castable for dm_regex {
 #[no_mangle]
 pub unsafe extern "C" fn dm_regex_create(mem: *mut dm_pool, patterns: *const *const c_char, num_patterns: c_uint) -> *mut dm_regex {
     ffi!("dm_regex_create", ptr::null_mut(); mem: handle_mut => {
-        let list = match num_patterns {
-            0 => &[][..],
-            n => match arg::slice("dm_regex_create", "patterns", patterns, n as usize) {
-                Some(l) => l,
-                None => return ptr::null_mut(),
-            },
+        let all = match num_patterns {
+            0 => Some(&[][..]),
+            n => arg::slice("dm_regex_create", "patterns", patterns, n as usize),
         };
-        let Some(list) = list.iter().map(|&p| arg::bytes("dm_regex_create", "patterns[i]", p)).collect::<Option<Vec<_>>>() else { return ptr::null_mut() };
+        let Some(list) = all.and_then(|l| l.iter().map(|&p| arg::bytes("dm_regex_create", "patterns[i]", p)).collect::<Option<Vec<_>>>()) else { return ptr::null_mut() };
         Regex::new(&list).map_or(ptr::null_mut(), |re| mem.attach(re).cast())
     })
 }

@@ -61,16 +61,22 @@ impl CStats {
         c.as_ptr()
     }
 
-    /// Drops the histograms handed out (their data is about to change).
-    fn forget_histograms(&self) {
-        self.histograms.borrow_mut().clear();
+    /// The Rust handle, about to change what it holds: the histograms
+    /// handed out are dropped.
+    fn changing(&mut self) -> &mut Stats {
+        self.histograms.get_mut().clear();
+        &mut self.stats
     }
 }
 
-fn log_err(e: &StatsError) {
-    for line in e.to_string().lines() {
-        crate::log_error!(errno = e.errno(); "{line}");
-    }
+/// The value, or None with the error logged (a line per line of it).
+fn ok<T>(r: Result<T, StatsError>) -> Option<T> {
+    r.map_err(|e| {
+        for line in e.to_string().lines() {
+            crate::log_error!(errno = e.errno(); "{line}");
+        }
+    })
+    .ok()
 }
 
 /// A histogram argument, if it looks like one of ours.
@@ -97,13 +103,7 @@ fn new_bounds(hist: Histogram) -> *mut dm_histogram {
 
 /// `f` of the value, or 0 with the error logged.
 fn on_ok<T>(r: Result<T, StatsError>, f: impl FnOnce(T) -> c_int) -> c_int {
-    r.map_or_else(
-        |e| {
-            log_err(&e);
-            0
-        },
-        f,
-    )
+    ok(r).map_or(0, f)
 }
 
 /// 1, or 0 with the error logged.
@@ -114,6 +114,11 @@ fn status(r: Result<(), StatsError>) -> c_int {
 /// Stores `v` through `out` if both exist; 1 or 0.
 fn put<T>(out: Out<T>, v: Option<T>) -> c_int {
     v.map_or(0, |v| c_int::from(out.set(v)))
+}
+
+/// [`put`] of a result, its error logged.
+fn put_ok<T>(out: Out<T>, r: Result<T, StatsError>) -> c_int {
+    put(out, ok(r))
 }
 
 fn obj(t: ObjectType) -> dm_stats_obj_type_t {
@@ -147,8 +152,7 @@ pub unsafe extern "C" fn dm_stats_destroy(dms: *mut dm_stats) {
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_bind_devno(dms: *mut dm_stats, major: c_int, minor: c_int) -> c_int {
     ffi!("dm_stats_bind_devno", 0; dms: handle_mut => {
-        dms.forget_histograms();
-        dms.stats.bind_devno(major, minor);
+        dms.changing().bind_devno(major, minor);
         1
     })
 }
@@ -156,8 +160,7 @@ pub unsafe extern "C" fn dm_stats_bind_devno(dms: *mut dm_stats, major: c_int, m
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_bind_name(dms: *mut dm_stats, name: *const c_char) -> c_int {
     ffi!("dm_stats_bind_name", 0; dms: handle_mut, name: string => {
-        dms.forget_histograms();
-        dms.stats.bind_name(name);
+        dms.changing().bind_name(name);
         1
     })
 }
@@ -165,8 +168,7 @@ pub unsafe extern "C" fn dm_stats_bind_name(dms: *mut dm_stats, name: *const c_c
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_bind_uuid(dms: *mut dm_stats, uuid: *const c_char) -> c_int {
     ffi!("dm_stats_bind_uuid", 0; dms: handle_mut, uuid: string => {
-        dms.forget_histograms();
-        dms.stats.bind_uuid(uuid);
+        dms.changing().bind_uuid(uuid);
         1
     })
 }
@@ -178,8 +180,7 @@ pub unsafe extern "C" fn dm_stats_bind_from_fd(dms: *mut dm_stats, fd: c_int) ->
             crate::log_error!(errno = libc::EBADF; "fstat failed for fd {fd}.");
             return 0;
         };
-        dms.forget_histograms();
-        status(dms.stats.bind_from_fd(fd))
+        status(dms.changing().bind_from_fd(fd))
     })
 }
 
@@ -214,18 +215,12 @@ pub unsafe extern "C" fn dm_stats_get_current_region_precise_timestamps(dms: *co
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_list(dms: *mut dm_stats, program_id: *const c_char) -> c_int {
-    ffi!("dm_stats_list", 0; dms: handle_mut, program_id: opt_string => {
-        dms.forget_histograms();
-        status(dms.stats.list(program_id))
-    })
+    ffi!("dm_stats_list", 0; dms: handle_mut, program_id: opt_string => status(dms.changing().list(program_id)))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_populate(dms: *mut dm_stats, program_id: *const c_char, region_id: u64) -> c_int {
-    ffi!("dm_stats_populate", 0; dms: handle_mut, program_id: opt_string => {
-        dms.forget_histograms();
-        on_ok(dms.stats.populate(program_id, region_id), c_int::from)
-    })
+    ffi!("dm_stats_populate", 0; dms: handle_mut, program_id: opt_string => on_ok(dms.changing().populate(program_id, region_id), c_int::from))
 }
 
 /// Creates a region; `bounds` NULL for none.
@@ -259,10 +254,7 @@ pub unsafe extern "C" fn dm_stats_create_region_v1_02_106(dms: *mut dm_stats, re
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_delete_region(dms: *mut dm_stats, region_id: u64) -> c_int {
-    ffi!("dm_stats_delete_region", 0; dms: handle_mut => {
-        dms.forget_histograms();
-        status(dms.stats.delete_region(region_id))
-    })
+    ffi!("dm_stats_delete_region", 0; dms: handle_mut => status(dms.changing().delete_region(region_id)))
 }
 
 #[no_mangle]
@@ -272,18 +264,12 @@ pub unsafe extern "C" fn dm_stats_clear_region(dms: *mut dm_stats, region_id: u6
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_print_region(dms: *mut dm_stats, region_id: u64, start_line: c_uint, num_lines: c_uint, clear: c_uint) -> *mut c_char {
-    ffi!("dm_stats_print_region", ptr::null_mut(); dms: handle => match dms.stats.print_region(region_id, start_line, num_lines, clear != 0) {
-        Ok(text) => {
-            let buffer = CText::new(&text.replace('\0', ""));
-            let p = buffer.as_ptr();
-            dms.buffers.borrow_mut().push(buffer);
-            p
-        }
-        Err(e) => {
-            log_err(&e);
-            ptr::null_mut()
-        }
-    })
+    ffi!("dm_stats_print_region", ptr::null_mut(); dms: handle => ok(dms.stats.print_region(region_id, start_line, num_lines, clear != 0)).map_or(ptr::null_mut(), |text| {
+        let buffer = CText::new(&text.replace('\0', ""));
+        let p = buffer.as_ptr();
+        dms.buffers.borrow_mut().push(buffer);
+        p
+    }))
 }
 
 #[no_mangle]
@@ -337,24 +323,14 @@ pub unsafe extern "C" fn dm_stats_get_region_nr_histogram_bins(dms: *const dm_st
 
 // ---- histograms ---------------------------------------------------------------
 
-fn bounds_or_null(r: Result<Histogram, StatsError>) -> *mut dm_histogram {
-    r.map_or_else(
-        |e| {
-            log_err(&e);
-            ptr::null_mut()
-        },
-        new_bounds,
-    )
-}
-
 #[no_mangle]
 pub unsafe extern "C" fn dm_histogram_bounds_from_string(bounds_str: *const c_char) -> *mut dm_histogram {
-    ffi!("dm_histogram_bounds_from_string", ptr::null_mut(); bounds_str: string => bounds_or_null(Histogram::parse_bounds(bounds_str)))
+    ffi!("dm_histogram_bounds_from_string", ptr::null_mut(); bounds_str: string => ok(Histogram::parse_bounds(bounds_str)).map_or(ptr::null_mut(), new_bounds))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_histogram_bounds_from_uint64(bounds: *const u64) -> *mut dm_histogram {
-    ffi!("dm_histogram_bounds_from_uint64", ptr::null_mut() => { bounds_or_null(Histogram::from_bounds(arg::terminated(bounds, |&b| b == 0))) })
+    ffi!("dm_histogram_bounds_from_uint64", ptr::null_mut() => { ok(Histogram::from_bounds(arg::terminated(bounds, |&b| b == 0))).map_or(ptr::null_mut(), new_bounds) })
 }
 
 #[no_mangle]
@@ -375,14 +351,11 @@ pub unsafe extern "C" fn dm_histogram_bounds_destroy(bounds: *mut dm_histogram) 
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_histogram(dms: *const dm_stats, region_id: u64, area_id: u64) -> *mut dm_histogram {
     ffi!("dm_stats_get_histogram", ptr::null_mut(); dms: handle => {
-        let cur = dms.stats.cursor();
-        let key = (if region_id == stats::CURRENT { cur.region } else { region_id }, if area_id == stats::CURRENT { cur.area } else { area_id }, if region_id == stats::CURRENT { cur.group } else { 0 });
+        let key = dms.stats.resolve(region_id, area_id);
         let Some(hg) = dms.stats.histogram(region_id, area_id) else { return ptr::null_mut() };
         let mut map = dms.histograms.borrow_mut();
         let entry = map.entry(key).or_insert_with(|| Box::new(CHistogram { magic: HIST_MAGIC, hist: hg.clone(), owned: true, texts: RefCell::new(Vec::new()) }));
-        if entry.hist != hg {
-            entry.hist = hg;
-        }
+        entry.hist = hg;
         &**entry as *const CHistogram as *mut dm_histogram
     })
 }
@@ -454,7 +427,7 @@ pub unsafe extern "C" fn dm_stats_set_sampling_interval_ns(dms: *mut dm_stats, i
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_set_sampling_interval_ms(dms: *mut dm_stats, interval_ms: u64) {
-    ffi!("dm_stats_set_sampling_interval_ms", (); dms: handle_mut => dms.stats.set_interval_ns(interval_ms.wrapping_mul(stats::histogram::NSEC_PER_MSEC)))
+    ffi!("dm_stats_set_sampling_interval_ms", (); dms: handle_mut => dms.stats.set_interval_ms(interval_ms))
 }
 
 #[no_mangle]
@@ -464,7 +437,7 @@ pub unsafe extern "C" fn dm_stats_get_sampling_interval_ns(dms: *const dm_stats)
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_sampling_interval_ms(dms: *const dm_stats) -> u64 {
-    ffi!("dm_stats_get_sampling_interval_ms", 0; dms: handle => dms.stats.interval_ns() / stats::histogram::NSEC_PER_MSEC)
+    ffi!("dm_stats_get_sampling_interval_ms", 0; dms: handle => dms.stats.interval_ms())
 }
 
 #[no_mangle]
@@ -474,14 +447,6 @@ pub unsafe extern "C" fn dm_stats_set_program_id(dms: *mut dm_stats, allow_empty
 
 // ---- region and area geometry -------------------------------------------------
 
-fn region_len(c: &CStats, len: Out<u64>, region_id: u64) -> c_int {
-    on_ok(c.stats.region_len(region_id), |v| put(len, Some(v)))
-}
-
-fn region_area_len(c: &CStats, len: Out<u64>, region_id: u64) -> c_int {
-    on_ok(c.stats.region_area_len(region_id), |v| put(len, Some(v)))
-}
-
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_region_start(dms: *const dm_stats, start: *mut u64, region_id: u64) -> c_int {
     ffi!("dm_stats_get_region_start", 0; dms: handle, start: opt_out => put(start, dms.stats.region_start(region_id)))
@@ -489,12 +454,12 @@ pub unsafe extern "C" fn dm_stats_get_region_start(dms: *const dm_stats, start: 
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_region_len(dms: *const dm_stats, len: *mut u64, region_id: u64) -> c_int {
-    ffi!("dm_stats_get_region_len", 0; dms: handle, len: opt_out => region_len(dms, len, region_id))
+    ffi!("dm_stats_get_region_len", 0; dms: handle, len: opt_out => put_ok(len, dms.stats.region_len(region_id)))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_region_area_len(dms: *const dm_stats, len: *mut u64, region_id: u64) -> c_int {
-    ffi!("dm_stats_get_region_area_len", 0; dms: handle, len: opt_out => region_area_len(dms, len, region_id))
+    ffi!("dm_stats_get_region_area_len", 0; dms: handle, len: opt_out => put_ok(len, dms.stats.region_area_len(region_id)))
 }
 
 #[no_mangle]
@@ -578,33 +543,27 @@ pub unsafe extern "C" fn dm_stats_get_current_region_start(dms: *const dm_stats,
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_current_region_len(dms: *const dm_stats, len: *mut u64) -> c_int {
-    ffi!("dm_stats_get_current_region_len", 0; dms: handle, len: opt_out => region_len(dms, len, dms.stats.cursor().region))
+    ffi!("dm_stats_get_current_region_len", 0; dms: handle, len: opt_out => put_ok(len, dms.stats.region_len(dms.stats.cursor().region)))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_current_region_area_len(dms: *const dm_stats, area_len: *mut u64) -> c_int {
-    ffi!("dm_stats_get_current_region_area_len", 0; dms: handle, area_len: opt_out => region_area_len(dms, area_len, dms.stats.cursor().region))
+    ffi!("dm_stats_get_current_region_area_len", 0; dms: handle, area_len: opt_out => put_ok(area_len, dms.stats.region_area_len(dms.stats.cursor().region)))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_current_area_start(dms: *const dm_stats, start: *mut u64) -> c_int {
-    ffi!("dm_stats_get_current_area_start", 0; dms: handle, start: opt_out => {
-        let cur = dms.stats.cursor();
-        put(start, dms.stats.area_start(cur.region, cur.area))
-    })
+    ffi!("dm_stats_get_current_area_start", 0; dms: handle, start: opt_out => put(start, dms.stats.current_area_start()))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_current_area_offset(dms: *const dm_stats, offset: *mut u64) -> c_int {
-    ffi!("dm_stats_get_current_area_offset", 0; dms: handle, offset: opt_out => {
-        let cur = dms.stats.cursor();
-        put(offset, dms.stats.area_offset(cur.region, cur.area))
-    })
+    ffi!("dm_stats_get_current_area_offset", 0; dms: handle, offset: opt_out => put(offset, dms.stats.current_area_offset()))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_current_area_len(dms: *const dm_stats, start: *mut u64) -> c_int {
-    ffi!("dm_stats_get_current_area_len", 0; dms: handle, start: opt_out => region_area_len(dms, start, dms.stats.cursor().region))
+    ffi!("dm_stats_get_current_area_len", 0; dms: handle, start: opt_out => put_ok(start, dms.stats.region_area_len(dms.stats.cursor().region)))
 }
 
 #[no_mangle]
@@ -621,17 +580,12 @@ pub unsafe extern "C" fn dm_stats_get_current_region_aux_data(dms: *const dm_sta
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_create_group(dms: *mut dm_stats, group: *const c_char, alias: *const c_char, group_id: *mut u64) -> c_int {
-    ffi!("dm_stats_create_group", 0; dms: handle_mut, group: string, alias: opt_string, group_id: opt_out => {
-        on_ok(dms.stats.create_group(group, alias), |id| put(group_id, Some(id)))
-    })
+    ffi!("dm_stats_create_group", 0; dms: handle_mut, group: string, alias: opt_string, group_id: opt_out => put_ok(group_id, dms.stats.create_group(group, alias)))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_delete_group(dms: *mut dm_stats, group_id: u64, remove: c_int) -> c_int {
-    ffi!("dm_stats_delete_group", 0; dms: handle_mut => {
-        dms.forget_histograms();
-        status(dms.stats.delete_group(group_id, remove != 0))
-    })
+    ffi!("dm_stats_delete_group", 0; dms: handle_mut => status(dms.changing().delete_group(group_id, remove != 0)))
 }
 
 #[no_mangle]
@@ -651,13 +605,7 @@ pub unsafe extern "C" fn dm_stats_get_group_id(dms: *const dm_stats, region_id: 
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_group_descriptor(dms: *const dm_stats, group_id: u64, buf: *mut *mut c_char) -> c_int {
-    ffi!("dm_stats_get_group_descriptor", 0; dms: handle, buf: out => match dms.stats.group_descriptor(group_id) {
-        Some(d) => c_int::from(buf.set(dms.intern(&d).cast_mut())),
-        None => {
-            crate::log_error!(errno = libc::EINVAL; "Group ID {group_id} does not exist");
-            0
-        }
-    })
+    ffi!("dm_stats_get_group_descriptor", 0; dms: handle, buf: out => on_ok(dms.stats.group_descriptor(group_id), |d| c_int::from(buf.set(dms.intern(&d).cast_mut()))))
 }
 
 // ---- file maps ------------------------------------------------------------------------
@@ -665,13 +613,7 @@ pub unsafe extern "C" fn dm_stats_get_group_descriptor(dms: *const dm_stats, gro
 /// A region id list ending with `DM_STATS_REGION_NOT_PRESENT`, allocated
 /// like dm_malloc (the caller frees it with dm_free).
 fn id_table(ids: Result<Vec<u64>, StatsError>) -> *mut u64 {
-    let mut ids = match ids {
-        Ok(ids) => ids,
-        Err(e) => {
-            log_err(&e);
-            return ptr::null_mut();
-        }
-    };
+    let Some(mut ids) = ok(ids) else { return ptr::null_mut() };
     ids.push(stats::NOT_PRESENT);
     CMem::Malloc.copy(&ids).unwrap_or_else(|| {
         crate::log_error!(errno = libc::ENOMEM; "Could not allocate memory for region IDs.");
@@ -686,8 +628,7 @@ pub unsafe extern "C" fn dm_stats_create_regions_from_fd(dms: *mut dm_stats, fd:
             crate::log_error!(errno = libc::EBADF; "fstat failed for fd {fd}");
             return ptr::null_mut();
         };
-        dms.forget_histograms();
-        id_table(dms.stats.create_regions_from_fd(fd, group != 0, precise > 0, bounds.as_ref(), alias))
+        id_table(dms.changing().create_regions_from_fd(fd, group != 0, precise > 0, bounds.as_ref(), alias))
     })
 }
 
@@ -698,21 +639,16 @@ pub unsafe extern "C" fn dm_stats_update_regions_from_fd(dms: *mut dm_stats, fd:
             crate::log_error!(errno = libc::EBADF; "fstat failed for fd {fd}");
             return ptr::null_mut();
         };
-        dms.forget_histograms();
-        id_table(dms.stats.update_regions_from_fd(fd, group_id))
+        id_table(dms.changing().update_regions_from_fd(fd, group_id))
     })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_filemapd_mode_from_string(mode_str: *const c_char) -> dm_filemapd_mode_t {
-    ffi!("dm_filemapd_mode_from_string", dm_filemapd_mode_t::DM_FILEMAPD_FOLLOW_NONE; mode_str: opt_string => match filemap::FollowMode::parse(mode_str) {
-        Ok(filemap::FollowMode::Inode) => dm_filemapd_mode_t::DM_FILEMAPD_FOLLOW_INODE,
-        Ok(filemap::FollowMode::Path) => dm_filemapd_mode_t::DM_FILEMAPD_FOLLOW_PATH,
-        Ok(filemap::FollowMode::None) => dm_filemapd_mode_t::DM_FILEMAPD_FOLLOW_NONE,
-        Err(e) => {
-            log_err(&e);
-            dm_filemapd_mode_t::DM_FILEMAPD_FOLLOW_NONE
-        }
+    ffi!("dm_filemapd_mode_from_string", dm_filemapd_mode_t::DM_FILEMAPD_FOLLOW_NONE; mode_str: opt_string => match ok(filemap::FollowMode::parse(mode_str)) {
+        Some(filemap::FollowMode::Inode) => dm_filemapd_mode_t::DM_FILEMAPD_FOLLOW_INODE,
+        Some(filemap::FollowMode::Path) => dm_filemapd_mode_t::DM_FILEMAPD_FOLLOW_PATH,
+        Some(filemap::FollowMode::None) | None => dm_filemapd_mode_t::DM_FILEMAPD_FOLLOW_NONE,
     })
 }
 
@@ -725,13 +661,7 @@ pub unsafe extern "C" fn dm_stats_start_filemapd(fd: c_int, group_id: u64, path:
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_counter(dms: *const dm_stats, counter: c_int, region_id: u64, area_id: u64) -> u64 {
-    ffi!("dm_stats_get_counter", 0; dms: handle => match Counter::from_index(counter) {
-        Some(k) => dms.stats.counter(k, region_id, area_id),
-        None => {
-            crate::log_error!(errno = libc::EINVAL; "Attempt to read invalid counter: {counter}");
-            0
-        }
-    })
+    ffi!("dm_stats_get_counter", 0; dms: handle => ok(Counter::from_index(counter)).map_or(0, |k| dms.stats.counter(k, region_id, area_id)))
 }
 
 #[no_mangle]
@@ -788,82 +718,69 @@ pub unsafe extern "C" fn dm_stats_get_total_write_nsecs(dms: *const dm_stats, re
 }
 
 /// A metric through an out-pointer; 1 or 0.
-fn metric_out(c: &CStats, metric: Option<Metric>, region_id: u64, area_id: u64, value: Out<f64>) -> c_int {
-    match metric {
-        Some(m) => c.stats.metric(m, region_id, area_id).map_or(0, |v| put(value, Some(v))),
-        None => 0,
-    }
+fn metric_out(c: &CStats, metric: Metric, region_id: u64, area_id: u64, value: Out<f64>) -> c_int {
+    put(value, c.stats.metric(metric, region_id, area_id).ok())
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_metric(dms: *const dm_stats, metric: c_int, region_id: u64, area_id: u64, value: *mut f64) -> c_int {
-    ffi!("dm_stats_get_metric", 0; dms: handle, value: opt_out => {
-        let m = Metric::from_index(metric);
-        if m.is_none() {
-            crate::log_error!(errno = libc::EINVAL; "Attempt to read invalid metric: {metric}");
-        }
-        metric_out(dms, m, region_id, area_id, value)
-    })
+    ffi!("dm_stats_get_metric", 0; dms: handle, value: opt_out => ok(Metric::from_index(metric)).map_or(0, |m| metric_out(dms, m, region_id, area_id, value)))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_rd_merges_per_sec(dms: *const dm_stats, rrqm: *mut f64, region_id: u64, area_id: u64) -> c_int {
-    ffi!("dm_stats_get_rd_merges_per_sec", 0; dms: handle, rrqm: opt_out => metric_out(dms, Some(Metric::RdMergesPerSec), region_id, area_id, rrqm))
+    ffi!("dm_stats_get_rd_merges_per_sec", 0; dms: handle, rrqm: opt_out => metric_out(dms, Metric::RdMergesPerSec, region_id, area_id, rrqm))
 }
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_wr_merges_per_sec(dms: *const dm_stats, wrqm: *mut f64, region_id: u64, area_id: u64) -> c_int {
-    ffi!("dm_stats_get_wr_merges_per_sec", 0; dms: handle, wrqm: opt_out => metric_out(dms, Some(Metric::WrMergesPerSec), region_id, area_id, wrqm))
+    ffi!("dm_stats_get_wr_merges_per_sec", 0; dms: handle, wrqm: opt_out => metric_out(dms, Metric::WrMergesPerSec, region_id, area_id, wrqm))
 }
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_reads_per_sec(dms: *const dm_stats, rd_s: *mut f64, region_id: u64, area_id: u64) -> c_int {
-    ffi!("dm_stats_get_reads_per_sec", 0; dms: handle, rd_s: opt_out => metric_out(dms, Some(Metric::ReadsPerSec), region_id, area_id, rd_s))
+    ffi!("dm_stats_get_reads_per_sec", 0; dms: handle, rd_s: opt_out => metric_out(dms, Metric::ReadsPerSec, region_id, area_id, rd_s))
 }
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_writes_per_sec(dms: *const dm_stats, wr_s: *mut f64, region_id: u64, area_id: u64) -> c_int {
-    ffi!("dm_stats_get_writes_per_sec", 0; dms: handle, wr_s: opt_out => metric_out(dms, Some(Metric::WritesPerSec), region_id, area_id, wr_s))
+    ffi!("dm_stats_get_writes_per_sec", 0; dms: handle, wr_s: opt_out => metric_out(dms, Metric::WritesPerSec, region_id, area_id, wr_s))
 }
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_read_sectors_per_sec(dms: *const dm_stats, rsec_s: *mut f64, region_id: u64, area_id: u64) -> c_int {
-    ffi!("dm_stats_get_read_sectors_per_sec", 0; dms: handle, rsec_s: opt_out => metric_out(dms, Some(Metric::ReadSectorsPerSec), region_id, area_id, rsec_s))
+    ffi!("dm_stats_get_read_sectors_per_sec", 0; dms: handle, rsec_s: opt_out => metric_out(dms, Metric::ReadSectorsPerSec, region_id, area_id, rsec_s))
 }
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_write_sectors_per_sec(dms: *const dm_stats, wsec_s: *mut f64, region_id: u64, area_id: u64) -> c_int {
-    ffi!("dm_stats_get_write_sectors_per_sec", 0; dms: handle, wsec_s: opt_out => metric_out(dms, Some(Metric::WriteSectorsPerSec), region_id, area_id, wsec_s))
+    ffi!("dm_stats_get_write_sectors_per_sec", 0; dms: handle, wsec_s: opt_out => metric_out(dms, Metric::WriteSectorsPerSec, region_id, area_id, wsec_s))
 }
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_average_request_size(dms: *const dm_stats, arqsz: *mut f64, region_id: u64, area_id: u64) -> c_int {
-    ffi!("dm_stats_get_average_request_size", 0; dms: handle, arqsz: opt_out => metric_out(dms, Some(Metric::AverageRequestSize), region_id, area_id, arqsz))
+    ffi!("dm_stats_get_average_request_size", 0; dms: handle, arqsz: opt_out => metric_out(dms, Metric::AverageRequestSize, region_id, area_id, arqsz))
 }
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_service_time(dms: *const dm_stats, svctm: *mut f64, region_id: u64, area_id: u64) -> c_int {
-    ffi!("dm_stats_get_service_time", 0; dms: handle, svctm: opt_out => metric_out(dms, Some(Metric::ServiceTime), region_id, area_id, svctm))
+    ffi!("dm_stats_get_service_time", 0; dms: handle, svctm: opt_out => metric_out(dms, Metric::ServiceTime, region_id, area_id, svctm))
 }
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_average_queue_size(dms: *const dm_stats, qusz: *mut f64, region_id: u64, area_id: u64) -> c_int {
-    ffi!("dm_stats_get_average_queue_size", 0; dms: handle, qusz: opt_out => metric_out(dms, Some(Metric::AverageQueueSize), region_id, area_id, qusz))
+    ffi!("dm_stats_get_average_queue_size", 0; dms: handle, qusz: opt_out => metric_out(dms, Metric::AverageQueueSize, region_id, area_id, qusz))
 }
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_average_wait_time(dms: *const dm_stats, await_: *mut f64, region_id: u64, area_id: u64) -> c_int {
-    ffi!("dm_stats_get_average_wait_time", 0; dms: handle, await_: opt_out => metric_out(dms, Some(Metric::AverageWaitTime), region_id, area_id, await_))
+    ffi!("dm_stats_get_average_wait_time", 0; dms: handle, await_: opt_out => metric_out(dms, Metric::AverageWaitTime, region_id, area_id, await_))
 }
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_average_rd_wait_time(dms: *const dm_stats, await_: *mut f64, region_id: u64, area_id: u64) -> c_int {
-    ffi!("dm_stats_get_average_rd_wait_time", 0; dms: handle, await_: opt_out => metric_out(dms, Some(Metric::AverageRdWaitTime), region_id, area_id, await_))
+    ffi!("dm_stats_get_average_rd_wait_time", 0; dms: handle, await_: opt_out => metric_out(dms, Metric::AverageRdWaitTime, region_id, area_id, await_))
 }
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_average_wr_wait_time(dms: *const dm_stats, await_: *mut f64, region_id: u64, area_id: u64) -> c_int {
-    ffi!("dm_stats_get_average_wr_wait_time", 0; dms: handle, await_: opt_out => metric_out(dms, Some(Metric::AverageWrWaitTime), region_id, area_id, await_))
+    ffi!("dm_stats_get_average_wr_wait_time", 0; dms: handle, await_: opt_out => metric_out(dms, Metric::AverageWrWaitTime, region_id, area_id, await_))
 }
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_throughput(dms: *const dm_stats, tput: *mut f64, region_id: u64, area_id: u64) -> c_int {
-    ffi!("dm_stats_get_throughput", 0; dms: handle, tput: opt_out => metric_out(dms, Some(Metric::Throughput), region_id, area_id, tput))
+    ffi!("dm_stats_get_throughput", 0; dms: handle, tput: opt_out => metric_out(dms, Metric::Throughput, region_id, area_id, tput))
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_stats_get_utilization(dms: *const dm_stats, util: *mut dm_percent_t, region_id: u64, area_id: u64) -> c_int {
-    ffi!("dm_stats_get_utilization", 0; dms: handle, util: opt_out => {
-        let Ok(v) = dms.stats.metric(Metric::Utilization, region_id, area_id) else { return 0 };
-        let one = crate::util::units::PERCENT_1 as f64;
-        put(util, Some(crate::util::units::make_percent((one * v) as u64, one as u64)))
-    })
+    ffi!("dm_stats_get_utilization", 0; dms: handle, util: opt_out => put(util, dms.stats.utilization_percent(region_id, area_id).ok()))
 }

@@ -139,8 +139,9 @@ impl Counter {
     ];
 
     /// The counter numbered `n` in `dm_stats_counter_t`.
-    pub fn from_index(n: i32) -> Option<Counter> {
-        usize::try_from(n).ok().and_then(|i| Counter::ALL.get(i).copied())
+    pub fn from_index(n: i32) -> Result<Counter, StatsError> {
+        let c = usize::try_from(n).ok().and_then(|i| Counter::ALL.get(i).copied());
+        c.ok_or_else(|| StatsError::Invalid(format!("Attempt to read invalid counter: {n}")))
     }
 }
 
@@ -196,8 +197,9 @@ impl Metric {
     ];
 
     /// The metric numbered `n` in `dm_stats_metric_t`.
-    pub fn from_index(n: i32) -> Option<Metric> {
-        usize::try_from(n).ok().and_then(|i| Metric::ALL.get(i).copied())
+    pub fn from_index(n: i32) -> Result<Metric, StatsError> {
+        let m = usize::try_from(n).ok().and_then(|i| Metric::ALL.get(i).copied());
+        m.ok_or_else(|| StatsError::Invalid(format!("Attempt to read invalid metric: {n}")))
     }
 }
 
@@ -627,6 +629,16 @@ impl Stats {
     /// Sets the sampling interval in ns.
     pub fn set_interval_ns(&mut self, ns: u64) {
         self.interval_ns = ns;
+    }
+
+    /// Sampling interval in whole ms.
+    pub fn interval_ms(&self) -> u64 {
+        self.interval_ns / NSEC_PER_MSEC
+    }
+
+    /// Sets the sampling interval in ms (wrapping, as libdm's arithmetic).
+    pub fn set_interval_ms(&mut self, ms: u64) {
+        self.interval_ns = ms.wrapping_mul(NSEC_PER_MSEC);
     }
 
     // ---- regions -------------------------------------------------------
@@ -1068,6 +1080,16 @@ impl Stats {
         self.region(region_id).map(|r| r.step.wrapping_mul(area_id))
     }
 
+    /// Start of the cursor's area.
+    pub fn current_area_start(&self) -> Option<u64> {
+        self.area_start(self.cur.region, self.cur.area)
+    }
+
+    /// Offset of the cursor's area in its region.
+    pub fn current_area_offset(&self) -> Option<u64> {
+        self.area_offset(self.cur.region, self.cur.area)
+    }
+
     /// A region's program id (a group's: the handle's).
     pub fn region_program_id(&self, region_id: u64) -> Option<&str> {
         if region_id & WALK_GROUP != 0 {
@@ -1275,8 +1297,8 @@ impl Stats {
     }
 
     /// A group's member list ("1-3,5").
-    pub fn group_descriptor(&self, group_id: u64) -> Option<String> {
-        self.group(group_id).map(|g| format_id_list(&g.members))
+    pub fn group_descriptor(&self, group_id: u64) -> Result<String, StatsError> {
+        self.group(group_id).map(|g| format_id_list(&g.members)).ok_or_else(|| StatsError::Invalid(format!("Group ID {group_id} does not exist")))
     }
 
     // ---- walks ----------------------------------------------------------
@@ -1453,6 +1475,21 @@ impl Stats {
     fn utilization(&self, r: u64, a: u64) -> f64 {
         let io = self.counter(Counter::IoNsecs, r, a).min(self.interval_ns);
         io as f64 / self.interval_ns as f64
+    }
+
+    /// The utilization metric as a percentage (`dm_percent_t`).
+    pub fn utilization_percent(&self, region_id: u64, area_id: u64) -> Result<i32, StatsError> {
+        let v = self.metric(Metric::Utilization, region_id, area_id)?;
+        let one = crate::util::units::PERCENT_1 as f64;
+        Ok(crate::util::units::make_percent((one * v) as u64, one as u64))
+    }
+
+    /// The object a region/area id pair names, as (region, area, group):
+    /// the cursor's region and group for [`CURRENT`], its area for an area
+    /// [`CURRENT`] (group 0 when not the cursor's).
+    pub fn resolve(&self, region_id: u64, area_id: u64) -> (u64, u64, u64) {
+        let group = if region_id == CURRENT { self.cur.group } else { 0 };
+        (self.current(region_id, self.cur.region), self.current(area_id, self.cur.area), group)
     }
 
     /// The histogram of an area, or aggregated over a region (area

@@ -161,6 +161,26 @@ fn derived_metrics_follow_libdm_formulas() {
 }
 
 #[test]
+fn counters_and_metrics_by_number() {
+    assert_eq!(Counter::from_index(12), Ok(Counter::TotalWriteNsecs));
+    assert_eq!(Metric::from_index(13), Ok(Metric::Utilization));
+    assert_eq!(Counter::from_index(13).unwrap_err().to_string(), "Attempt to read invalid counter: 13");
+    assert_eq!(Metric::from_index(-1).unwrap_err().to_string(), "Attempt to read invalid metric: -1");
+}
+
+#[test]
+fn the_current_area_is_the_cursors() {
+    let (_sim, mut s) = device();
+    s.create_region(0, 0, -2, 0, None, None, "").unwrap();
+    s.list(None).unwrap();
+    s.walk_init(WALK_AREA).unwrap();
+    s.walk_start();
+    s.walk_next();
+    assert_eq!((s.cursor().region, s.cursor().area), (0, 1));
+    assert_eq!((s.current_area_start(), s.current_area_offset()), (Some(500), Some(500)));
+}
+
+#[test]
 fn metrics_need_an_interval() {
     let (_sim, mut s) = device();
     s.create_region(0, 0, -1, 0, None, None, "").unwrap();
@@ -176,6 +196,18 @@ fn utilization_is_capped_at_the_interval() {
     s.populate(None, CURRENT).unwrap();
     s.set_interval_ns(NSEC_PER_SEC);
     assert_eq!(s.metric(Metric::Utilization, 0, 0).unwrap(), 1.0);
+    assert_eq!(s.utilization_percent(0, 0), Ok(crate::util::units::PERCENT_100));
+    s.set_interval_ns(0);
+    assert!(s.utilization_percent(0, 0).is_err());
+}
+
+#[test]
+fn the_interval_in_ms() {
+    let (_sim, mut s) = device();
+    s.set_interval_ms(1500);
+    assert_eq!((s.interval_ns(), s.interval_ms()), (1_500_000_000, 1500));
+    s.set_interval_ns(2_999_999);
+    assert_eq!(s.interval_ms(), 2);
 }
 
 /// (object type, region, area) of each step of a walk with `flags`.
@@ -246,7 +278,8 @@ fn a_group_is_stored_in_the_leaders_aux_data() {
     assert_eq!(s.region(4).unwrap().aux_data, "user");
     assert_eq!(s.alias(2), Some("grp"));
     assert_eq!(s.alias(0), Some("s"));
-    assert_eq!(s.group_descriptor(1).as_deref(), Some("1-2,4"));
+    assert_eq!(s.group_descriptor(1).as_deref(), Ok("1-2,4"));
+    assert_eq!(s.group_descriptor(2).unwrap_err().to_string(), "Group ID 2 does not exist");
 }
 
 #[test]
@@ -333,6 +366,8 @@ fn counters_of_a_group_sum_its_regions() {
     s.populate(None, CURRENT).unwrap();
     s.walk_init(WALK_GROUP).unwrap();
     s.walk_start();
+    assert_eq!(s.resolve(CURRENT, CURRENT), (s.cursor().region, s.cursor().area, s.cursor().group));
+    assert_eq!(s.resolve(1, CURRENT), (1, s.cursor().area, 0));
     assert_eq!(s.counter(Counter::Reads, WALK_GROUP, 0), 4);
     assert_eq!(s.counter(Counter::Reads, CURRENT, CURRENT), 7);
     assert_eq!(s.region_len(WALK_GROUP).unwrap(), 2000);

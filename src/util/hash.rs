@@ -143,6 +143,16 @@ impl<V> HashTable<V> {
         self.value_mut(id)
     }
 
+    /// The value of the first entry with `key`, or of a new entry holding
+    /// `value` when there is none.
+    pub fn lookup_or_insert(&mut self, key: &[u8], value: V) -> &mut V {
+        let id = match self.find(key, |_| true) {
+            Some(id) => id,
+            None => self.add(key, value, false),
+        };
+        self.value_mut(id).expect("the entry exists")
+    }
+
     /// Every value with `key`, first one first.
     pub fn lookup_all<'a>(&'a self, key: &[u8]) -> impl Iterator<Item = &'a V> + 'a {
         self.by_key.get(key).into_iter().flatten().map(move |id| &self.nodes[id].value)
@@ -272,6 +282,16 @@ mod tests {
         assert_eq!(t.remove(b"a"), Some(3));
         assert_eq!(t.remove(b"a"), None);
         assert_eq!(t.len(), 1);
+    }
+
+    #[test]
+    fn lookup_or_insert_keeps_the_first_entry() {
+        let mut t = HashTable::new(0);
+        *t.lookup_or_insert(b"k", 1) += 10;
+        assert_eq!(*t.lookup_or_insert(b"k", 5), 11);
+        t.insert_multiple(b"k", 7);
+        assert_eq!(*t.lookup_or_insert(b"k", 5), 7);
+        assert_eq!(t.len(), 2);
     }
 
     #[test]
