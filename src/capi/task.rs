@@ -362,7 +362,7 @@ fn set_flag(function: &'static str, dmt: *mut dm_task, set: impl FnOnce(&mut dm_
 
 /// `dm_task_set_name` (`dmt` an exported function's handle argument).
 fn set_name(dmt: *mut dm_task, name: *const c_char) -> c_int {
-    set_string("dm_task_set_name", dmt, "name", name, |t, s| t.task.set_name(s, current_mangling()))
+    set_string("dm_task_set_name", dmt, "name", name, |t, s| t.task.set_name(s, current_mangling(), crate::udev::dm_name_of_path))
 }
 
 #[no_mangle]

@@ -200,11 +200,12 @@ impl Task {
     }
 
     /// `dm_task_set_name`: a path names an existing device (not for
-    /// CREATE), its name taken as it is; an empty name is no name
-    /// (dmsetup's remove_all sets one).
-    pub fn set_name(&mut self, s: &str, mode: Mangling) -> Result<(), TaskError> {
+    /// CREATE), whose name `resolve` finds (libdm looks in /dev/mapper:
+    /// `udev::dm_name_of_path`) and is taken as it is; an empty name is no
+    /// name (dmsetup's remove_all sets one).
+    pub fn set_name(&mut self, s: &str, mode: Mangling, resolve: impl FnOnce(&str) -> Result<String, String>) -> Result<(), TaskError> {
         if s.contains('/') && self.kind != TaskType::Create {
-            let found = crate::udev::dm_name_of_path(s).map_err(TaskError::Invalid)?;
+            let found = resolve(s).map_err(TaskError::Invalid)?;
             check_name(&found)?;
             self.mangling = Mangling::None;
             self.name = Some(found);
@@ -316,15 +317,30 @@ mod tests {
         assert_eq!(unmangled_form("a\\x20b", Mangling::Auto), "a\\x20b");
     }
 
+    fn no_path(path: &str) -> Result<String, String> {
+        panic!("{path} is not a path")
+    }
+
+    #[test]
+    fn a_path_names_the_device_it_resolves_to_except_for_create() {
+        let mut t = Task::new(TaskType::Info);
+        t.set_name("/dev/mapper/vg-lv", Mangling::Hex, |p| Ok(p.rsplit('/').next().unwrap().to_string())).unwrap();
+        assert_eq!((t.name.as_deref(), t.mangling), (Some("vg-lv"), Mangling::None));
+        let err = t.set_name("/dev/nothing", Mangling::Auto, |p| Err(format!("Device {p} not found"))).unwrap_err();
+        assert_eq!(err.to_string(), "Device /dev/nothing not found");
+        let mut create = Task::new(TaskType::Create);
+        assert!(create.set_name("a/b", Mangling::Auto, no_path).is_err());
+    }
+
     #[test]
     fn setting_a_name_records_the_mode() {
         let mut t = Task::new(TaskType::Info);
-        t.set_name("a b", Mangling::Hex).unwrap();
+        t.set_name("a b", Mangling::Hex, no_path).unwrap();
         assert_eq!((t.name.as_deref(), t.mangling), (Some("a b"), Mangling::Hex));
-        t.set_name("", Mangling::Auto).unwrap();
+        t.set_name("", Mangling::Auto, no_path).unwrap();
         assert_eq!(t.name, None);
-        assert!(t.set_name("..", Mangling::Auto).is_err());
-        assert!(t.set_name("a\\x20b c", Mangling::Auto).is_err());
+        assert!(t.set_name("..", Mangling::Auto, no_path).is_err());
+        assert!(t.set_name("a\\x20b c", Mangling::Auto, no_path).is_err());
     }
 
     #[test]
