@@ -78,17 +78,6 @@ macro_rules! require {
     };
 }
 
-/// `require!` for a function that returns nothing (`require!(.., ())`
-/// trips clippy's unused_unit).
-macro_rules! require_void {
-    ($name:literal, $ptr:ident) => {
-        if $ptr.is_null() {
-            $crate::capi::boundary::log_null($name, stringify!($ptr));
-            return;
-        }
-    };
-}
-
 #[cfg(test)]
 mod tests {
     use super::guard;

@@ -115,9 +115,7 @@ pub unsafe extern "C" fn dm_list_move(head: *mut dm_list, elem: *mut dm_list) {
 
 #[no_mangle]
 pub unsafe extern "C" fn dm_list_splice(head: *mut dm_list, head1: *mut dm_list) {
-    ffi!("dm_list_splice", () => {
-        require_void!("dm_list_splice", head);
-        require_void!("dm_list_splice", head1);
+    ffi!("dm_list_splice", (); head: node, head1: node => {
         if !linked("dm_list_splice", "head", head) || !linked("dm_list_splice", "head1", head1) || next(head1) == head1 {
             return;
         }

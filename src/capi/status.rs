@@ -223,33 +223,10 @@ pub unsafe extern "C" fn dm_raid_clear_failed_devices(dev_path: *const c_char, n
     ffi!("dm_raid_clear_failed_devices", 0; dev_path: string, nr_failed: opt_out => raid_failed_devices(dev_path, nr_failed, true))
 }
 
-/// The write policy of the caller's VDO parameters, read as the integer C
-/// stored (any value), never as the Rust enum.
-pub(crate) fn vdo_write_policy(p: &dm_vdo_target_params) -> u32 {
-    // SAFETY: the enum field has the size and alignment of a u32.
-    unsafe { ptr::addr_of!(p.write_policy).cast::<u32>().read() }
-}
-
 #[no_mangle]
 pub unsafe extern "C" fn dm_vdo_validate_target_params(vtp: *const dm_vdo_target_params, vdo_size: u64) -> c_int {
     ffi!("dm_vdo_validate_target_params", 0; vtp: c_ref => {
-        let p = status::vdo::VdoTargetParams {
-            minimum_io_size: vtp.minimum_io_size,
-            block_map_cache_size_mb: vtp.block_map_cache_size_mb,
-            block_map_era_length: vtp.block_map_era_length,
-            index_memory_size_mb: vtp.index_memory_size_mb,
-            slab_size_mb: vtp.slab_size_mb,
-            max_discard: vtp.max_discard,
-            ack_threads: vtp.ack_threads,
-            bio_threads: vtp.bio_threads,
-            bio_rotation: vtp.bio_rotation,
-            cpu_threads: vtp.cpu_threads,
-            hash_zone_threads: vtp.hash_zone_threads,
-            logical_threads: vtp.logical_threads,
-            physical_threads: vtp.physical_threads,
-            write_policy: vdo_write_policy(vtp),
-        };
-        let errors = status::vdo::validate_target_params(&p, vdo_size);
+        let errors = crate::capi::tree::targets::vdo_params(vtp).problems(vdo_size);
         for e in &errors {
             crate::dm_log!(crate::log::LOG_ERR, -1, "{e}");
         }
@@ -454,6 +431,25 @@ mod tests {
             assert_eq!(CStr::from_ptr(first.label.as_ptr()).to_bytes(), b"logical blocks");
             assert!(dm_vdo_stats_parse(mem, ptr::null(), 0).is_null());
             dm_pool_destroy(mem);
+        }
+    }
+
+    #[test]
+    fn vdo_target_params_are_validated_with_the_raw_write_policy() {
+        // SAFETY: a zeroed parameter struct, its enum field written as the
+        // u32 a C caller may store there (any value).
+        unsafe {
+            let mut p: dm_vdo_target_params = std::mem::zeroed();
+            (p.minimum_io_size, p.block_map_cache_size_mb, p.block_map_era_length) = (8, 128, 16380);
+            (p.index_memory_size_mb, p.slab_size_mb, p.max_discard) = (256, 2048, 1);
+            (p.bio_threads, p.bio_rotation, p.cpu_threads) = (4, 64, 2);
+            assert_eq!(dm_vdo_validate_target_params(&p, 1 << 20), 1);
+            ptr::addr_of_mut!(p.write_policy).cast::<u32>().write(9);
+            assert_eq!(dm_vdo_validate_target_params(&p, 1 << 20), 0);
+            ptr::addr_of_mut!(p.write_policy).cast::<u32>().write(0);
+            p.logical_threads = 1;
+            assert_eq!(dm_vdo_validate_target_params(&p, 1 << 20), 0);
+            assert_eq!(dm_vdo_validate_target_params(ptr::null(), 1 << 20), 0);
         }
     }
 

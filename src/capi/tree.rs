@@ -846,4 +846,4 @@ pub unsafe extern "C" fn dm_tree_node_add_vdo_target(_node: *mut dm_tree_node, _
     build(F, _node, |t, id| t.add_vdo(id, _size, vdo, data))
 }
 
-mod targets;
+pub(crate) mod targets;

@@ -329,84 +329,6 @@ pub fn parse_stats(text: &[u8], full: bool) -> VdoStats {
     st
 }
 
-/// VDO table parameters to check (the C struct's fields).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct VdoTargetParams {
-    /// 1 (512 bytes) or 8 (4096 bytes) sectors.
-    pub minimum_io_size: u32,
-    /// Block map cache size in MiB.
-    pub block_map_cache_size_mb: u32,
-    /// Block map era length.
-    pub block_map_era_length: u32,
-    /// Index memory size in MiB.
-    pub index_memory_size_mb: u32,
-    /// Slab size in MiB.
-    pub slab_size_mb: u32,
-    /// Max discard size in blocks.
-    pub max_discard: u32,
-    /// Ack threads.
-    pub ack_threads: u32,
-    /// Bio threads.
-    pub bio_threads: u32,
-    /// Bio rotation.
-    pub bio_rotation: u32,
-    /// CPU threads.
-    pub cpu_threads: u32,
-    /// Hash zone threads.
-    pub hash_zone_threads: u32,
-    /// Logical threads.
-    pub logical_threads: u32,
-    /// Physical threads.
-    pub physical_threads: u32,
-    /// The write policy as its C enum value (0 auto, 1 sync, 2 async, 3 async-unsafe).
-    pub write_policy: u32,
-}
-
-/// Checks VDO table parameters and the logical size (in sectors) against
-/// the target's limits; returns libdm's message for every problem found
-/// (empty when all are valid).
-pub fn validate_target_params(p: &VdoTargetParams, vdo_size: u64) -> Vec<String> {
-    let mut errors = Vec::new();
-    let mut range = |name: &str, unit: &str, v: u32, lo: u32, hi: u32| {
-        if v < lo || v > hi {
-            errors.push(format!("VDO {name} {v}{unit} is out of range [{lo}..{hi}]."));
-        }
-    };
-    range("block map cache size", " MiB", p.block_map_cache_size_mb, 128, 16_777_215);
-    range("block map era length", "", p.block_map_era_length, 1, 16_380);
-    range("index memory size", " MiB", p.index_memory_size_mb, 256, 1_073_741_824);
-    range("slab size", " MiB", p.slab_size_mb, 128, 32_768);
-    range("max discard", "", p.max_discard, 1, 1_048_575);
-    range("ack threads", "", p.ack_threads, 0, 100);
-    range("bio threads", "", p.bio_threads, 1, 100);
-    range("bio rotation", "", p.bio_rotation, 1, 1024);
-    range("cpu threads", "", p.cpu_threads, 1, 100);
-    range("hash zone threads", "", p.hash_zone_threads, 0, 100);
-    range("logical threads", "", p.logical_threads, 0, 60);
-    range("physical threads", "", p.physical_threads, 0, 16);
-    if p.minimum_io_size != 1 && p.minimum_io_size != 8 {
-        errors.insert(0, format!("VDO minimum io size {} is unsupported [512, 4096].", p.minimum_io_size));
-    }
-    if p.write_policy > 3 {
-        errors.push(format!("{}VDO write policy {} is unknown.", crate::log::INTERNAL_ERROR, p.write_policy));
-    }
-    let (h, l, ph) = (p.hash_zone_threads, p.logical_threads, p.physical_threads);
-    if (h != 0 || l != 0 || ph != 0) && (h == 0 || l == 0 || ph == 0) {
-        errors.push(format!(
-            "Value of vdo_hash_zone_threads({h}), vdo_logical_threads({l}), vdo_physical_threads({ph}) must be all zero or all non-zero."
-        ));
-    }
-    const LOGICAL_SIZE_MAXIMUM: u64 = 8_796_093_022_208; // sectors (4 PiB)
-    if vdo_size > LOGICAL_SIZE_MAXIMUM {
-        errors.push(format!(
-            "VDO logical size is larger than limit {} TiB by {} KiB.",
-            LOGICAL_SIZE_MAXIMUM / ((1u64 << 40) >> 9),
-            (vdo_size - LOGICAL_SIZE_MAXIMUM) / 2
-        ));
-    }
-    errors
-}
-
 /// Why a logical size could not be read (debug-level messages in libdm).
 #[derive(Debug, thiserror::Error)]
 pub enum VdoReadError {
@@ -677,30 +599,5 @@ mod tests {
         std::fs::write(&short, v).unwrap();
         assert!(parse_logical_size(short.to_str().unwrap()).unwrap_err().to_string().starts_with("File/Device is shorter"));
         std::fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn valid_params_give_no_error() {
-        let p = VdoTargetParams {
-            minimum_io_size: 8,
-            block_map_cache_size_mb: 128,
-            block_map_era_length: 16380,
-            index_memory_size_mb: 256,
-            slab_size_mb: 2048,
-            max_discard: 1,
-            ack_threads: 1,
-            bio_threads: 4,
-            bio_rotation: 64,
-            cpu_threads: 2,
-            hash_zone_threads: 1,
-            logical_threads: 1,
-            physical_threads: 1,
-            write_policy: 0,
-        };
-        assert!(validate_target_params(&p, 1 << 20).is_empty());
-        let bad = VdoTargetParams { logical_threads: 0, minimum_io_size: 2, ..p };
-        let e = validate_target_params(&bad, 1 << 20);
-        assert_eq!(e[0], "VDO minimum io size 2 is unsupported [512, 4096].");
-        assert!(e[1].starts_with("Value of vdo_hash_zone_threads(1), vdo_logical_threads(0)"));
     }
 }

@@ -103,7 +103,7 @@ pub(super) fn integrity(s: &dm_integrity_settings, recalculate: c_int) -> Option
 }
 
 /// The VDO parameters of a C caller's struct.
-pub(super) fn vdo_params(p: &dm_vdo_target_params) -> VdoParams {
+pub(crate) fn vdo_params(p: &dm_vdo_target_params) -> VdoParams {
     VdoParams {
         minimum_io_size: p.minimum_io_size,
         block_map_cache_size_mb: p.block_map_cache_size_mb,
@@ -122,6 +122,13 @@ pub(super) fn vdo_params(p: &dm_vdo_target_params) -> VdoParams {
         use_deduplication: p.use_deduplication != 0,
         use_metadata_hints: p.use_metadata_hints != 0,
         use_sparse_index: p.use_sparse_index != 0,
-        write_policy: crate::capi::status::vdo_write_policy(p),
+        write_policy: vdo_write_policy(p),
     }
+}
+
+/// The write policy of the caller's VDO parameters, read as the integer C
+/// stored (any value), never as the Rust enum.
+fn vdo_write_policy(p: &dm_vdo_target_params) -> u32 {
+    // SAFETY: the enum field has the size and alignment of a u32.
+    unsafe { std::ptr::addr_of!(p.write_policy).cast::<u32>().read() }
 }
