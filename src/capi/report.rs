@@ -58,8 +58,9 @@ impl Castable for dm_report_field {
 }
 
 fn fixed(a: &[c_char; 32]) -> String {
-    let b: Vec<u8> = a.iter().map(|&c| c as u8).take_while(|&c| c != 0).collect();
-    String::from_utf8_lossy(&b).into_owned()
+    let b = a.map(|c| c as u8);
+    let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
+    String::from_utf8_lossy(&b[..end]).into_owned()
 }
 
 /// Value `i` of the 64-bit values (u64, f64 or time_t, by the field type)
@@ -110,16 +111,14 @@ fn init(
     // The caller's tables: up to the entry without a data function or
     // without a report function.
     let tv = arg::terminated(types, |t| t.data_fn.is_none()).iter().map(|t| TypeDef { id: t.id, desc: lossy(t.desc), prefix: lossy(t.prefix) }).collect();
-    let field_defs = || -> Vec<FieldDef> {
-        arg::terminated(fields, |f| f.report_fn.is_none()).iter().map(|f| FieldDef { type_id: f.r#type, flags: f.flags, width: f.width, id: fixed(&f.id), heading: fixed(&f.heading), desc: lossy(f.desc) }).collect()
-    };
+    let field_defs: Vec<FieldDef> = arg::terminated(fields, |f| f.report_fn.is_none()).iter().map(|f| FieldDef { type_id: f.r#type, flags: f.flags, width: f.width, id: fixed(&f.id), heading: fixed(&f.heading), desc: lossy(f.desc) }).collect();
     let (of, sep, keys) = (text(output_fields).unwrap_or(b""), text(output_separator).unwrap_or(b""), text(sort_keys));
     let rt = arg::deref_mut(report_types);
     let engine = match selection {
-        None => Report::new(rt, tv, field_defs(), of, sep, output_flags, keys),
+        None => Report::new(rt, tv, field_defs, of, sep, output_flags, keys),
         Some(sel) => {
-            let res = c_reserved(reserved, &field_defs());
-            Report::with_selection(rt, tv, field_defs(), of, sep, output_flags, keys, text(sel), res)
+            let res = c_reserved(reserved, &field_defs);
+            Report::with_selection(rt, tv, field_defs, of, sep, output_flags, keys, text(sel), res)
         }
     };
     let Ok(engine) = engine else { return ptr::null_mut() };
