@@ -19,7 +19,7 @@ work=$(mktemp -d)
 # Both libraries are loaded from the guest's own tmpfs, ours stripped as
 # `make install` installs it. Read from the host's 9p share (no cache),
 # every page of a library's code that a command touches is a round trip to
-# the host: that made each command of ours (1.9 MB of code against the C
+# the host: that made each command of ours (a 1.9 MB library against the C
 # library's 0.4 MB) about 0.3 s slower whatever it did, a cost of this VM
 # and not of the library.
 mkdir -p "$work/lib-c" "$work/lib-ours"
